@@ -1,0 +1,129 @@
+// The dx-audit command line. Commands are declared here and their modules are
+// imported only when they run, so `dx-audit --help` stays instant. This is the
+// only place that turns errors into output and exit codes.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { Context, GlobalOptions } from './context.js';
+import { DxError, EXIT, InterruptedError, redact } from './errors.js';
+
+/** Shape of every command module: `run` returns the exit code (default 0). */
+export interface CommandModule<O> {
+  run(context: Context, operands: string[], options: O): Promise<number | undefined>;
+}
+
+const controller = new AbortController();
+let verbose = process.argv.includes('--verbose');
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Wraps a lazily imported command module as a commander action. */
+function lazy<O>(load: () => Promise<CommandModule<O>>) {
+  return async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const operands = args
+      .slice(0, -2)
+      .flatMap((arg) => (Array.isArray(arg) ? arg : arg === undefined ? [] : [arg]));
+    const globals = command.optsWithGlobals() as GlobalOptions & O;
+    verbose = globals.verbose ?? verbose;
+    const { createContext } = await import('./context.js');
+    const context = createContext(globals, controller.signal);
+    const module = await load();
+    const code = await module.run(context, operands as string[], command.opts() as O);
+    process.exitCode = code ?? EXIT.ok;
+  };
+}
+
+function buildProgram(): Command {
+  const program = new Command('dx-audit')
+    .description(
+      'Audit developer experience: builds, CI, review wait and fragile code, before anyone blames velocity.',
+    )
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addOption(new Option('--db <file>', 'SQLite database (default .dx-audit/dx.db, or DX_AUDIT_DB)'))
+    .option('--since <when>', 'start of the window: a duration (90d, 12w, 1y) or an ISO date')
+    .option('--until <when>', 'end of the window (default now)')
+    .option('--config <file>', 'config file (default ./dx-audit.config.json when present)')
+    .option('--json', 'print results as JSON')
+    .option('-q, --quiet', 'print only results and errors')
+    .option('--verbose', 'on error, show the chain of causes')
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`dx-audit: ${text.replace(/^error: /, '').trim()} — run \`dx-audit --help\` for usage\n`),
+    });
+
+  const collect = program.command('collect').description('collect raw facts into the database');
+  collect
+    .command('git')
+    .description('ingest the git history of local clones (incremental)')
+    .argument('[paths...]', 'repository folders (default: the current directory)')
+    .option('--branch <ref>', 'branch or ref to analyse (default: the checked-out HEAD)')
+    .option('--all-branches', 'ingest commits of every local and remote branch')
+    .action(lazy(() => import('./commands/collect-git.js')));
+
+  program
+    .command('report')
+    .description('print the DX report for the window (JSON contract: --format json)')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']))
+    .option('--detail', 'list every file (and every item) instead of the top ones')
+    .option('--out <file>', 'write to FILE instead of stdout')
+    .option('--top <n>', 'how many files to list without --detail', '50')
+    .action(lazy(() => import('./commands/report.js')));
+
+  return program;
+}
+
+function describe(error: unknown): { line: string; code: number } {
+  if (error instanceof DxError) return { line: error.line, code: error.exitCode };
+  if (error instanceof CommanderError) return { line: error.message, code: EXIT.usage };
+  const message = error instanceof Error ? error.message : String(error);
+  return { line: `internal error: ${message} — run again with --verbose and report it`, code: EXIT.failure };
+}
+
+function causeChain(error: unknown): string[] {
+  const lines: string[] = [];
+  let current: unknown = error;
+  while (current instanceof Error) {
+    lines.push(`  ${current.name}: ${current.message}`);
+    if (current.stack && !(current instanceof DxError)) lines.push(...current.stack.split('\n').slice(1, 6));
+    current = current.cause;
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  let interrupts = 0;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      interrupts += 1;
+      if (interrupts > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+      controller.abort(new InterruptedError(signal));
+    });
+  }
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed its message (help, version, or a usage error)
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    const effective = controller.signal.aborted ? (controller.signal.reason as unknown) : error;
+    const { line, code } = describe(effective);
+    process.stderr.write(`dx-audit: ${redact(line)}\n`);
+    if (verbose) process.stderr.write(`${redact(causeChain(error).join('\n'))}\n`);
+    process.exitCode = code;
+  }
+}
+
+await main();

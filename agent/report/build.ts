@@ -1,0 +1,47 @@
+// Assembles the report object from the analyses. Renderers (JSON, text,
+// Markdown, HTML) only format what this returns.
+import { fileStats, gitSummary, type Window } from '../analysis/git-files.js';
+import type { Queryable } from '../store/db.js';
+import { listRepositories } from '../store/repositories.js';
+import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
+
+export interface ReportOptions {
+  since: Date | null;
+  until: Date;
+  now: Date;
+  /** Every file instead of the top `top`. */
+  detail: boolean;
+  top: number;
+}
+
+export async function buildReport(q: Queryable, options: ReportOptions): Promise<Report> {
+  const window: Window = {
+    since: options.since ? Math.floor(options.since.getTime() / 1000) : null,
+    until: Math.floor(options.until.getTime() / 1000),
+  };
+  const repositories = await listRepositories(q);
+  const summary = await gitSummary(q, window);
+  const files = await fileStats(q, window);
+  files.sort(
+    (a, b) =>
+      b.revisions - a.revisions ||
+      b.churn - a.churn ||
+      a.repo.localeCompare(b.repo) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+  const since =
+    options.since ?? (summary.firstCommitAt !== null ? new Date(summary.firstCommitAt * 1000) : null);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: options.now.toISOString(),
+    window: { since: since ? since.toISOString() : null, until: options.until.toISOString() },
+    repositories: repositories.map((r) => ({ name: r.name, path: r.path, github: r.github })),
+    git: {
+      commits: summary.commits,
+      merges: summary.merges,
+      authors: summary.authors,
+      filesChanged: files.length,
+      files: options.detail ? files : files.slice(0, options.top),
+    },
+  };
+}

@@ -1,0 +1,11 @@
+// The ordered list of schema migrations. Add a file NNN-name.ts and append it here.
+import type { Migration } from '../migrate.js';
+import { core } from './001-core.js';
+
+export const migrations: Migration[] = [core];
+
+for (const [index, migration] of migrations.entries()) {
+  if (migration.version !== index + 1) {
+    throw new Error(`migration ${migration.name} has version ${migration.version}, expected ${index + 1}`);
+  }
+}

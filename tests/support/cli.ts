@@ -1,0 +1,26 @@
+// Runs the real CLI (the compiled bin) as a child process, the way users do.
+import { fileURLToPath } from 'node:url';
+import { execa, type Options } from 'execa';
+
+export const BIN = fileURLToPath(new URL('../../bin/dx-audit.js', import.meta.url));
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `dx-audit ...args` with the given working directory and environment; never throws on exit codes. */
+export async function runCli(args: string[], options: Options & { cwd?: string } = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    stdin: 'ignore',
+    ...options,
+    env: { DX_AUDIT_DB: '', NO_COLOR: '1', ...(options.env ?? {}) },
+  });
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+  };
+}
