@@ -2,7 +2,7 @@
 // whether history is partial, and which GitHub repository it belongs to.
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { execa } from 'execa';
 import { InputError, WorkError } from '../../agent/errors.js';
 
 export interface LocalRepository {
@@ -23,11 +23,8 @@ export interface LocalRepository {
 
 /** Runs git with the given arguments in `cwd`; returns trimmed stdout or null on failure. */
 export async function gitOrNull(cwd: string, args: string[]): Promise<string | null> {
-  try {
-    return (await simpleGit({ baseDir: cwd, trimmed: false }).raw(args)).trim();
-  } catch {
-    return null;
-  }
+  const result = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
+  return result.exitCode === 0 ? String(result.stdout).trim() : null;
 }
 
 /** Resolves PATH to a repository, or throws an InputError naming the problem and the fix. */
