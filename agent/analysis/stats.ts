@@ -1,0 +1,91 @@
+// Descriptive statistics and the one significance test the diagnosis uses.
+// Medians and p90 are the headline figures: means hide the tail that hurts.
+
+/** { median, p90, n } as the JSON contract names it; null values when n = 0. */
+export interface Summary {
+  median: number | null;
+  p90: number | null;
+  n: number;
+}
+
+/** Quantile q (0..1) of ascending-sorted values, linear interpolation between ranks (numpy's default). */
+export function quantileSorted(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  const a = sorted[lower]!;
+  const b = sorted[upper]!;
+  return a + (b - a) * (position - lower);
+}
+
+export function sortNumbers(values: Iterable<number>): number[] {
+  return Float64Array.from(values).sort() as unknown as number[];
+}
+
+export function median(values: Iterable<number>): number | null {
+  return quantileSorted(Array.from(sortNumbers(values)), 0.5);
+}
+
+export function summarize(values: Iterable<number>): Summary {
+  const sorted = Array.from(sortNumbers(values));
+  return { median: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9), n: sorted.length };
+}
+
+export function mean(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  let total = 0;
+  for (const v of values) total += v;
+  return total / values.length;
+}
+
+/** Sample standard deviation (n − 1). */
+export function stddev(values: readonly number[]): number | null {
+  if (values.length < 2) return values.length === 1 ? 0 : null;
+  const m = mean(values)!;
+  let total = 0;
+  for (const v of values) total += (v - m) ** 2;
+  return Math.sqrt(total / (values.length - 1));
+}
+
+/**
+ * One-sided Mann–Whitney U test: the probability of seeing values of `a` this
+ * much larger than those of `b` if both came from the same distribution.
+ * Normal approximation with tie correction; fine from about 5 values each.
+ */
+export function mannWhitneyGreater(a: readonly number[], b: readonly number[]): number {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) return 1;
+  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
+  const ranks = new Float64Array(all.length);
+  let tieTerm = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j += 1;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k += 1) ranks[k] = rank;
+    const t = j - i + 1;
+    tieTerm += t ** 3 - t;
+    i = j + 1;
+  }
+  let r1 = 0;
+  for (let k = 0; k < all.length; k += 1) if (all[k]!.g === 0) r1 += ranks[k]!;
+  const u1 = r1 - (n1 * (n1 + 1)) / 2;
+  const n = n1 + n2;
+  const meanU = (n1 * n2) / 2;
+  const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
+  if (variance <= 0) return 1;
+  const z = (u1 - meanU - 0.5) / Math.sqrt(variance); // continuity correction
+  return 1 - normalCdf(z);
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 on erf, error < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
