@@ -1,0 +1,200 @@
+// CI metrics with the re-run-safe definitions of SPEC §5:
+//   run queue    = first job start − run_started_at (per attempt)
+//   run duration = last job completion − run_started_at (per attempt), not
+//                  updated_at − created_at, which moves on re-runs
+//   job queue    = started_at − created_at; job duration = completed_at − started_at
+//   success rate = runs whose last attempt succeeded / runs with a conclusion
+//   re-run rate  = runs with more than one attempt / runs
+//   flaky        = same workflow, same head sha, both failed and succeeded
+import type { Queryable } from '../store/db.js';
+import type { Window } from './git-files.js';
+import { type Summary, summarize } from './stats.js';
+
+export interface CiAttempt {
+  repoId: number;
+  repo: string;
+  id: number;
+  attempt: number;
+  workflow: string;
+  headSha: string;
+  event: string;
+  branch: string | null;
+  conclusion: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  firstJobStartedAt: number | null;
+  completedAt: number | null;
+  queue: number | null;
+  duration: number | null;
+}
+
+export interface WorkflowMetrics {
+  repo: string;
+  name: string;
+  runs: number;
+  attempts: number;
+  successRate: number | null;
+  rerunRate: number | null;
+  flakyRate: number | null;
+  queue: Summary;
+  duration: Summary;
+  jobQueue: Summary;
+  jobDuration: Summary;
+  /** Seconds of attempts that ended in failure or time-out. */
+  failedAttemptSeconds: number;
+  /** Seconds of failed attempts on head commits that later succeeded (flaky). */
+  flakySeconds: number;
+}
+
+export interface CiMetrics {
+  runs: number;
+  attempts: number;
+  workflows: WorkflowMetrics[];
+  items: CiAttempt[];
+  /** Attempts whose computed queue or duration came out negative (clock skew), clamped to 0. */
+  negativeDurations: number;
+}
+
+const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
+
+/** CI metrics of the workflow runs created in the window. */
+export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
+  const since = w.since ?? 0;
+  const rows = await q.all<{
+    repo_id: number;
+    repo: string;
+    id: number;
+    attempt: number;
+    workflow: string;
+    head_sha: string;
+    event: string;
+    branch: string | null;
+    conclusion: string | null;
+    created_at: number;
+    run_started_at: number | null;
+    first_start: number | null;
+    last_end: number | null;
+  }>(
+    `WITH jobs AS (
+       SELECT repo_id, run_id, attempt, MIN(started_at) AS first_start, MAX(completed_at) AS last_end
+       FROM github_jobs GROUP BY repo_id, run_id, attempt
+     )
+     SELECT w.repo_id, r.name AS repo, w.id, w.attempt, w.workflow_name AS workflow, w.head_sha, w.event, w.branch,
+            w.conclusion, w.created_at, w.run_started_at, j.first_start, j.last_end
+     FROM github_workflow_runs w
+     JOIN repositories r ON r.id = w.repo_id
+     LEFT JOIN jobs j ON j.repo_id = w.repo_id AND j.run_id = w.id AND j.attempt = w.attempt
+     WHERE w.created_at BETWEEN ? AND ?
+     ORDER BY w.repo_id, w.workflow_name, w.id, w.attempt`,
+    [since, w.until],
+  );
+  const jobRows = await q.all<{ repo_id: number; workflow: string; queue: number | null; duration: number | null }>(
+    `SELECT j.repo_id, w.workflow_name AS workflow, j.started_at - j.created_at AS queue,
+            j.completed_at - j.started_at AS duration
+     FROM github_jobs j JOIN github_workflow_runs w ON w.repo_id = j.repo_id AND w.id = j.run_id AND w.attempt = j.attempt
+     WHERE w.created_at BETWEEN ? AND ? AND j.started_at IS NOT NULL`,
+    [since, w.until],
+  );
+  const jobsByWorkflow = new Map<string, { queue: number[]; duration: number[] }>();
+  for (const j of jobRows) {
+    const k = `${j.repo_id}\0${j.workflow}`;
+    let entry = jobsByWorkflow.get(k);
+    if (!entry) jobsByWorkflow.set(k, (entry = { queue: [], duration: [] }));
+    if (j.queue !== null) entry.queue.push(Math.max(0, j.queue));
+    if (j.duration !== null) entry.duration.push(Math.max(0, j.duration));
+  }
+
+  let negative = 0;
+  const items: CiAttempt[] = rows.map((r) => {
+    const start = r.run_started_at ?? r.created_at;
+    let queue = r.first_start !== null ? r.first_start - start : null;
+    let duration = r.last_end !== null ? r.last_end - start : null;
+    if ((queue !== null && queue < 0) || (duration !== null && duration < 0)) negative += 1;
+    if (queue !== null && queue < 0) queue = 0;
+    if (duration !== null && duration < 0) duration = 0;
+    return {
+      repoId: r.repo_id,
+      repo: r.repo,
+      id: r.id,
+      attempt: r.attempt,
+      workflow: r.workflow,
+      headSha: r.head_sha,
+      event: r.event,
+      branch: r.branch,
+      conclusion: r.conclusion,
+      createdAt: r.created_at,
+      startedAt: r.run_started_at,
+      firstJobStartedAt: r.first_start,
+      completedAt: r.last_end,
+      queue,
+      duration,
+    };
+  });
+
+  const byWorkflow = new Map<string, CiAttempt[]>();
+  for (const item of items) {
+    const k = `${item.repoId}\0${item.workflow}`;
+    let list = byWorkflow.get(k);
+    if (!list) byWorkflow.set(k, (list = []));
+    list.push(item);
+  }
+  const workflows: WorkflowMetrics[] = [];
+  for (const [k, attempts] of byWorkflow) {
+    const runs = new Map<number, CiAttempt[]>();
+    for (const a of attempts) {
+      let list = runs.get(a.id);
+      if (!list) runs.set(a.id, (list = []));
+      list.push(a);
+    }
+    let concluded = 0;
+    let succeeded = 0;
+    let rerun = 0;
+    for (const list of runs.values()) {
+      const last = list.reduce((a, b) => (b.attempt > a.attempt ? b : a));
+      if (last.conclusion !== null) {
+        concluded += 1;
+        if (last.conclusion === 'success') succeeded += 1;
+      }
+      if (last.attempt > 1) rerun += 1;
+    }
+    const bySha = new Map<string, { failed: boolean; succeeded: boolean; failedSeconds: number }>();
+    let failedSeconds = 0;
+    for (const a of attempts) {
+      let s = bySha.get(a.headSha);
+      if (!s) bySha.set(a.headSha, (s = { failed: false, succeeded: false, failedSeconds: 0 }));
+      if (a.conclusion === 'success') s.succeeded = true;
+      if (a.conclusion !== null && FAILED.has(a.conclusion)) {
+        s.failed = true;
+        s.failedSeconds += a.duration ?? 0;
+        failedSeconds += a.duration ?? 0;
+      }
+    }
+    const judged = [...bySha.values()].filter((s) => s.failed || s.succeeded);
+    const flaky = judged.filter((s) => s.failed && s.succeeded);
+    const jobs = jobsByWorkflow.get(k) ?? { queue: [], duration: [] };
+    const first = attempts[0]!;
+    workflows.push({
+      repo: first.repo,
+      name: first.workflow,
+      runs: runs.size,
+      attempts: attempts.length,
+      successRate: concluded > 0 ? succeeded / concluded : null,
+      rerunRate: runs.size > 0 ? rerun / runs.size : null,
+      flakyRate: judged.length > 0 ? flaky.length / judged.length : null,
+      queue: summarize(attempts.map((a) => a.queue).filter((v): v is number => v !== null)),
+      duration: summarize(attempts.map((a) => a.duration).filter((v): v is number => v !== null)),
+      jobQueue: summarize(jobs.queue),
+      jobDuration: summarize(jobs.duration),
+      failedAttemptSeconds: failedSeconds,
+      flakySeconds: flaky.reduce((total, s) => total + s.failedSeconds, 0),
+    });
+  }
+  workflows.sort((a, b) => (b.duration.median ?? 0) - (a.duration.median ?? 0) || a.name.localeCompare(b.name));
+  return {
+    runs: new Set(items.map((i) => `${i.repoId}:${i.id}`)).size,
+    attempts: items.length,
+    workflows,
+    items,
+    negativeDurations: negative,
+  };
+}

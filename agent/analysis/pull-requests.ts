@@ -1,0 +1,302 @@
+// Pull-request lifecycle metrics exactly as SPEC §5 defines them:
+//   coding = ready − first commit authored; pickup = first human review by
+//   someone other than the author − ready; review = merge − first review;
+//   cycle = merge − first commit authored; plus size (lock/generated files
+//   excluded), review rounds (CHANGES_REQUESTED + 1), rework (commits after the
+//   first review) and CI wait on the PR's head commits.
+// Negative durations (clock skew) are clamped to 0 and counted, never hidden.
+import type { Queryable } from '../store/db.js';
+import type { Window } from './git-files.js';
+import { type Summary, summarize } from './stats.js';
+
+export interface PullRequestItem {
+  repoId: number;
+  repo: string;
+  number: number;
+  author: string | null;
+  authorIsBot: boolean;
+  state: string;
+  createdAt: number;
+  readyAt: number | null;
+  firstCommitAt: number | null;
+  firstReviewAt: number | null;
+  mergedAt: number | null;
+  additions: number;
+  deletions: number;
+  /** Lines changed without excluded (lock, generated, vendored) files. */
+  size: number;
+  reviewRounds: number | null;
+  rework: number | null;
+  coding: number | null;
+  pickup: number | null;
+  review: number | null;
+  cycle: number | null;
+  ciWait: number | null;
+  fragile: boolean;
+}
+
+export interface DataQuality {
+  /** Durations that came out negative (clock skew) and were clamped to 0, per stage. */
+  negativeDurations: Record<'coding' | 'pickup' | 'review' | 'cycle', number>;
+  /** Merged PRs without any commit data (no first commit time: no coding or cycle). */
+  missingCommits: number;
+  mergedWithoutReview: number;
+  /** Reviews left out because the reviewer was the PR's author. */
+  selfReviews: number;
+  /** Reviews left out because the reviewer is a bot. */
+  botReviews: number;
+  /** Reviews or PRs by deleted (ghost) accounts. */
+  ghostActors: number;
+}
+
+export interface PullRequestMetrics {
+  count: number;
+  merged: number;
+  stages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary };
+  size: Summary;
+  reviewRounds: Summary;
+  rework: Summary;
+  ciWait: Summary;
+  items: PullRequestItem[];
+  dataQuality: DataQuality;
+}
+
+export interface PullRequestOptions {
+  /** Logins counted as bots besides GitHub's Bot actors and `[bot]` logins. */
+  bots: readonly string[];
+  /** Whether a path is left out of PR size. */
+  isExcluded: (path: string) => boolean;
+  /** Fragile files per repository id. */
+  fragileFiles: ReadonlyMap<number, ReadonlySet<string>>;
+}
+
+export function isBotLogin(login: string | null, flagged: boolean, bots: ReadonlySet<string>): boolean {
+  if (flagged) return true;
+  if (!login) return false;
+  return login.endsWith('[bot]') || bots.has(login.toLowerCase());
+}
+
+/** Loads every PR created or merged in the window, with its metrics. */
+export async function pullRequestMetrics(q: Queryable, w: Window, options: PullRequestOptions): Promise<PullRequestMetrics> {
+  const since = w.since ?? 0;
+  const prs = await q.all<{
+    repo_id: number;
+    repo: string;
+    number: number;
+    author: string | null;
+    author_is_bot: number;
+    state: string;
+    created_at: number;
+    ready_at: number | null;
+    merged_at: number | null;
+    first_commit_at: number | null;
+    additions: number;
+    deletions: number;
+  }>(
+    `SELECT p.repo_id, r.name AS repo, p.number, p.author, p.author_is_bot, p.state, p.created_at, p.ready_at,
+            p.merged_at, p.first_commit_at, p.additions, p.deletions
+     FROM github_pull_requests p JOIN repositories r ON r.id = p.repo_id
+     WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)
+     ORDER BY p.repo_id, p.number`,
+    [since, w.until, since, w.until],
+  );
+  const bots = new Set(options.bots.map((b) => b.toLowerCase()));
+  const key = (repoId: number, number: number) => `${repoId}:${number}`;
+  const reviews = await q.all<{
+    repo_id: number;
+    pr_number: number;
+    author: string | null;
+    author_is_bot: number;
+    state: string;
+    submitted_at: number | null;
+  }>(
+    `SELECT v.repo_id, v.pr_number, v.author, v.author_is_bot, v.state, v.submitted_at
+     FROM github_pr_reviews v JOIN github_pull_requests p ON p.repo_id = v.repo_id AND p.number = v.pr_number
+     WHERE ((p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)) AND v.submitted_at IS NOT NULL`,
+    [since, w.until, since, w.until],
+  );
+  const reviewsByPr = new Map<string, typeof reviews>();
+  for (const r of reviews) {
+    const k = key(r.repo_id, r.pr_number);
+    let list = reviewsByPr.get(k);
+    if (!list) reviewsByPr.set(k, (list = []));
+    list.push(r);
+  }
+  const commits = await q.all<{ repo_id: number; pr_number: number; committed_at: number }>(
+    `SELECT c.repo_id, c.pr_number, c.committed_at FROM github_pr_commits c
+     JOIN github_pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
+     WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)`,
+    [since, w.until, since, w.until],
+  );
+  const commitTimes = new Map<string, number[]>();
+  for (const c of commits) {
+    const k = key(c.repo_id, c.pr_number);
+    let list = commitTimes.get(k);
+    if (!list) commitTimes.set(k, (list = []));
+    list.push(c.committed_at);
+  }
+  const files = await q.all<{ repo_id: number; pr_number: number; path: string; lines: number }>(
+    `SELECT f.repo_id, f.pr_number, f.path, f.additions + f.deletions AS lines FROM github_pr_files f
+     JOIN github_pull_requests p ON p.repo_id = f.repo_id AND p.number = f.pr_number
+     WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)`,
+    [since, w.until, since, w.until],
+  );
+  const excluded = new Map<string, boolean>();
+  const sizeByPr = new Map<string, number>();
+  const fragileByPr = new Set<string>();
+  const hasFiles = new Set<string>();
+  for (const f of files) {
+    const k = key(f.repo_id, f.pr_number);
+    hasFiles.add(k);
+    let out = excluded.get(f.path);
+    if (out === undefined) excluded.set(f.path, (out = options.isExcluded(f.path)));
+    if (!out) sizeByPr.set(k, (sizeByPr.get(k) ?? 0) + f.lines);
+    if (options.fragileFiles.get(f.repo_id)?.has(f.path)) fragileByPr.add(k);
+  }
+  const ciWaitByPr = await ciWaitPerPr(q, w);
+
+  const quality: DataQuality = {
+    negativeDurations: { coding: 0, pickup: 0, review: 0, cycle: 0 },
+    missingCommits: 0,
+    mergedWithoutReview: 0,
+    selfReviews: 0,
+    botReviews: 0,
+    ghostActors: 0,
+  };
+  const clamp = (stage: keyof DataQuality['negativeDurations'], value: number | null): number | null => {
+    if (value === null) return null;
+    if (value < 0) {
+      quality.negativeDurations[stage] += 1;
+      return 0;
+    }
+    return value;
+  };
+
+  const items: PullRequestItem[] = [];
+  for (const p of prs) {
+    const k = key(p.repo_id, p.number);
+    const authorIsBot = isBotLogin(p.author, p.author_is_bot === 1, bots);
+    if (p.author === null) quality.ghostActors += 1;
+    let firstReviewAt: number | null = null;
+    let changesRequested = 0;
+    for (const r of reviewsByPr.get(k) ?? []) {
+      if (isBotLogin(r.author, r.author_is_bot === 1, bots)) {
+        quality.botReviews += 1;
+        continue;
+      }
+      if (r.author === null) quality.ghostActors += 1;
+      // a deleted reviewer is someone else, unless the author is deleted too (then we cannot tell)
+      if (r.author === p.author) {
+        quality.selfReviews += 1;
+        continue;
+      }
+      if (r.submitted_at === null) continue;
+      if (firstReviewAt === null || r.submitted_at < firstReviewAt) firstReviewAt = r.submitted_at;
+      if (r.state === 'CHANGES_REQUESTED') changesRequested += 1;
+    }
+    const merged = p.merged_at !== null && p.merged_at >= since && p.merged_at <= w.until;
+    if (merged && p.first_commit_at === null) quality.missingCommits += 1;
+    if (merged && firstReviewAt === null) quality.mergedWithoutReview += 1;
+    const ready = p.ready_at;
+    const coding = ready !== null && p.first_commit_at !== null ? ready - p.first_commit_at : null;
+    const pickup = ready !== null && firstReviewAt !== null ? firstReviewAt - ready : null;
+    const review = p.merged_at !== null && firstReviewAt !== null ? p.merged_at - firstReviewAt : null;
+    const cycle = p.merged_at !== null && p.first_commit_at !== null ? p.merged_at - p.first_commit_at : null;
+    const rework =
+      firstReviewAt === null ? null : (commitTimes.get(k) ?? []).filter((t) => t > (firstReviewAt as number)).length;
+    items.push({
+      repoId: p.repo_id,
+      repo: p.repo,
+      number: p.number,
+      author: p.author,
+      authorIsBot,
+      state: p.state,
+      createdAt: p.created_at,
+      readyAt: ready,
+      firstCommitAt: p.first_commit_at,
+      firstReviewAt,
+      mergedAt: p.merged_at,
+      additions: p.additions,
+      deletions: p.deletions,
+      size: hasFiles.has(k) ? (sizeByPr.get(k) ?? 0) : p.additions + p.deletions,
+      reviewRounds: firstReviewAt === null ? null : changesRequested + 1,
+      rework,
+      coding: clamp('coding', coding),
+      pickup: clamp('pickup', pickup),
+      review: clamp('review', review),
+      cycle: clamp('cycle', cycle),
+      ciWait: ciWaitByPr.get(k) ?? null,
+      fragile: fragileByPr.has(k),
+    });
+  }
+  const mergedItems = items.filter(
+    (i) => i.mergedAt !== null && i.mergedAt >= since && i.mergedAt <= w.until && !i.authorIsBot,
+  );
+  const values = (pick: (i: PullRequestItem) => number | null) =>
+    mergedItems.map(pick).filter((v): v is number => v !== null);
+  return {
+    count: items.filter((i) => i.createdAt >= since && i.createdAt <= w.until).length,
+    merged: items.filter((i) => i.mergedAt !== null && i.mergedAt >= since && i.mergedAt <= w.until).length,
+    stages: {
+      coding: summarize(values((i) => i.coding)),
+      pickup: summarize(values((i) => i.pickup)),
+      review: summarize(values((i) => i.review)),
+      cycle: summarize(values((i) => i.cycle)),
+    },
+    size: summarize(values((i) => i.size)),
+    reviewRounds: summarize(values((i) => i.reviewRounds)),
+    rework: summarize(values((i) => i.rework)),
+    ciWait: summarize(values((i) => i.ciWait)),
+    items,
+    dataQuality: quality,
+  };
+}
+
+/**
+ * CI wait per PR: the wall time covered by workflow-run attempts on any of the
+ * PR's commits (from run start to the last job's completion), overlapping
+ * attempts counted once.
+ */
+export async function ciWaitPerPr(q: Queryable, w: Window): Promise<Map<string, number>> {
+  const since = w.since ?? 0;
+  const rows = await q.all<{ repo_id: number; pr_number: number; start: number; finish: number }>(
+    `WITH attempt_end AS (
+       SELECT repo_id, run_id, attempt, MAX(completed_at) AS finish FROM github_jobs GROUP BY repo_id, run_id, attempt
+     )
+     SELECT c.repo_id, c.pr_number, COALESCE(w.run_started_at, w.created_at) AS start, e.finish
+     FROM github_pr_commits c
+     JOIN github_pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
+     JOIN github_workflow_runs w ON w.repo_id = c.repo_id AND w.head_sha = c.sha
+     JOIN attempt_end e ON e.repo_id = w.repo_id AND e.run_id = w.id AND e.attempt = w.attempt
+     WHERE ((p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)) AND e.finish IS NOT NULL
+     ORDER BY c.repo_id, c.pr_number, start`,
+    [since, w.until, since, w.until],
+  );
+  const result = new Map<string, number>();
+  let currentKey = '';
+  let total = 0;
+  let openStart = 0;
+  let openEnd = -1;
+  const close = () => {
+    if (currentKey && openEnd >= openStart) total += openEnd - openStart;
+    if (currentKey) result.set(currentKey, total);
+  };
+  for (const r of rows) {
+    const k = `${r.repo_id}:${r.pr_number}`;
+    if (k !== currentKey) {
+      close();
+      currentKey = k;
+      total = 0;
+      openStart = r.start;
+      openEnd = r.finish;
+      continue;
+    }
+    if (r.start > openEnd) {
+      total += openEnd - openStart;
+      openStart = r.start;
+      openEnd = r.finish;
+    } else openEnd = Math.max(openEnd, r.finish);
+  }
+  close();
+  return result;
+}
