@@ -1,0 +1,159 @@
+// Loads the window's non-merge commits with their file changes in one query,
+// interns paths and authors per repository, and drops excluded paths, so every
+// architecture figure is computed from the same compact change log.
+import type { Queryable } from '../store/db.js';
+import { createExclusion, type Exclusion, type LinguistFlags } from './exclusions.js';
+import type { Window } from './git-files.js';
+
+/** One commit as the architecture analysis sees it. */
+export interface ChangeSet {
+  /** Commit time, unix seconds. */
+  time: number;
+  /** Index into RepoHistory.authors. */
+  author: number;
+  /** The subject matches a fix/revert pattern. */
+  fix: boolean;
+  /** Indexes into RepoHistory.paths, excluded paths removed. */
+  files: number[];
+  added: number[];
+  deleted: number[];
+}
+
+export interface RepoHistory {
+  repoId: number;
+  repo: string;
+  /** File id → path. */
+  paths: string[];
+  /** Author id → email after the mailmap. */
+  authors: string[];
+  /** Commits that still change at least one file after exclusions. */
+  commits: ChangeSet[];
+  /** Distinct paths changed in the window that the exclusions removed. */
+  excludedFiles: number;
+}
+
+export interface LoadedHistory {
+  repos: RepoHistory[];
+  warnings: string[];
+}
+
+/** One case-insensitive expression from the configured fix/revert patterns (null: none configured). */
+export function fixExpression(patterns: readonly string[]): RegExp | null {
+  if (patterns.length === 0) return null;
+  return new RegExp(patterns.map((p) => `(?:${p})`).join('|'), 'i');
+}
+
+/** Reads the change log of every repository in the window. */
+export async function loadHistory(
+  q: Queryable,
+  window: Window,
+  options: { exclude: readonly string[]; fixPatterns: readonly string[] },
+): Promise<LoadedHistory> {
+  const exclusion = createExclusion(options.exclude, await loadAttributes(q));
+  const fix = fixExpression(options.fixPatterns);
+  const names = new Map(
+    (await q.all<{ id: number; name: string }>('SELECT id, name FROM repositories')).map((r) => [
+      r.id,
+      r.name,
+    ]),
+  );
+  const rows = await q.all<{ repo_id: number; t: number; e: string; s: string; changes: string }>(
+    `SELECT c.repo_id, c.commit_time AS t, c.author_email AS e, c.subject AS s,
+            json_group_array(json_array(f.path, f.added, f.deleted)) AS changes
+     FROM git_commits c
+     JOIN git_file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+     WHERE c.is_merge = 0 AND c.commit_time <= ? AND (? IS NULL OR c.commit_time >= ?)
+     GROUP BY c.repo_id, c.sha`,
+    [window.until, window.since, window.since],
+  );
+  const byRepo = new Map<number, Builder>();
+  for (const row of rows) {
+    let builder = byRepo.get(row.repo_id);
+    if (!builder) {
+      builder = new Builder(row.repo_id, names.get(row.repo_id) ?? String(row.repo_id), exclusion);
+      byRepo.set(row.repo_id, builder);
+    }
+    builder.add(row.t, row.e, fix?.test(row.s) === true, JSON.parse(row.changes) as Change[]);
+  }
+  const repos = [...byRepo.values()]
+    .map((b) => b.build())
+    .sort((a, b) => (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : a.repoId - b.repoId));
+  return { repos, warnings: exclusion.warnings() };
+}
+
+type Change = [path: string, added: number, deleted: number];
+
+class Builder {
+  private readonly fileIds = new Map<string, number>();
+  private readonly paths: string[] = [];
+  private readonly authorIds = new Map<string, number>();
+  private readonly authors: string[] = [];
+  private readonly commits: ChangeSet[] = [];
+  private readonly excluded = new Set<string>();
+
+  constructor(
+    private readonly repoId: number,
+    private readonly repo: string,
+    private readonly exclusion: Exclusion,
+  ) {}
+
+  add(time: number, email: string, fix: boolean, changes: Change[]): void {
+    const commit: ChangeSet = { time, author: 0, fix, files: [], added: [], deleted: [] };
+    for (const [path, added, deleted] of changes) {
+      let id = this.fileIds.get(path);
+      if (id === undefined) {
+        if (this.excluded.has(path)) continue;
+        if (this.exclusion.excludes(this.repoId, path)) {
+          this.excluded.add(path);
+          continue;
+        }
+        id = this.paths.length;
+        this.fileIds.set(path, id);
+        this.paths.push(path);
+      }
+      commit.files.push(id);
+      commit.added.push(added);
+      commit.deleted.push(deleted);
+    }
+    if (commit.files.length === 0) return;
+    let author = this.authorIds.get(email);
+    if (author === undefined) {
+      author = this.authors.length;
+      this.authorIds.set(email, author);
+      this.authors.push(email);
+    }
+    commit.author = author;
+    this.commits.push(commit);
+  }
+
+  build(): RepoHistory {
+    return {
+      repoId: this.repoId,
+      repo: this.repo,
+      paths: this.paths,
+      authors: this.authors,
+      commits: this.commits,
+      excludedFiles: this.excluded.size,
+    };
+  }
+}
+
+/** linguist flags recorded at collection, per repository and path. */
+async function loadAttributes(q: Queryable): Promise<Map<number, Map<string, LinguistFlags>>> {
+  const rows = await q.all<{
+    repo_id: number;
+    path: string;
+    generated: 0 | 1 | null;
+    vendored: 0 | 1 | null;
+  }>('SELECT repo_id, path, generated, vendored FROM git_path_attributes');
+  const result = new Map<number, Map<string, LinguistFlags>>();
+  for (const row of rows) {
+    let repo = result.get(row.repo_id);
+    if (!repo) {
+      repo = new Map();
+      result.set(row.repo_id, repo);
+    }
+    repo.set(row.path, { generated: row.generated, vendored: row.vendored });
+  }
+  return result;
+}

@@ -1,0 +1,104 @@
+// Modules: files grouped by directory (the first `depth` folders of their path)
+// or by named component (config globs), because architecture is discussed in
+// modules. Figures roll up from the same change log as the files; coupling
+// between modules uses code-maat's definitions with modules as the entities
+// (commits over maxChangeSetSize files are dropped first, as for files).
+import picomatch from 'picomatch';
+import type { CouplingSettings } from '../config.js';
+import { type CouplingPair, changeCoupling } from './coupling.js';
+import type { RepoHistory } from './history.js';
+import { type Ownership, ownershipOf } from './ownership.js';
+
+/** The directory module of `path`: its first `depth` folders; "." for files at the root. */
+export function directoryModule(path: string, depth: number): string {
+  const parts = path.split('/');
+  parts.pop();
+  if (parts.length === 0) return '.';
+  return parts.slice(0, depth).join('/');
+}
+
+/** A function naming the component of a path (the first component, in config order, with a matching glob). */
+export function componentMatcher(components: Record<string, string[]>): (path: string) => string | null {
+  const rules = Object.entries(components).map(([name, globs]) => ({
+    name,
+    match: picomatch(globs, { dot: true }),
+  }));
+  return (path) => {
+    for (const rule of rules) if (rule.match(path)) return rule.name;
+    return null;
+  };
+}
+
+/** Figures of one module, before rounding. */
+export interface ModuleRollUp extends Ownership {
+  name: string;
+  files: number;
+  revisions: number;
+  fixes: number;
+  added: number;
+  deleted: number;
+  /** Latest commit time (unix seconds) touching the module. */
+  last: number;
+  authors: number;
+  sumOfCoupling: number;
+}
+
+/**
+ * Rolls a repository's change log up to modules. `moduleOfFile[fileId]` is the
+ * module index (into `names`) or -1 for files that belong to none.
+ */
+export function rollUpModules(
+  history: RepoHistory,
+  moduleOfFile: Int32Array,
+  names: readonly string[],
+  coupling: CouplingSettings,
+): { modules: ModuleRollUp[]; pairs: CouplingPair[] } {
+  const count = names.length;
+  const files = new Int32Array(count);
+  for (const m of moduleOfFile) if (m >= 0) files[m]! += 1;
+  const revisions = new Int32Array(count);
+  const fixes = new Int32Array(count);
+  const added = new Float64Array(count);
+  const deleted = new Float64Array(count);
+  const last = new Float64Array(count);
+  const authorAdded = Array.from({ length: count }, () => new Map<number, number>());
+  const changeSets: number[][] = [];
+  const touched = new Int32Array(count).fill(-1);
+  for (const [index, commit] of history.commits.entries()) {
+    const set: number[] = [];
+    for (let i = 0; i < commit.files.length; i++) {
+      const m = moduleOfFile[commit.files[i]!]!;
+      if (m < 0) continue;
+      added[m]! += commit.added[i]!;
+      deleted[m]! += commit.deleted[i]!;
+      const owners = authorAdded[m]!;
+      owners.set(commit.author, (owners.get(commit.author) ?? 0) + commit.added[i]!);
+      if (touched[m] !== index) {
+        touched[m] = index;
+        set.push(m);
+        revisions[m]! += 1;
+        if (commit.fix) fixes[m]! += 1;
+        if (commit.time > last[m]!) last[m] = commit.time;
+      }
+    }
+    // the change-set size limit is about files: a commit too big for file coupling is too big here
+    if (commit.files.length <= coupling.maxChangeSetSize) changeSets.push(set);
+  }
+  const result = changeCoupling(changeSets, count, {
+    ...coupling,
+    maxChangeSetSize: Number.MAX_SAFE_INTEGER,
+  });
+  const modules: ModuleRollUp[] = names.map((name, m) => ({
+    name,
+    files: files[m]!,
+    revisions: revisions[m]!,
+    fixes: fixes[m]!,
+    added: added[m]!,
+    deleted: deleted[m]!,
+    last: last[m]!,
+    authors: authorAdded[m]!.size,
+    sumOfCoupling: result.sumOfCoupling[m]!,
+    ...ownershipOf(authorAdded[m]!, history.authors),
+  }));
+  return { modules, pairs: result.pairs };
+}
