@@ -27,8 +27,13 @@ export function quotePath(path: string): string {
   return `${out}"`;
 }
 
-/** Creates a repository whose `main` branch holds exactly `commits`, oldest first. */
-export function importHistory(commits: readonly ImportedCommit[], repo: TestRepo = new TestRepo()): TestRepo {
+/**
+ * Creates a repository whose `main` branch holds exactly `commits`, oldest first;
+ * given an existing repository, appends them to its `main`.
+ */
+export function importHistory(commits: readonly ImportedCommit[], repo?: TestRepo): TestRepo {
+  const parent = repo ? repo.git('rev-parse', '--verify', 'refs/heads/main') : null;
+  const target = repo ?? new TestRepo();
   const parts: Buffer[] = [];
   const text = (s: string) => parts.push(Buffer.from(s, 'latin1'));
   const data = (content: Buffer) => {
@@ -44,6 +49,7 @@ export function importHistory(commits: readonly ImportedCommit[], repo: TestRepo
     text(`committer Test Committer <committer@example.com> ${at} +0000\n`);
     data(Buffer.from(commit.message ?? `commit ${index + 1}`, 'utf8'));
     if (index > 0) text(`from :${index}\n`);
+    else if (parent) text(`from ${parent}\n`);
     for (const [path, content] of Object.entries(commit.files)) {
       // the quoted path is ASCII plus raw UTF-8 bytes, written as they are
       const quoted = Buffer.from(quotePath(path), 'latin1');
@@ -61,9 +67,9 @@ export function importHistory(commits: readonly ImportedCommit[], repo: TestRepo
     text('\n');
   });
   execaSync('git', ['fast-import', '--quiet'], {
-    cwd: repo.path,
+    cwd: target.path,
     input: Buffer.concat(parts),
     env: gitEnv(),
   });
-  return repo;
+  return target;
 }
