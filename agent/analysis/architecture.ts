@@ -133,8 +133,16 @@ export async function analyseArchitecture(
   };
   const component = componentMatcher(config.modules.components);
   for (const repo of history.repos) {
-    analyseRepository(repo, tips.get(repo.repoId) ?? new Map(), window, config, component, result);
+    analyseRepository(
+      repo,
+      tips.get(repo.repoId) ?? new Map(),
+      window,
+      config,
+      (path) => component.of(path),
+      result,
+    );
   }
+  if (history.repos.length > 0) result.warnings.push(...component.warnings());
   result.files.sort(
     (x, y) =>
       (y.hotspotScore ?? -1) - (x.hotspotScore ?? -1) ||
@@ -233,7 +241,7 @@ function analyseRepository(
       component: componentOfFile[f] ?? null,
     };
   });
-  out.files.push(...files);
+  for (const file of files) out.files.push(file);
   for (const pair of coupling.pairs) {
     out.coupling.push({
       repo: history.repo,
@@ -284,32 +292,30 @@ function analyseRepository(
       if (ma >= 0) cross[ma]! += 1;
       if (mb >= 0) cross[mb]! += 1;
     }
-    out.modules.push(
-      ...rolled.modules.map((m: ModuleRollUp, i) => {
-        const ratio = fixRatio(m.fixes, m.revisions);
-        return {
-          repo: history.repo,
-          kind,
-          name: m.name,
-          files: m.files,
-          revisions: m.revisions,
-          added: m.added,
-          deleted: m.deleted,
-          churn: m.added + m.deleted,
-          lines: lines[i]!,
-          complexity: round(complexity[i]!, 2),
-          authors: m.authors,
-          mainAuthorShare: m.mainAuthorShare === null ? null : round(m.mainAuthorShare, 4),
-          fragmentation: m.fragmentation === null ? null : round(m.fragmentation, 4),
-          fixRatio: ratio === null ? null : round(ratio, 4),
-          lastChanged: iso(m.last),
-          ageDays: round((window.until - m.last) / DAY, 1),
-          hotspotScore: round(hotspot[i]!, 4),
-          couplingSum: m.sumOfCoupling,
-          crossModuleCouplings: cross[i]!,
-        };
-      }),
-    );
+    rolled.modules.forEach((m: ModuleRollUp, i) => {
+      const ratio = fixRatio(m.fixes, m.revisions);
+      out.modules.push({
+        repo: history.repo,
+        kind,
+        name: m.name,
+        files: m.files,
+        revisions: m.revisions,
+        added: m.added,
+        deleted: m.deleted,
+        churn: m.added + m.deleted,
+        lines: lines[i]!,
+        complexity: round(complexity[i]!, 2),
+        authors: m.authors,
+        mainAuthorShare: m.mainAuthorShare === null ? null : round(m.mainAuthorShare, 4),
+        fragmentation: m.fragmentation === null ? null : round(m.fragmentation, 4),
+        fixRatio: ratio === null ? null : round(ratio, 4),
+        lastChanged: iso(m.last),
+        ageDays: round((window.until - m.last) / DAY, 1),
+        hotspotScore: round(hotspot[i]!, 4),
+        couplingSum: m.sumOfCoupling,
+        crossModuleCouplings: cross[i]!,
+      });
+    });
     for (const pair of rolled.pairs) {
       out.moduleCoupling.push({ repo: history.repo, kind, ...ordered(names, pair) });
     }

@@ -8,9 +8,11 @@
 // Sum of coupling (code-maat's `soc`) of an entity = Σ over its remaining change
 // sets of (entities in the change set − 1).
 //
-// Cost: pairs are only generated between entities that can still reach
-// minShared (revisions ≥ minShared), and a change set never has more than
-// maxChangeSetSize entities, so no all-pairs structure is ever built for a huge commit.
+// Cost: no pair structure at all. Each entity's partners are counted in one
+// reusable array over the change sets it belongs to (an inverted index), so
+// memory is linear in the number of changes; only entities that can still
+// reach minShared take part, and a change set never has more than
+// maxChangeSetSize entities, so a huge commit costs nothing.
 import type { CouplingSettings } from '../config.js';
 
 export interface CouplingPair {
@@ -60,42 +62,65 @@ export function changeCoupling(
     }
   }
 
-  const shared = new Map<number, number>();
+  // Kept change sets reduced to their eligible entities (those that can reach
+  // minShared), stored flat: members[offsets[k] .. offsets[k + 1]).
   const eligible = (id: number) => revisions[id]! >= settings.minShared;
-  const scratch: number[] = [];
+  const offsets: number[] = [0];
+  const flat: number[] = [];
   for (const set of changeSets) {
     if (set.length < 2 || set.length > settings.maxChangeSetSize) continue;
-    scratch.length = 0;
-    for (const id of set) if (eligible(id)) scratch.push(id);
-    if (scratch.length < 2) continue;
-    scratch.sort((x, y) => x - y);
-    for (let i = 0; i < scratch.length; i++) {
-      const base = scratch[i]! * entityCount;
-      for (let j = i + 1; j < scratch.length; j++) {
-        const key = base + scratch[j]!;
-        shared.set(key, (shared.get(key) ?? 0) + 1);
-      }
-    }
+    const start = flat.length;
+    for (const id of set) if (eligible(id)) flat.push(id);
+    if (flat.length - start < 2) flat.length = start;
+    else offsets.push(flat.length);
+  }
+  const members = Int32Array.from(flat);
+  const sets = offsets.length - 1;
+  // entity → the kept change sets it is in (inverted index, same flat layout)
+  const firstSet = new Int32Array(entityCount + 1);
+  for (const id of members) firstSet[id + 1]! += 1;
+  for (let e = 0; e < entityCount; e++) firstSet[e + 1]! += firstSet[e]!;
+  const setsOf = new Int32Array(members.length);
+  const fill = firstSet.slice(0, entityCount);
+  for (let k = 0; k < sets; k++) {
+    for (let m = offsets[k]!; m < offsets[k + 1]!; m++) setsOf[fill[members[m]!]!++] = k;
   }
 
+  // For each entity a, count its partners b > a over its change sets in one
+  // reusable array: memory stays linear in the number of file changes.
   const pairs: CouplingPair[] = [];
-  for (const [key, count] of shared) {
-    if (count < settings.minShared) continue;
-    const a = Math.floor(key / entityCount);
-    const b = key - a * entityCount;
-    const sum = revisions[a]! + revisions[b]!;
-    // average ≥ minRevisions ⇔ sum ≥ 2 × minRevisions; degree ≥ minDegree ⇔ 200 × shared ≥ minDegree × sum
-    if (sum < 2 * settings.minRevisions) continue;
-    if (200 * count < settings.minDegree * sum) continue;
-    pairs.push({
-      a,
-      b,
-      shared: count,
-      revisionsA: revisions[a]!,
-      revisionsB: revisions[b]!,
-      averageRevisions: sum / 2,
-      degree: (200 * count) / sum,
-    });
+  const counts = new Int32Array(entityCount);
+  const touched: number[] = [];
+  for (let a = 0; a < entityCount; a++) {
+    if (firstSet[a + 1]! - firstSet[a]! < settings.minShared) continue;
+    for (let s = firstSet[a]!; s < firstSet[a + 1]!; s++) {
+      const k = setsOf[s]!;
+      for (let m = offsets[k]!; m < offsets[k + 1]!; m++) {
+        const b = members[m]!;
+        if (b <= a) continue;
+        if (counts[b] === 0) touched.push(b);
+        counts[b]! += 1;
+      }
+    }
+    for (const b of touched) {
+      const count = counts[b]!;
+      counts[b] = 0;
+      if (count < settings.minShared) continue;
+      const sum = revisions[a]! + revisions[b]!;
+      // average ≥ minRevisions ⇔ sum ≥ 2 × minRevisions; degree ≥ minDegree ⇔ 200 × shared ≥ minDegree × sum
+      if (sum < 2 * settings.minRevisions) continue;
+      if (200 * count < settings.minDegree * sum) continue;
+      pairs.push({
+        a,
+        b,
+        shared: count,
+        revisionsA: revisions[a]!,
+        revisionsB: revisions[b]!,
+        averageRevisions: sum / 2,
+        degree: (200 * count) / sum,
+      });
+    }
+    touched.length = 0;
   }
   return { pairs, revisions, sumOfCoupling, dropped };
 }

@@ -67,7 +67,11 @@ export function createExclusion(
   configGlobs: readonly string[],
   attributes: ReadonlyMap<number, ReadonlyMap<string, LinguistFlags>>,
 ): Exclusion {
-  const defaults = compile(DEFAULT_EXCLUDES);
+  // one expression for all defaults: they match whole paths, so no folder walk is needed
+  const defaultsRe = new RegExp(
+    DEFAULT_EXCLUDES.map((glob) => picomatch.makeRe(glob, { dot: true }).source).join('|'),
+  );
+  const defaults = (path: string) => defaultsRe.test(path);
   const config = configGlobs.map((glob) => {
     const negated = glob.startsWith('!');
     const pattern = negated ? glob.slice(1) : glob;

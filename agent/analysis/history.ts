@@ -32,6 +32,9 @@ export interface RepoHistory {
   excludedFiles: number;
 }
 
+/** Commits per query page. */
+const PAGE = 5000;
+
 export interface LoadedHistory {
   repos: RepoHistory[];
   warnings: string[];
@@ -57,31 +60,49 @@ export async function loadHistory(
       r.name,
     ]),
   );
-  const rows = await q.all<{ repo_id: number; t: number; e: string; s: string; changes: string }>(
-    `SELECT c.repo_id, c.commit_time AS t, c.author_email AS e, c.subject AS s,
-            json_group_array(json_array(f.path, f.added, f.deleted)) AS changes
-     FROM git_commits c
-     JOIN git_file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
-     WHERE c.is_merge = 0 AND c.commit_time <= ? AND (? IS NULL OR c.commit_time >= ?)
-     GROUP BY c.repo_id, c.sha`,
-    [window.until, window.since, window.since],
-  );
   const byRepo = new Map<number, Builder>();
-  for (const row of rows) {
-    let builder = byRepo.get(row.repo_id);
-    if (!builder) {
-      builder = new Builder(row.repo_id, names.get(row.repo_id) ?? String(row.repo_id), exclusion);
-      byRepo.set(row.repo_id, builder);
+  // One row per commit, read in pages along the primary key so that memory does
+  // not grow with the history. Both lists are aggregated over the same rows in
+  // the same order; paths cannot hold NUL, so it separates them.
+  let after: [number, string] = [-1, ''];
+  for (;;) {
+    const rows = await q.all<{
+      repo_id: number;
+      sha: string;
+      t: number;
+      e: string;
+      s: string;
+      paths: string;
+      nums: string;
+    }>(
+      `SELECT c.repo_id, c.sha, c.commit_time AS t, c.author_email AS e, c.subject AS s,
+              group_concat(f.path, char(0)) AS paths, group_concat(f.added || ' ' || f.deleted, ' ') AS nums
+       FROM git_commits c
+       JOIN git_file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+       WHERE (c.repo_id, c.sha) > (?, ?) AND c.is_merge = 0
+         AND c.commit_time <= ? AND (? IS NULL OR c.commit_time >= ?)
+       GROUP BY c.repo_id, c.sha
+       ORDER BY c.repo_id, c.sha
+       LIMIT ${PAGE}`,
+      [after[0], after[1], window.until, window.since, window.since],
+    );
+    for (const row of rows) {
+      let builder = byRepo.get(row.repo_id);
+      if (!builder) {
+        builder = new Builder(row.repo_id, names.get(row.repo_id) ?? String(row.repo_id), exclusion);
+        byRepo.set(row.repo_id, builder);
+      }
+      builder.add(row.t, row.e, fix?.test(row.s) === true, row.paths.split('\0'), row.nums.split(' '));
     }
-    builder.add(row.t, row.e, fix?.test(row.s) === true, JSON.parse(row.changes) as Change[]);
+    const last = rows.at(-1);
+    if (!last || rows.length < PAGE) break;
+    after = [last.repo_id, last.sha];
   }
   const repos = [...byRepo.values()]
     .map((b) => b.build())
     .sort((a, b) => (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : a.repoId - b.repoId));
   return { repos, warnings: exclusion.warnings() };
 }
-
-type Change = [path: string, added: number, deleted: number];
 
 class Builder {
   private readonly fileIds = new Map<string, number>();
@@ -97,9 +118,11 @@ class Builder {
     private readonly exclusion: Exclusion,
   ) {}
 
-  add(time: number, email: string, fix: boolean, changes: Change[]): void {
+  /** `numbers` holds added and deleted lines for each path, in order. */
+  add(time: number, email: string, fix: boolean, paths: string[], numbers: string[]): void {
     const commit: ChangeSet = { time, author: 0, fix, files: [], added: [], deleted: [] };
-    for (const [path, added, deleted] of changes) {
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i]!;
       let id = this.fileIds.get(path);
       if (id === undefined) {
         if (this.excluded.has(path)) continue;
@@ -112,8 +135,8 @@ class Builder {
         this.paths.push(path);
       }
       commit.files.push(id);
-      commit.added.push(added);
-      commit.deleted.push(deleted);
+      commit.added.push(Number(numbers[2 * i]));
+      commit.deleted.push(Number(numbers[2 * i + 1]));
     }
     if (commit.files.length === 0) return;
     let author = this.authorIds.get(email);

@@ -17,15 +17,42 @@ export function directoryModule(path: string, depth: number): string {
   return parts.slice(0, depth).join('/');
 }
 
-/** A function naming the component of a path (the first component, in config order, with a matching glob). */
-export function componentMatcher(components: Record<string, string[]>): (path: string) => string | null {
+export interface ComponentMatcher {
+  /** The first component, in config order, with a glob matching `path`; null when none does. */
+  of(path: string): string | null;
+  /** One warning per component glob that matched none of the paths asked about. */
+  warnings(): string[];
+}
+
+/** Maps paths to the components of `modules.components`. */
+export function componentMatcher(components: Record<string, string[]>): ComponentMatcher {
   const rules = Object.entries(components).map(([name, globs]) => ({
     name,
-    match: picomatch(globs, { dot: true }),
+    globs: globs.map((glob) => ({ glob, match: picomatch(glob, { dot: true }), used: false })),
   }));
-  return (path) => {
-    for (const rule of rules) if (rule.match(path)) return rule.name;
-    return null;
+  return {
+    of(path) {
+      let found: string | null = null;
+      // every glob is tried, so that one matching nothing can be reported
+      for (const rule of rules) {
+        for (const g of rule.globs) {
+          if (!g.match(path)) continue;
+          g.used = true;
+          found ??= rule.name;
+        }
+      }
+      return found;
+    },
+    warnings() {
+      return rules.flatMap((rule) =>
+        rule.globs
+          .filter((g) => !g.used)
+          .map(
+            (g) =>
+              `the glob "${g.glob}" of component "${rule.name}" in the config matches no file changed in the window; check its spelling (globs are matched against paths relative to the repository root)`,
+          ),
+      );
+    },
   };
 }
 

@@ -36,7 +36,8 @@ export class IndentationCounter {
   push(chunk: Uint8Array, start = 0, end = chunk.length): void {
     if (this.offset < BINARY_PROBE) {
       const probeEnd = Math.min(end, start + (BINARY_PROBE - this.offset));
-      if (chunk.subarray(start, probeEnd).includes(0)) this.binary = true;
+      const nul = chunk.indexOf(0, start);
+      if (nul !== -1 && nul < probeEnd) this.binary = true;
     }
     this.offset += end - start;
     if (this.binary) return;

@@ -21,6 +21,7 @@ import { gitFailed } from './repository.js';
 /** Bumped when the way figures are computed changes, so the next collection recomputes them. */
 const STEP_VERSION = '1';
 const STEP = 'tip-content';
+const EMPTY = Buffer.alloc(0);
 
 export interface TipContentResult {
   /** Files at the tip (regular files, not symlinks or submodules). */
@@ -105,7 +106,7 @@ async function readProfiles(
     ...(signal ? { cancelSignal: signal } : {}),
   });
   const profiles: BlobProfile[] = [];
-  let header: Buffer = Buffer.alloc(0);
+  let header: Buffer = EMPTY;
   let oid = '';
   let remaining = -1; // bytes of the current body still to read; -1 = reading a header
   let trailer = false; // the newline after a body
@@ -125,8 +126,12 @@ async function readProfiles(
             header = Buffer.concat([header, chunk.subarray(at)]);
             break;
           }
-          const line = Buffer.concat([header, chunk.subarray(at, newline)]).toString('utf8');
-          header = Buffer.alloc(0);
+          // headers are ASCII; only one split across two chunks needs a copy
+          const line =
+            header.length > 0
+              ? Buffer.concat([header, chunk.subarray(at, newline)]).toString('latin1')
+              : chunk.toString('latin1', at, newline);
+          header = EMPTY;
           at = newline + 1;
           const [id, type, size] = line.split(' ');
           if (type === 'missing' || size === undefined) continue;

@@ -122,7 +122,10 @@ describe('exclusions', () => {
       },
       { files: { 'gen/old.ts': null, 'gen/new.ts': 'y\n', 'src/main.ts': 'y\n' } },
     ]);
-    const run = await audit([repo.path], { exclude: ['build', '!dist/**', 'nothing-here/**'] });
+    const run = await audit([repo.path], {
+      exclude: ['build', '!dist/**', 'nothing-here/**'],
+      modules: { components: { app: ['src/**', 'lib/**'] } },
+    });
     const { report, stderr } = await run.report();
     expect(report.git.files.map((f) => f.path).sort()).toEqual([
       '.gitattributes',
@@ -134,6 +137,10 @@ describe('exclusions', () => {
     expect(report.git.excludedFiles).toBe(6);
     expect(report.git.warnings).toEqual([
       'the "exclude" glob "nothing-here/**" in the config matches no file changed in the window; check its spelling (globs are matched against paths relative to the repository root)',
+      'the glob "lib/**" of component "app" in the config matches no file changed in the window; check its spelling (globs are matched against paths relative to the repository root)',
+    ]);
+    expect(report.git.modules.filter((m) => m.kind === 'component').map((m) => [m.name, m.files])).toEqual([
+      ['app', 1],
     ]);
     expect(stderr).toContain('dx-audit: warning: the "exclude" glob "nothing-here/**"');
   });
