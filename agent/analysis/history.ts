@@ -40,10 +40,11 @@ export interface LoadedHistory {
   warnings: string[];
 }
 
-/** One case-insensitive expression from the configured fix/revert patterns (null: none configured). */
-export function fixExpression(patterns: readonly string[]): RegExp | null {
-  if (patterns.length === 0) return null;
-  return new RegExp(patterns.map((p) => `(?:${p})`).join('|'), 'i');
+/** A test of a commit subject against the configured fix/revert patterns (case-insensitive). */
+export function fixMatcher(patterns: readonly string[]): (subject: string) => boolean {
+  // kept apart rather than joined, so each pattern means exactly what it says alone
+  const expressions = patterns.map((p) => new RegExp(p, 'i'));
+  return (subject) => expressions.some((e) => e.test(subject));
 }
 
 /** Reads the change log of every repository in the window. */
@@ -53,7 +54,7 @@ export async function loadHistory(
   options: { exclude: readonly string[]; fixPatterns: readonly string[] },
 ): Promise<LoadedHistory> {
   const exclusion = createExclusion(options.exclude, await loadAttributes(q));
-  const fix = fixExpression(options.fixPatterns);
+  const isFix = fixMatcher(options.fixPatterns);
   const names = new Map(
     (await q.all<{ id: number; name: string }>('SELECT id, name FROM repositories')).map((r) => [
       r.id,
@@ -92,7 +93,7 @@ export async function loadHistory(
         builder = new Builder(row.repo_id, names.get(row.repo_id) ?? String(row.repo_id), exclusion);
         byRepo.set(row.repo_id, builder);
       }
-      builder.add(row.t, row.e, fix?.test(row.s) === true, row.paths.split('\0'), row.nums.split(' '));
+      builder.add(row.t, row.e, isFix(row.s), row.paths.split('\0'), row.nums.split(' '));
     }
     const last = rows.at(-1);
     if (!last || rows.length < PAGE) break;

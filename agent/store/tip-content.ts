@@ -31,6 +31,16 @@ export async function missingBlobs(q: Queryable, oids: readonly string[]): Promi
   return missing;
 }
 
+/** True when a file at the repository's tip has no indentation profile stored. */
+export async function hasUnprofiledBlobs(q: Queryable, repoId: number): Promise<boolean> {
+  const row = await q.get(
+    `SELECT 1 FROM git_head_blobs b LEFT JOIN git_blob_indentation i ON i.oid = b.oid
+     WHERE b.repo_id = ? AND i.oid IS NULL LIMIT 1`,
+    [repoId],
+  );
+  return row !== undefined;
+}
+
 /** Paths whose attributes matter: the tip's files and every path the history of the repository changed. */
 export async function pathAttributesInput(
   q: Queryable,

@@ -10,6 +10,7 @@ import type { Db } from '../../agent/store/db.js';
 import { getState, setState } from '../../agent/store/repositories.js';
 import {
   type BlobProfile,
+  hasUnprofiledBlobs,
   missingBlobs,
   type PathAttributes,
   pathAttributesInput,
@@ -48,7 +49,10 @@ export async function collectTipContent(
 ): Promise<TipContentResult> {
   const cursor = `${STEP_VERSION}:${tip}`;
   const state = await getState(db, 'git', root, STEP);
-  if (state?.cursor === cursor) return { files: 0, blobsRead: 0, attributed: 0, skipped: true };
+  // a profile pruned by a concurrent collection of another repository is read again
+  if (state?.cursor === cursor && !(await hasUnprofiledBlobs(db, repoId))) {
+    return { files: 0, blobsRead: 0, attributed: 0, skipped: true };
+  }
 
   const entries = await listTree(root, tip, signal);
   const missing = await missingBlobs(db, [...new Set(entries.map((e) => e.oid))]);

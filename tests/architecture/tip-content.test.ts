@@ -73,6 +73,11 @@ describe('collecting the tip', () => {
 
       const again = await collectTipContent(db, repo.path, repoId, repo.git('rev-parse', 'HEAD'));
       expect(again).toEqual({ files: 0, blobsRead: 0, attributed: 0, skipped: true });
+
+      // a profile lost to another repository's pruning is read again, and only that one
+      await db.run('DELETE FROM git_blob_indentation WHERE indent_total = 4');
+      const repaired = await collectTipContent(db, repo.path, repoId, repo.git('rev-parse', 'HEAD'));
+      expect(repaired).toEqual({ files: 3, blobsRead: 1, attributed: 0, skipped: false });
     } finally {
       await db.close();
     }
