@@ -24,7 +24,7 @@ export interface Report {
     commits: number;
     merges: number;
     authors: number;
-    /** Number of files changed in the window (files[] may be cut to the top ones without --detail). */
+    /** Number of files changed in the window, after exclusions (files[] may be cut to the top ones without --detail). */
     filesChanged: number;
     /** Ranked by hotspotScore (see README "Fragile architecture"). */
     files: ArchitectureFile[];
