@@ -10,7 +10,7 @@ import type { FileStats, Window } from './git-files.js';
 import { loadHistory, type RepoHistory } from './history.js';
 import { hotspotScores, round } from './hotspots.js';
 import { componentMatcher, directoryModule, type ModuleRollUp, rollUpModules } from './modules.js';
-import { ownershipOf } from './ownership.js';
+import { OwnershipTable } from './ownership.js';
 
 const DAY = 86_400;
 
@@ -186,24 +186,24 @@ function analyseRepository(
   const added = new Float64Array(n);
   const deleted = new Float64Array(n);
   const last = new Float64Array(n);
-  const authorAdded: Map<number, number>[] = Array.from({ length: n }, () => new Map());
-  for (const commit of history.commits) {
-    for (let i = 0; i < commit.files.length; i++) {
-      const f = commit.files[i]!;
+  const owners = new OwnershipTable(n, history.authors);
+  const { offsets, files: changed } = history;
+  for (let k = 0; k < history.commits; k++) {
+    const time = history.time[k]!;
+    const fix = history.fix[k] === 1;
+    const author = history.author[k]!;
+    for (let i = offsets[k]!; i < offsets[k + 1]!; i++) {
+      const f = changed[i]!;
       revisions[f]! += 1;
-      if (commit.fix) fixes[f]! += 1;
-      added[f]! += commit.added[i]!;
-      deleted[f]! += commit.deleted[i]!;
-      if (commit.time > last[f]!) last[f] = commit.time;
-      const owners = authorAdded[f]!;
-      owners.set(commit.author, (owners.get(commit.author) ?? 0) + commit.added[i]!);
+      if (fix) fixes[f]! += 1;
+      added[f]! += history.added[i]!;
+      deleted[f]! += history.deleted[i]!;
+      if (time > last[f]!) last[f] = time;
+      owners.add(f, author, history.added[i]!);
     }
   }
-  const coupling = changeCoupling(
-    history.commits.map((c) => c.files),
-    n,
-    config.coupling,
-  );
+  const ownership = owners.finish();
+  const coupling = changeCoupling({ offsets, members: changed }, n, config.coupling);
   out.largeChangeSets += coupling.dropped;
   out.excludedFiles += history.excludedFiles;
 
@@ -214,7 +214,7 @@ function analyseRepository(
   const directoryOf = history.paths.map((path) => directoryModule(path, config.modules.depth));
   const componentOfFile = history.paths.map((path) => componentOf(path));
   const files: ArchitectureFile[] = history.paths.map((path, f) => {
-    const owner = ownershipOf(authorAdded[f]!, history.authors);
+    const owner = ownership.of(f);
     const ratio = fixRatio(fixes[f]!, revisions[f]!);
     const t = tipOf[f];
     return {
@@ -225,7 +225,7 @@ function analyseRepository(
       deleted: deleted[f]!,
       churn: added[f]! + deleted[f]!,
       lines: t?.lines ?? null,
-      authors: authorAdded[f]!.size,
+      authors: ownership.authors[f]!,
       lastChanged: iso(last[f]!),
       mainAuthorShare: owner.mainAuthorShare === null ? null : round(owner.mainAuthorShare, 4),
       fragmentation: owner.fragmentation === null ? null : round(owner.fragmentation, 4),

@@ -39,26 +39,44 @@ export interface CouplingResult {
 }
 
 /**
- * `changeSets` yields the distinct entity ids (0..entityCount-1) of each change set.
- * Each change set must list an entity at most once.
+ * Change sets in flat form: set k holds members[offsets[k] .. offsets[k + 1]),
+ * distinct entity ids in 0..entityCount-1.
  */
+export interface ChangeSets {
+  offsets: ArrayLike<number>;
+  members: ArrayLike<number>;
+}
+
+/** Flat change sets from one list of ids per change set. */
+export function changeSetsOf(lists: readonly (readonly number[])[]): ChangeSets {
+  const offsets = [0];
+  const members: number[] = [];
+  for (const list of lists) {
+    for (const id of list) members.push(id);
+    offsets.push(members.length);
+  }
+  return { offsets, members };
+}
+
 export function changeCoupling(
-  changeSets: readonly (readonly number[])[],
+  input: ChangeSets,
   entityCount: number,
   settings: CouplingSettings,
 ): CouplingResult {
   const revisions = new Int32Array(entityCount);
   const sumOfCoupling = new Float64Array(entityCount);
+  const total = input.offsets.length - 1;
+  const { offsets: at, members: of } = input;
   let dropped = 0;
-  for (const set of changeSets) {
-    if (set.length > settings.maxChangeSetSize) {
+  for (let k = 0; k < total; k++) {
+    const size = at[k + 1]! - at[k]!;
+    if (size > settings.maxChangeSetSize) {
       dropped += 1;
       continue;
     }
-    const others = set.length - 1;
-    for (const id of set) {
-      revisions[id]! += 1;
-      sumOfCoupling[id]! += others;
+    for (let m = at[k]!; m < at[k + 1]!; m++) {
+      revisions[of[m]!]! += 1;
+      sumOfCoupling[of[m]!]! += size - 1;
     }
   }
 
@@ -67,10 +85,11 @@ export function changeCoupling(
   const eligible = (id: number) => revisions[id]! >= settings.minShared;
   const offsets: number[] = [0];
   const flat: number[] = [];
-  for (const set of changeSets) {
-    if (set.length < 2 || set.length > settings.maxChangeSetSize) continue;
+  for (let k = 0; k < total; k++) {
+    const size = at[k + 1]! - at[k]!;
+    if (size < 2 || size > settings.maxChangeSetSize) continue;
     const start = flat.length;
-    for (const id of set) if (eligible(id)) flat.push(id);
+    for (let m = at[k]!; m < at[k + 1]!; m++) if (eligible(of[m]!)) flat.push(of[m]!);
     if (flat.length - start < 2) flat.length = start;
     else offsets.push(flat.length);
   }

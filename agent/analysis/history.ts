@@ -5,20 +5,11 @@ import type { Queryable } from '../store/db.js';
 import { createExclusion, type Exclusion, type LinguistFlags } from './exclusions.js';
 import type { Window } from './git-files.js';
 
-/** One commit as the architecture analysis sees it. */
-export interface ChangeSet {
-  /** Commit time, unix seconds. */
-  time: number;
-  /** Index into RepoHistory.authors. */
-  author: number;
-  /** The subject matches a fix/revert pattern. */
-  fix: boolean;
-  /** Indexes into RepoHistory.paths, excluded paths removed. */
-  files: number[];
-  added: number[];
-  deleted: number[];
-}
-
+/**
+ * A repository's change log in flat arrays (one allocation per column, not one
+ * object per commit): commit k changed files[offsets[k] .. offsets[k + 1]),
+ * with added[i] / deleted[i] lines for files[i].
+ */
 export interface RepoHistory {
   repoId: number;
   repo: string;
@@ -27,9 +18,25 @@ export interface RepoHistory {
   /** Author id → email after the mailmap. */
   authors: string[];
   /** Commits that still change at least one file after exclusions. */
-  commits: ChangeSet[];
+  commits: number;
+  /** Commit time, unix seconds, per commit. */
+  time: Float64Array;
+  /** Author id per commit. */
+  author: Int32Array;
+  /** 1 when the commit subject matches a fix/revert pattern. */
+  fix: Uint8Array;
+  /** commits + 1 offsets into files/added/deleted. */
+  offsets: Int32Array;
+  files: Int32Array;
+  added: Float64Array;
+  deleted: Float64Array;
   /** Distinct paths changed in the window that the exclusions removed. */
   excludedFiles: number;
+}
+
+export interface LoadedHistory {
+  repos: RepoHistory[];
+  warnings: string[];
 }
 
 /** Commits per query page. */
@@ -105,23 +112,55 @@ export async function loadHistory(
   return { repos, warnings: exclusion.warnings() };
 }
 
+/** A growable column of numbers. */
+class Column<T extends Int32Array | Float64Array | Uint8Array> {
+  length = 0;
+  constructor(
+    private data: T,
+    private readonly make: (size: number) => T,
+  ) {}
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = this.make(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  done(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+const ints = (n: number) => new Int32Array(n);
+const floats = (n: number) => new Float64Array(n);
+const bytes = (n: number) => new Uint8Array(n);
+
 class Builder {
   private readonly fileIds = new Map<string, number>();
   private readonly paths: string[] = [];
   private readonly authorIds = new Map<string, number>();
   private readonly authors: string[] = [];
-  private readonly commits: ChangeSet[] = [];
   private readonly excluded = new Set<string>();
+  private readonly time = new Column(floats(1024), floats);
+  private readonly author = new Column(ints(1024), ints);
+  private readonly fix = new Column(bytes(1024), bytes);
+  private readonly offsets = new Column(ints(1024), ints);
+  private readonly files = new Column(ints(4096), ints);
+  private readonly added = new Column(floats(4096), floats);
+  private readonly deleted = new Column(floats(4096), floats);
 
   constructor(
     private readonly repoId: number,
     private readonly repo: string,
     private readonly exclusion: Exclusion,
-  ) {}
+  ) {
+    this.offsets.push(0);
+  }
 
   /** `numbers` holds added and deleted lines for each path, in order. */
   add(time: number, email: string, fix: boolean, paths: string[], numbers: string[]): void {
-    const commit: ChangeSet = { time, author: 0, fix, files: [], added: [], deleted: [] };
+    const start = this.files.length;
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
       let id = this.fileIds.get(path);
@@ -135,19 +174,21 @@ class Builder {
         this.fileIds.set(path, id);
         this.paths.push(path);
       }
-      commit.files.push(id);
-      commit.added.push(Number(numbers[2 * i]));
-      commit.deleted.push(Number(numbers[2 * i + 1]));
+      this.files.push(id);
+      this.added.push(Number(numbers[2 * i]));
+      this.deleted.push(Number(numbers[2 * i + 1]));
     }
-    if (commit.files.length === 0) return;
+    if (this.files.length === start) return;
     let author = this.authorIds.get(email);
     if (author === undefined) {
       author = this.authors.length;
       this.authorIds.set(email, author);
       this.authors.push(email);
     }
-    commit.author = author;
-    this.commits.push(commit);
+    this.time.push(time);
+    this.author.push(author);
+    this.fix.push(fix ? 1 : 0);
+    this.offsets.push(this.files.length);
   }
 
   build(): RepoHistory {
@@ -156,7 +197,14 @@ class Builder {
       repo: this.repo,
       paths: this.paths,
       authors: this.authors,
-      commits: this.commits,
+      commits: this.time.length,
+      time: this.time.done(),
+      author: this.author.done(),
+      fix: this.fix.done(),
+      offsets: this.offsets.done(),
+      files: this.files.done(),
+      added: this.added.done(),
+      deleted: this.deleted.done(),
       excludedFiles: this.excluded.size,
     };
   }

@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 import type { CouplingSettings } from '../config.js';
 import { type CouplingPair, changeCoupling } from './coupling.js';
 import type { RepoHistory } from './history.js';
-import { type Ownership, ownershipOf } from './ownership.js';
+import { type Ownership, OwnershipTable } from './ownership.js';
 
 /** The directory module of `path`: its first `depth` folders; "." for files at the root. */
 export function directoryModule(path: string, depth: number): string {
@@ -88,33 +88,36 @@ export function rollUpModules(
   const added = new Float64Array(count);
   const deleted = new Float64Array(count);
   const last = new Float64Array(count);
-  const authorAdded = Array.from({ length: count }, () => new Map<number, number>());
-  const changeSets: number[][] = [];
+  const owners = new OwnershipTable(count, history.authors);
+  const setOffsets = [0];
+  const setMembers: number[] = [];
   const touched = new Int32Array(count).fill(-1);
-  for (const [index, commit] of history.commits.entries()) {
-    const set: number[] = [];
-    for (let i = 0; i < commit.files.length; i++) {
-      const m = moduleOfFile[commit.files[i]!]!;
+  const { offsets, files: changed } = history;
+  for (let k = 0; k < history.commits; k++) {
+    const start = setMembers.length;
+    for (let i = offsets[k]!; i < offsets[k + 1]!; i++) {
+      const m = moduleOfFile[changed[i]!]!;
       if (m < 0) continue;
-      added[m]! += commit.added[i]!;
-      deleted[m]! += commit.deleted[i]!;
-      const owners = authorAdded[m]!;
-      owners.set(commit.author, (owners.get(commit.author) ?? 0) + commit.added[i]!);
-      if (touched[m] !== index) {
-        touched[m] = index;
-        set.push(m);
+      added[m]! += history.added[i]!;
+      deleted[m]! += history.deleted[i]!;
+      owners.add(m, history.author[k]!, history.added[i]!);
+      if (touched[m] !== k) {
+        touched[m] = k;
+        setMembers.push(m);
         revisions[m]! += 1;
-        if (commit.fix) fixes[m]! += 1;
-        if (commit.time > last[m]!) last[m] = commit.time;
+        if (history.fix[k]) fixes[m]! += 1;
+        if (history.time[k]! > last[m]!) last[m] = history.time[k]!;
       }
     }
     // the change-set size limit is about files: a commit too big for file coupling is too big here
-    if (commit.files.length <= coupling.maxChangeSetSize) changeSets.push(set);
+    if (offsets[k + 1]! - offsets[k]! > coupling.maxChangeSetSize) setMembers.length = start;
+    else setOffsets.push(setMembers.length);
   }
-  const result = changeCoupling(changeSets, count, {
+  const result = changeCoupling({ offsets: setOffsets, members: setMembers }, count, {
     ...coupling,
     maxChangeSetSize: Number.MAX_SAFE_INTEGER,
   });
+  const ownership = owners.finish();
   const modules: ModuleRollUp[] = names.map((name, m) => ({
     name,
     files: files[m]!,
@@ -123,9 +126,9 @@ export function rollUpModules(
     added: added[m]!,
     deleted: deleted[m]!,
     last: last[m]!,
-    authors: authorAdded[m]!.size,
+    authors: ownership.authors[m]!,
     sumOfCoupling: result.sumOfCoupling[m]!,
-    ...ownershipOf(authorAdded[m]!, history.authors),
+    ...ownership.of(m),
   }));
   return { modules, pairs: result.pairs };
 }

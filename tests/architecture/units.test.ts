@@ -1,6 +1,6 @@
 // The pure parts of the architecture analysis on inputs small enough to check by eye.
 import { describe, expect, it } from 'vitest';
-import { changeCoupling } from '../../agent/analysis/coupling.js';
+import { changeCoupling, changeSetsOf } from '../../agent/analysis/coupling.js';
 import { createExclusion } from '../../agent/analysis/exclusions.js';
 import { hotspotScores } from '../../agent/analysis/hotspots.js';
 import { directoryModule } from '../../agent/analysis/modules.js';
@@ -12,7 +12,7 @@ describe('changeCoupling', () => {
   it('drops a 100,000-file change set before pairing anything', () => {
     const huge = Array.from({ length: 100_000 }, (_, i) => i + 2);
     const sets = [huge, ...Array.from({ length: 5 }, () => [0, 1])];
-    const result = changeCoupling(sets, 100_002, DEFAULTS);
+    const result = changeCoupling(changeSetsOf(sets), 100_002, DEFAULTS);
     expect(result.dropped).toBe(1);
     expect(result.pairs).toEqual([
       { a: 0, b: 1, shared: 5, revisionsA: 5, revisionsB: 5, averageRevisions: 5, degree: 100 },
@@ -23,7 +23,7 @@ describe('changeCoupling', () => {
 
   it('counts single-file change sets in the revisions', () => {
     const sets = [...Array.from({ length: 5 }, () => [0, 1]), [0], [0], [0], [0], [0]];
-    const result = changeCoupling(sets, 2, DEFAULTS);
+    const result = changeCoupling(changeSetsOf(sets), 2, DEFAULTS);
     // revisions 10 and 5: degree 5 / 7.5 = 66.67 %
     expect(result.pairs[0]).toMatchObject({
       shared: 5,
@@ -81,7 +81,7 @@ describe('ownership', () => {
     ).toEqual({
       mainAuthor: 'amy@example.com',
       mainAuthorShare: 0.4,
-      fragmentation: 1 - 0.16 - 0.16 - 0.04,
+      fragmentation: 1 - 36 / 100, // 1 − 0.4² − 0.4² − 0.2²
     });
     expect(ownershipOf(new Map([[0, 0]]), authors)).toEqual({
       mainAuthor: null,
