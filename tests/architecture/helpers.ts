@@ -37,6 +37,8 @@ export async function audit(paths: string[], config: object = {}): Promise<Audit
     db,
     configure,
     async report(args = []) {
+      // with --top N, only the top entries; otherwise every item
+      const detail = args.includes('--top') ? [] : ['--detail'];
       const result = await runCli(
         [
           '--db',
@@ -48,7 +50,7 @@ export async function audit(paths: string[], config: object = {}): Promise<Audit
           'report',
           '--format',
           'json',
-          '--detail',
+          ...detail,
           ...args,
         ],
         { cwd: dir },

@@ -158,6 +158,19 @@ describe('coupling', () => {
     expect(report.git.couplingPairs).toBe(2);
   });
 
+  it('lists only the top entries without --detail', async () => {
+    run.configure({
+      coupling: { minRevisions: 2, minShared: 2, minDegree: 50 },
+      modules: { depth: 1, components: { core: ['src/core.ts'], rest: ['src/**', 'docs/**'] } },
+    });
+    const { report: top } = await run.report(['--top', '1']);
+    expect(top.git.files.map((f) => f.path)).toEqual(['src/core.ts']);
+    expect(top.git.coupling.map((c) => c.b)).toEqual(['src/core.ts']);
+    expect(top.git.modules.map((m) => m.name)).toEqual(['src']);
+    expect(top.git.couplingPairs).toBe(2);
+    expect(top.git.filesChanged).toBe(3);
+  });
+
   it('reports nothing with the default thresholds', async () => {
     run.configure({});
     const { report: defaults } = await run.report();
