@@ -6,7 +6,9 @@
 //   success rate = runs whose last attempt succeeded / runs with a conclusion
 //   re-run rate  = runs with more than one attempt / runs
 //   flaky        = same workflow, same head sha, both failed and succeeded
+
 import type { Queryable } from '../store/db.js';
+import { getOrInit } from '../util/maps.js';
 import type { Window } from './git-files.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -88,7 +90,12 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
      ORDER BY w.repo_id, w.workflow_name, w.id, w.attempt`,
     [since, w.until],
   );
-  const jobRows = await q.all<{ repo_id: number; workflow: string; queue: number | null; duration: number | null }>(
+  const jobRows = await q.all<{
+    repo_id: number;
+    workflow: string;
+    queue: number | null;
+    duration: number | null;
+  }>(
     `SELECT j.repo_id, w.workflow_name AS workflow, j.started_at - j.created_at AS queue,
             j.completed_at - j.started_at AS duration
      FROM github_jobs j JOIN github_workflow_runs w ON w.repo_id = j.repo_id AND w.id = j.run_id AND w.attempt = j.attempt
@@ -98,8 +105,7 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
   const jobsByWorkflow = new Map<string, { queue: number[]; duration: number[] }>();
   for (const j of jobRows) {
     const k = `${j.repo_id}\0${j.workflow}`;
-    let entry = jobsByWorkflow.get(k);
-    if (!entry) jobsByWorkflow.set(k, (entry = { queue: [], duration: [] }));
+    const entry = getOrInit(jobsByWorkflow, k, () => ({ queue: [], duration: [] }));
     if (j.queue !== null) entry.queue.push(Math.max(0, j.queue));
     if (j.duration !== null) entry.duration.push(Math.max(0, j.duration));
   }
@@ -134,16 +140,14 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
   const byWorkflow = new Map<string, CiAttempt[]>();
   for (const item of items) {
     const k = `${item.repoId}\0${item.workflow}`;
-    let list = byWorkflow.get(k);
-    if (!list) byWorkflow.set(k, (list = []));
+    const list = getOrInit(byWorkflow, k, () => []);
     list.push(item);
   }
   const workflows: WorkflowMetrics[] = [];
   for (const [k, attempts] of byWorkflow) {
     const runs = new Map<number, CiAttempt[]>();
     for (const a of attempts) {
-      let list = runs.get(a.id);
-      if (!list) runs.set(a.id, (list = []));
+      const list = getOrInit(runs, a.id, () => []);
       list.push(a);
     }
     let concluded = 0;
@@ -160,8 +164,7 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
     const bySha = new Map<string, { failed: boolean; succeeded: boolean; failedSeconds: number }>();
     let failedSeconds = 0;
     for (const a of attempts) {
-      let s = bySha.get(a.headSha);
-      if (!s) bySha.set(a.headSha, (s = { failed: false, succeeded: false, failedSeconds: 0 }));
+      const s = getOrInit(bySha, a.headSha, () => ({ failed: false, succeeded: false, failedSeconds: 0 }));
       if (a.conclusion === 'success') s.succeeded = true;
       if (a.conclusion !== null && FAILED.has(a.conclusion)) {
         s.failed = true;
@@ -189,7 +192,9 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
       flakySeconds: flaky.reduce((total, s) => total + s.failedSeconds, 0),
     });
   }
-  workflows.sort((a, b) => (b.duration.median ?? 0) - (a.duration.median ?? 0) || a.name.localeCompare(b.name));
+  workflows.sort(
+    (a, b) => (b.duration.median ?? 0) - (a.duration.median ?? 0) || a.name.localeCompare(b.name),
+  );
   return {
     runs: new Set(items.map((i) => `${i.repoId}:${i.id}`)).size,
     attempts: items.length,

@@ -1,7 +1,9 @@
 // Deliveries from git alone, for repositories without pull-request data: every
 // merge commit on the main line delivers the commits of the branch it merged,
 // and its cycle time runs from the first of those commits to the merge.
+
 import type { Queryable } from '../store/db.js';
+import { getOrInit } from '../util/maps.js';
 import type { Window } from './git-files.js';
 
 export interface GitDelivery {
@@ -153,8 +155,7 @@ async function branchFiles(
     );
     for (const r of rows) {
       const merge = owner.get(r.sha)!;
-      let entry = result.get(merge);
-      if (!entry) result.set(merge, (entry = { size: 0, files: new Set() }));
+      const entry = getOrInit(result, merge, () => ({ size: 0, files: new Set() }));
       entry.size += r.added + r.deleted;
       entry.files.add(r.path);
     }

@@ -20,6 +20,7 @@
 //      with others working in that module.
 //   4. The verdict is the cause explaining the largest share, if it explains
 //      at least a third of the gap; otherwise "none" (no systemic cause found).
+import { getOrInit } from '../util/maps.js';
 import { mannWhitneyGreater, median } from './stats.js';
 
 export type Cause = 'builds_ci' | 'fragile_architecture' | 'review_bottleneck' | 'oversized_changes';
@@ -144,8 +145,7 @@ function norms(others: readonly Delivery[], bands: readonly number[]): Norms {
   for (const d of others) {
     const b = band(d.size, bands);
     if (b < 0) continue;
-    let list = byBand.get(b);
-    if (!list) byBand.set(b, (list = []));
+    const list = getOrInit(byBand, b, () => []);
     list.push(workTime(d));
   }
   const workByBand = new Map<number, number>();
@@ -327,12 +327,10 @@ export function groupDeliveries(deliveries: readonly Delivery[]) {
   const people = new Map<string, Delivery[]>();
   const teams = new Map<string, Delivery[]>();
   for (const d of deliveries) {
-    let list = people.get(d.person);
-    if (!list) people.set(d.person, (list = []));
+    const list = getOrInit(people, d.person, () => []);
     list.push(d);
     if (d.team) {
-      let t = teams.get(d.team);
-      if (!t) teams.set(d.team, (t = []));
+      const t = getOrInit(teams, d.team, () => []);
       t.push(d);
     }
   }

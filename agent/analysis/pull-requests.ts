@@ -5,7 +5,9 @@
 //   excluded), review rounds (CHANGES_REQUESTED + 1), rework (commits after the
 //   first review) and CI wait on the PR's head commits.
 // Negative durations (clock skew) are clamped to 0 and counted, never hidden.
+
 import type { Queryable } from '../store/db.js';
+import { getOrInit } from '../util/maps.js';
 import type { Window } from './git-files.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -77,7 +79,11 @@ export function isBotLogin(login: string | null, flagged: boolean, bots: Readonl
 }
 
 /** Loads every PR created or merged in the window, with its metrics. */
-export async function pullRequestMetrics(q: Queryable, w: Window, options: PullRequestOptions): Promise<PullRequestMetrics> {
+export async function pullRequestMetrics(
+  q: Queryable,
+  w: Window,
+  options: PullRequestOptions,
+): Promise<PullRequestMetrics> {
   const since = w.since ?? 0;
   const prs = await q.all<{
     repo_id: number;
@@ -118,8 +124,7 @@ export async function pullRequestMetrics(q: Queryable, w: Window, options: PullR
   const reviewsByPr = new Map<string, typeof reviews>();
   for (const r of reviews) {
     const k = key(r.repo_id, r.pr_number);
-    let list = reviewsByPr.get(k);
-    if (!list) reviewsByPr.set(k, (list = []));
+    const list = getOrInit(reviewsByPr, k, () => []);
     list.push(r);
   }
   const commits = await q.all<{ repo_id: number; pr_number: number; committed_at: number }>(
@@ -131,8 +136,7 @@ export async function pullRequestMetrics(q: Queryable, w: Window, options: PullR
   const commitTimes = new Map<string, number[]>();
   for (const c of commits) {
     const k = key(c.repo_id, c.pr_number);
-    let list = commitTimes.get(k);
-    if (!list) commitTimes.set(k, (list = []));
+    const list = getOrInit(commitTimes, k, () => []);
     list.push(c.committed_at);
   }
   const files = await q.all<{ repo_id: number; pr_number: number; path: string; lines: number }>(
@@ -148,8 +152,7 @@ export async function pullRequestMetrics(q: Queryable, w: Window, options: PullR
   for (const f of files) {
     const k = key(f.repo_id, f.pr_number);
     hasFiles.add(k);
-    let out = excluded.get(f.path);
-    if (out === undefined) excluded.set(f.path, (out = options.isExcluded(f.path)));
+    const out = getOrInit(excluded, f.path, () => options.isExcluded(f.path));
     if (!out) sizeByPr.set(k, (sizeByPr.get(k) ?? 0) + f.lines);
     if (options.fragileFiles.get(f.repo_id)?.has(f.path)) fragileByPr.add(k);
   }
@@ -203,7 +206,9 @@ export async function pullRequestMetrics(q: Queryable, w: Window, options: PullR
     const review = p.merged_at !== null && firstReviewAt !== null ? p.merged_at - firstReviewAt : null;
     const cycle = p.merged_at !== null && p.first_commit_at !== null ? p.merged_at - p.first_commit_at : null;
     const rework =
-      firstReviewAt === null ? null : (commitTimes.get(k) ?? []).filter((t) => t > (firstReviewAt as number)).length;
+      firstReviewAt === null
+        ? null
+        : (commitTimes.get(k) ?? []).filter((t) => t > (firstReviewAt as number)).length;
     items.push({
       repoId: p.repo_id,
       repo: p.repo,

@@ -35,7 +35,9 @@ export async function run(context: Context, _operands: string[], options: Option
       now: context.now,
       detail: options.detail ?? false,
       top,
+      config: context.loaded.config,
     });
+    for (const warning of report.git.warnings) context.note(`dx-audit: warning: ${warning}`);
     text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report);
   } finally {
     await db.close();

@@ -1,6 +1,8 @@
 // Assembles the report object from the analyses. Renderers (JSON, text,
 // Markdown, HTML) only format what this returns.
-import { fileStats, gitSummary, type Window } from '../analysis/git-files.js';
+import { type ArchitectureConfig, analyseArchitecture } from '../analysis/architecture.js';
+import { gitSummary, type Window } from '../analysis/git-files.js';
+import { DEFAULT_CONFIG } from '../config.js';
 import type { Queryable } from '../store/db.js';
 import { listRepositories } from '../store/repositories.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
@@ -12,6 +14,8 @@ export interface ReportOptions {
   /** Every file instead of the top `top`. */
   detail: boolean;
   top: number;
+  /** Exclusions, fix patterns, coupling thresholds and modules (defaults when absent). */
+  config?: ArchitectureConfig;
 }
 
 export async function buildReport(q: Queryable, options: ReportOptions): Promise<Report> {
@@ -21,14 +25,9 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
   };
   const repositories = await listRepositories(q);
   const summary = await gitSummary(q, window);
-  const files = await fileStats(q, window);
-  files.sort(
-    (a, b) =>
-      b.revisions - a.revisions ||
-      b.churn - a.churn ||
-      a.repo.localeCompare(b.repo) ||
-      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
-  );
+  const architecture = await analyseArchitecture(q, window, options.config ?? DEFAULT_CONFIG);
+  const files = architecture.files;
+  const cut = <T>(items: T[]) => (options.detail ? items : items.slice(0, options.top));
   const since =
     options.since ?? (summary.firstCommitAt !== null ? new Date(summary.firstCommitAt * 1000) : null);
   return {
@@ -41,7 +40,14 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
       merges: summary.merges,
       authors: summary.authors,
       filesChanged: files.length,
-      files: options.detail ? files : files.slice(0, options.top),
+      files: cut(files),
+      coupling: cut(architecture.coupling),
+      modules: cut(architecture.modules),
+      moduleCoupling: cut(architecture.moduleCoupling),
+      couplingPairs: architecture.coupling.length,
+      excludedFiles: architecture.excludedFiles,
+      largeChangeSets: architecture.largeChangeSets,
+      warnings: architecture.warnings,
     },
   };
 }

@@ -1,6 +1,11 @@
 // The JSON report contract (SPEC §11). Other tools depend on these names: add
 // fields freely, never rename or drop one without bumping SCHEMA_VERSION.
-import type { FileStats } from '../analysis/git-files.js';
+import type {
+  ArchitectureFile,
+  ArchitectureModule,
+  FileCoupling,
+  ModuleCoupling,
+} from '../analysis/architecture.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -19,8 +24,23 @@ export interface Report {
     commits: number;
     merges: number;
     authors: number;
-    /** Number of files changed in the window (files[] may be cut to the top ones without --detail). */
+    /** Number of files changed in the window, after exclusions (files[] may be cut to the top ones without --detail). */
     filesChanged: number;
-    files: FileStats[];
+    /** Ranked by hotspotScore (see README "Fragile architecture"). */
+    files: ArchitectureFile[];
+    /** Change coupling between files, ranked by degree then shared (code-maat's definitions). */
+    coupling: FileCoupling[];
+    /** Directory and component roll-ups, ranked by hotspotScore. */
+    modules: ArchitectureModule[];
+    /** Change coupling between modules, directories first, ranked by degree. */
+    moduleCoupling: ModuleCoupling[];
+    /** Pairs of coupled files in the window (coupling[] may be cut to the top ones without --detail). */
+    couplingPairs: number;
+    /** Paths changed in the window that exclusions left out (lock, vendored, generated files). */
+    excludedFiles: number;
+    /** Commits left out of coupling because they change more than coupling.maxChangeSetSize files. */
+    largeChangeSets: number;
+    /** Problems with the input that did not stop the report (e.g. a config glob matching nothing). */
+    warnings: string[];
   };
 }

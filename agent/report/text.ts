@@ -1,5 +1,6 @@
-// The terminal view of the report: headline counts and the most-changed files.
+// The terminal view of the report: headline counts, hotspots and change coupling.
 import type { Report } from './model.js';
+import { architectureLines } from './text-architecture.js';
 
 export function renderText(report: Report): string {
   const lines: string[] = [];
@@ -14,30 +15,6 @@ export function renderText(report: Report): string {
   lines.push(
     `Git: ${report.git.commits} commits, ${report.git.merges} merges, ${report.git.authors} authors, ${report.git.filesChanged} files changed`,
   );
-  if (report.git.files.length > 0) {
-    lines.push('');
-    lines.push('Most changed files (revisions = commits touching the file; churn = lines added + deleted)');
-    const rows = report.git.files
-      .slice(0, 15)
-      .map((f) => [
-        String(f.revisions),
-        String(f.churn),
-        f.lines === null ? '-' : String(f.lines),
-        String(f.authors),
-        printable(`${f.repo}/${f.path}`),
-      ]);
-    const header = ['revisions', 'churn (lines)', 'size (lines)', 'authors', 'file'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const format = (row: string[]) =>
-      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padStart(widths[i]!))).join('  ');
-    lines.push(format(header));
-    for (const row of rows) lines.push(format(row));
-  }
+  lines.push(...architectureLines(report));
   return `${lines.join('\n')}\n`;
-}
-
-/** Paths may hold newlines or control characters: show them escaped so one file stays one row. */
-function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
-  return /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text;
 }

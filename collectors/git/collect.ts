@@ -15,6 +15,7 @@ import {
 import { headLineCounts } from './head-lines.js';
 import { type GitCommit, logArguments, streamCommits } from './log-stream.js';
 import { gitOrNull, isAncestor, type LocalRepository } from './repository.js';
+import { collectTipContent } from './tip-content.js';
 
 export interface GitCollectOptions {
   since: Date | null;
@@ -78,6 +79,8 @@ export async function collectGit(
     previous !== null && (previous.since === null || (since !== null && since >= previous.since));
 
   if (sameSpec && windowCovered && sameTips(previous.tips, tips)) {
+    // a database from before the tip-content step gets it here; otherwise a no-op
+    await collectTipContent(db, repo.root, repoId, repo.tip, options.signal);
     return { ...empty, mode: 'unchanged' };
   }
 
@@ -148,6 +151,8 @@ export async function collectGit(
       await replaceHeadFiles(tx, repoId, headFiles);
       await setState(tx, 'git', repo.root, 'log', { cursor: JSON.stringify(cursor), configHash });
     });
+    options.progress?.update(`${repo.name}: reading the files at the tip`);
+    await collectTipContent(db, repo.root, repoId, repo.tip, options.signal);
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {

@@ -84,7 +84,7 @@ export class TestRepo {
 
   /** Merges `branch` into the current branch with a merge commit. */
   merge(branch: string, spec: { at?: string | number; message?: string } = {}): string {
-    this.counter += 1;
+    if (spec.at === undefined) this.counter += 1;
     const at = spec.at ?? 1_700_000_000 + this.counter * 3600;
     execaSync(
       'git',

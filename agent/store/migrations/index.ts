@@ -1,8 +1,11 @@
 // The ordered list of schema migrations. Add a file NNN-name.ts and append it here.
 import type { Migration } from '../migrate.js';
 import { core } from './001-core.js';
+import { builds } from './002-builds.js';
+import { github } from './003-github.js';
+import { architecture } from './004-architecture.js';
 
-export const migrations: Migration[] = [core];
+export const migrations: Migration[] = [core, builds, github, architecture];
 
 for (const [index, migration] of migrations.entries()) {
   if (migration.version !== index + 1) {

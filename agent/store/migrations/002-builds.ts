@@ -1,0 +1,4 @@
+// Placeholder for the builds schema step; replaced by the real migration when merged.
+import type { Migration } from '../migrate.js';
+
+export const builds: Migration = { version: 2, name: 'builds-placeholder', sql: '' };

@@ -1,0 +1,11 @@
+// Map helpers used by the analyses when grouping rows.
+
+/** The value at `key`, created with `init` on first use. */
+export function getOrInit<K, V>(map: Map<K, V>, key: K, init: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = init();
+    map.set(key, value);
+  }
+  return value;
+}
