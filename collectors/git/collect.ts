@@ -114,6 +114,22 @@ export async function collectGit(
     let batch: GitCommit[] = [];
     let batchFiles = 0;
     let inFlight: Promise<void> | null = null;
+    // The tip's line counts and file contents do not depend on the log: read
+    // them alongside it (separate git processes) instead of after it.
+    const tip = repo.tip;
+    const settle = <T>(promise: Promise<T>) => {
+      const settled = promise.then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      return async () => {
+        const outcome = await settled;
+        if (!outcome.ok) throw outcome.error;
+        return outcome.value;
+      };
+    };
+    const headFilesReady = settle(headLineCounts(repo.root, tip, options.signal));
+    const tipContentReady = settle(collectTipContent(db, repo.root, repoId, tip, options.signal));
     const flush = async (commits: GitCommit[]) => {
       await db.transaction((tx) => insertCommits(tx, repoId, runId, commits));
     };
@@ -139,7 +155,7 @@ export async function collectGit(
     if (inFlight) await inFlight;
     if (options.signal?.aborted) throw options.signal.reason;
 
-    const headFiles = repo.tip ? await headLineCounts(repo.root, repo.tip, options.signal) : [];
+    const headFiles = await headFilesReady();
     result.headFiles = headFiles.length;
     const cursor: Cursor = {
       spec,
@@ -152,7 +168,7 @@ export async function collectGit(
       await setState(tx, 'git', repo.root, 'log', { cursor: JSON.stringify(cursor), configHash });
     });
     options.progress?.update(`${repo.name}: reading the files at the tip`);
-    await collectTipContent(db, repo.root, repoId, repo.tip, options.signal);
+    await tipContentReady();
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {
