@@ -1,0 +1,113 @@
+// The parts of the SPEC §11 report contract that the dashboard and the weekly
+// report read beyond git history. Each is optional: a report built without
+// GitHub data, build timings or a diagnosis simply lacks them, and the
+// renderers show the section's empty state instead.
+import type { Report } from './model.js';
+
+/** Median, p90 and count of a duration in seconds. */
+export interface Stat {
+  median: number | null;
+  p90: number | null;
+  n: number;
+}
+
+export interface CouplingRow {
+  repo: string;
+  a: string;
+  b: string;
+  shared: number;
+  degree: number;
+}
+
+export interface BuildSummaryRow {
+  repo: string;
+  command: string;
+  kind: 'warm' | 'cold' | 'wrapped';
+  runs: number;
+  failures: number;
+  median: number | null;
+  p90: number | null;
+  min?: number | null;
+  max?: number | null;
+  mean?: number | null;
+  stddev?: number | null;
+}
+
+export interface PullRequestItem {
+  repo: string;
+  number: number;
+  title?: string;
+  author: string | null;
+  createdAt: string;
+  readyAt: string | null;
+  firstCommitAt: string | null;
+  firstReviewAt: string | null;
+  mergedAt: string | null;
+  additions: number | null;
+  deletions: number | null;
+  reviewRounds: number | null;
+  coding: number | null;
+  pickup: number | null;
+  review: number | null;
+  cycle: number | null;
+  ciWait: number | null;
+}
+
+export interface CiRunItem {
+  repo: string;
+  id: number;
+  workflow: string;
+  headSha: string;
+  attempt: number;
+  conclusion: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  queue: number | null;
+  duration: number | null;
+}
+
+export interface WorkflowRow {
+  repo: string;
+  name: string;
+  runs: number;
+  successRate: number | null;
+  rerunRate: number | null;
+  flakyRate: number | null;
+  queue: Stat;
+  duration: Stat;
+}
+
+export interface DiagnosisRow {
+  subject: string;
+  kind: 'person' | 'team';
+  prs: number;
+  cycleMedian: number | null;
+  excess: number | null;
+  verdict: string;
+  causes: { cause: string; share: number | null; hoursPerWeek: number | null; evidence: string }[];
+}
+
+export interface CostRow {
+  cause: string;
+  hoursPerWeek: number;
+  evidence: string;
+}
+
+/** A report as SPEC §11 names it, with every section beyond git optional. */
+export type FullReport = Omit<Report, 'git'> & {
+  git: Omit<Report['git'], 'files'> & {
+    coupling?: CouplingRow[];
+    files: (Report['git']['files'][number] & { hotspotScore?: number | null })[];
+  };
+  builds?: { summary: BuildSummaryRow[] };
+  pullRequests?: {
+    count: number;
+    merged: number;
+    stages: { coding: Stat; pickup: Stat; review: Stat; cycle: Stat };
+    items?: PullRequestItem[];
+  };
+  ci?: { runs: number; workflows: WorkflowRow[]; items?: CiRunItem[] };
+  diagnosis?: DiagnosisRow[];
+  costs?: CostRow[];
+};
