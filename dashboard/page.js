@@ -422,6 +422,9 @@
   // ---------- builds ----------
   const buildContainer = section('builds');
   if (buildContainer) {
+    const machines = new Set(data.builds.data.summary.map((b) => b.machine));
+    const groupOf = (b) =>
+      `${repoName(b.repo)} · ${b.command}${machines.size > 1 && b.machine ? ` (${b.machine})` : ''}`;
     card(buildContainer, {
       id: 'builds',
       title: 'Local build time (median)',
@@ -431,10 +434,7 @@
         const rows = data.builds.data.summary.filter((b) => repoMatches(b.repo));
         if (rows.length === 0) return null;
         const groups = [];
-        for (const b of rows) {
-          const key = `${repoName(b.repo)} · ${b.command}`;
-          if (!groups.includes(key)) groups.push(key);
-        }
+        for (const b of rows) if (!groups.includes(groupOf(b))) groups.push(groupOf(b));
         const max = Math.max(...rows.map((b) => b.median ?? 0));
         const useMinutes = max >= 120;
         const convert = (s) => (s === null ? null : useMinutes ? round(s / 60, 2) : round(s, 2));
@@ -444,7 +444,7 @@
           .map((kind, i) => ({
             label: kind,
             data: groups.map((g) => {
-              const b = rows.find((r) => `${repoName(r.repo)} · ${r.command}` === g && r.kind === kind);
+              const b = rows.find((r) => groupOf(r) === g && r.kind === kind);
               return b ? convert(b.median) : null;
             }),
             backgroundColor: PALETTE[i],
@@ -454,14 +454,15 @@
           config: {
             type: 'bar',
             data: { labels: groups.map((g) => shorten(g, 40)), datasets },
-            options: { scales: axes('repository · build command', unit) },
+            options: { scales: axes('repository · command', unit) },
           },
           table: {
-            caption: 'Build timing per repository, command and kind (seconds)',
-            head: ['repository · command', 'kind', 'runs', 'failures', 'median s', 'p90 s'],
+            caption: 'Build timing per repository, command, machine and kind (seconds)',
+            head: ['repository · command', 'kind', 'task', 'runs', 'failures', 'median s', 'p90 s'],
             rows: rows.map((b) => [
-              `${repoName(b.repo)} · ${b.command}`,
+              groupOf(b),
               b.kind,
+              b.task,
               b.runs,
               b.failures,
               round(b.median, 2),
@@ -471,6 +472,40 @@
         };
       },
     });
+    if (data.builds.data.wrappedPerDay.length > 0) {
+      card(buildContainer, {
+        id: 'wrapped-per-day',
+        title: 'Waiting on real builds (minutes per day)',
+        how: 'builds run through `dx-audit wrap`: their total wall time divided by the days they ran on, per repository and machine.',
+        filters: ['repo'],
+        build() {
+          const rows = data.builds.data.wrappedPerDay.filter((w) => repoMatches(w.repo));
+          if (rows.length === 0) return null;
+          const label = (w) => `${repoName(w.repo)}${w.machine ? ` · ${w.machine}` : ''}`;
+          return {
+            config: {
+              type: 'bar',
+              data: {
+                labels: rows.map((w) => shorten(label(w), 40)),
+                datasets: [
+                  {
+                    label: 'minutes per day',
+                    data: rows.map((w) => round(w.minutesPerDay, 1)),
+                    backgroundColor: PALETTE[2],
+                  },
+                ],
+              },
+              options: { scales: axes('repository · machine', 'minutes waiting per day') },
+            },
+            table: {
+              caption: 'Wrapped builds: runs, days with runs, minutes per day',
+              head: ['repository · machine', 'runs', 'days', 'minutes per day'],
+              rows: rows.map((w) => [label(w), w.runs, w.days, round(w.minutesPerDay, 1)]),
+            },
+          };
+        },
+      });
+    }
   }
 
   // ---------- hotspots and coupling ----------
@@ -537,15 +572,14 @@
   }
 
   const couplingContainer = section('coupling');
-  if (couplingContainer) {
+  const couplingCard = (id, title, how, list, what) =>
     card(couplingContainer, {
-      id: 'coupling',
-      title:
-        data.coupling.data.level === 'module' ? 'Module coupling (degree %)' : 'Change coupling (degree %)',
-      how: 'each bar is a pair that changes together; 100% means every change to one also changed the other. Strong coupling between separate modules is hidden architecture.',
+      id,
+      title,
+      how,
       filters: ['repo'],
       build() {
-        const pairs = data.coupling.data.pairs.filter((p) => repoMatches(p.repo));
+        const pairs = list.filter((p) => repoMatches(p.repo));
         if (pairs.length === 0) return null;
         const shown = pairs.slice(0, 15);
         return {
@@ -569,18 +603,37 @@
                   beginAtZero: true,
                   max: 100,
                 },
-                y: { title: { display: true, text: 'pair' } },
+                y: { title: { display: true, text: what } },
               },
             },
           },
           table: {
-            caption: 'Pairs that change together (code-maat degree)',
-            head: ['pair', 'repository', 'shared commits', 'degree %'],
+            caption: `${title}: shared commits and degree (code-maat definitions)`,
+            head: [what, 'repository', 'shared commits', 'degree %'],
             rows: pairs.map((p) => [`${p.a} ↔ ${p.b}`, repoName(p.repo), p.shared, round(p.degree, 1)]),
           },
         };
       },
     });
+  if (couplingContainer) {
+    if (data.coupling.data.modules.length > 0) {
+      couplingCard(
+        'module-coupling',
+        'Module coupling (degree %)',
+        'each bar is a pair of modules (folders or configured components) changed in the same commits; 100% means every change to one also changed the other. Strong coupling between separate modules is hidden architecture.',
+        data.coupling.data.modules,
+        'module pair',
+      );
+    }
+    if (data.coupling.data.files.length > 0) {
+      couplingCard(
+        'coupling',
+        'File change coupling (degree %)',
+        'each bar is a pair of files changed in the same commits; a change to one usually needs a change to the other, so each change costs two.',
+        data.coupling.data.files,
+        'file pair',
+      );
+    }
   }
 
   // ---------- git activity ----------
@@ -702,6 +755,7 @@
   });
 
   refreshAll();
+  window.__dxReadyAt = performance.now();
   window.__dxReady = true;
   document.documentElement.setAttribute('data-ready', 'true');
 })();

@@ -201,7 +201,7 @@ function sections(data: DashboardData): SectionSpec[] {
     },
     {
       id: SECTION_IDS.coupling,
-      title: data.coupling.data.level === 'module' ? 'Module coupling' : 'Change coupling',
+      title: 'Module and file coupling',
       intro:
         'Pairs that change together in the same commits: a change to one usually ripples into the other.',
       empty: data.coupling.empty,

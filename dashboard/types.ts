@@ -68,6 +68,10 @@ export interface BuildSummary {
   repo: number;
   command: string;
   kind: 'warm' | 'cold' | 'wrapped';
+  /** What was timed (build or test), when known. */
+  task: string | null;
+  /** Machine the runs were timed on, when known (timings of different machines are never pooled). */
+  machine: string | null;
   runs: number;
   failures: number;
   /** Seconds. */
@@ -84,6 +88,15 @@ export interface Hotspot {
   lines: number | null;
   authors: number;
   hotspotScore: number | null;
+}
+
+/** Minutes per day spent waiting on builds run through `dx-audit wrap`. */
+export interface WrappedPerDay {
+  repo: number;
+  machine: string | null;
+  runs: number;
+  days: number;
+  minutesPerDay: number;
 }
 
 export interface CouplingPair {
@@ -162,9 +175,10 @@ export interface DashboardData {
   git: Section<Slices<GitWeekly>>;
   pullRequests: Section<{ weekly: Slices<PullRequestWeekly>; slowest: SlowPullRequest[] }>;
   ci: Section<{ workflows: WorkflowWeekly[] }>;
-  builds: Section<{ summary: BuildSummary[] }>;
+  builds: Section<{ summary: BuildSummary[]; wrappedPerDay: WrappedPerDay[] }>;
   hotspots: Section<{ files: Hotspot[] }>;
-  coupling: Section<{ level: 'module' | 'file'; pairs: CouplingPair[] }>;
+  /** Module (directory or component) pairs and file pairs that change together. */
+  coupling: Section<{ modules: CouplingPair[]; files: CouplingPair[] }>;
 }
 
 /** Section ids of the page; the weekly report links to them. */

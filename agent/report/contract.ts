@@ -23,6 +23,8 @@ export interface BuildSummaryRow {
   repo: string;
   command: string;
   kind: 'warm' | 'cold' | 'wrapped';
+  task?: string;
+  machine?: string;
   runs: number;
   failures: number;
   median: number | null;
@@ -31,6 +33,14 @@ export interface BuildSummaryRow {
   max?: number | null;
   mean?: number | null;
   stddev?: number | null;
+}
+
+export interface WrappedPerDayRow {
+  repo: string;
+  machine?: string;
+  runs: number;
+  days: number;
+  minutesPerDay: number;
 }
 
 export interface PullRequestItem {
@@ -98,9 +108,11 @@ export interface CostRow {
 export type FullReport = Omit<Report, 'git'> & {
   git: Omit<Report['git'], 'files'> & {
     coupling?: CouplingRow[];
+    /** Coupling between modules (directories or configured components). */
+    moduleCoupling?: CouplingRow[];
     files: (Report['git']['files'][number] & { hotspotScore?: number | null })[];
   };
-  builds?: { summary: BuildSummaryRow[] };
+  builds?: { summary: BuildSummaryRow[]; wrappedPerDay?: WrappedPerDayRow[] };
   pullRequests?: {
     count: number;
     merged: number;

@@ -16,9 +16,10 @@ import {
   type Verdict,
   type WeeklyValues,
   type WorkflowWeekly,
+  type WrappedPerDay,
 } from '../../dashboard/types.js';
 import type { Queryable } from '../store/db.js';
-import type { CiRunItem, FullReport, PullRequestItem } from './contract.js';
+import type { CiRunItem, CouplingRow, FullReport, PullRequestItem } from './contract.js';
 import { dayOf, isoWeekOfDay, mondayOf, weeksBetween } from './iso-week.js';
 
 /** What each empty section says, and the command that fills it. */
@@ -211,6 +212,8 @@ export function assembleDashboard(input: AssembleInput): DashboardData {
     repo: repoOf(b.repo),
     command: b.command,
     kind: b.kind,
+    task: b.task ?? null,
+    machine: b.machine ?? null,
     runs: b.runs,
     failures: b.failures,
     median: b.median,
@@ -229,13 +232,23 @@ export function assembleDashboard(input: AssembleInput): DashboardData {
       authors: f.authors,
       hotspotScore: typeof f.hotspotScore === 'number' ? f.hotspotScore : null,
     }));
-  const pairs: CouplingPair[] = (report.git.coupling ?? []).slice(0, 100).map((c) => ({
-    repo: repoOf(c.repo),
-    a: c.a,
-    b: c.b,
-    shared: c.shared,
-    degree: c.degree,
+  const wrappedPerDay: WrappedPerDay[] = (report.builds?.wrappedPerDay ?? []).map((w) => ({
+    repo: repoOf(w.repo),
+    machine: w.machine ?? null,
+    runs: w.runs,
+    days: w.days,
+    minutesPerDay: w.minutesPerDay,
   }));
+  const pairsOf = (rows: CouplingRow[] | undefined): CouplingPair[] =>
+    (rows ?? []).slice(0, 100).map((c) => ({
+      repo: repoOf(c.repo),
+      a: c.a,
+      b: c.b,
+      shared: c.shared,
+      degree: c.degree,
+    }));
+  const filePairs = pairsOf(report.git.coupling);
+  const modulePairs = pairsOf(report.git.moduleCoupling);
 
   const costs = [...(report.costs ?? [])]
     .sort((a, b) => b.hoursPerWeek - a.hoursPerWeek)
@@ -260,11 +273,19 @@ export function assembleDashboard(input: AssembleInput): DashboardData {
       data: { weekly: prWeekly, slowest },
     },
     ci: { empty: workflows.length > 0 ? null : HOW_TO_COLLECT.ci, data: { workflows } },
-    builds: { empty: builds.length > 0 ? null : HOW_TO_COLLECT.builds, data: { summary: builds } },
+    builds: {
+      empty: builds.length > 0 || wrappedPerDay.length > 0 ? null : HOW_TO_COLLECT.builds,
+      data: { summary: builds, wrappedPerDay },
+    },
     hotspots: { empty: hotspots.length > 0 ? null : HOW_TO_COLLECT.git, data: { files: hotspots } },
     coupling: {
-      empty: pairs.length > 0 ? null : hasGit ? HOW_TO_COLLECT.coupling : HOW_TO_COLLECT.git,
-      data: { level: 'file', pairs },
+      empty:
+        filePairs.length + modulePairs.length > 0
+          ? null
+          : hasGit
+            ? HOW_TO_COLLECT.coupling
+            : HOW_TO_COLLECT.git,
+      data: { modules: modulePairs, files: filePairs },
     },
   };
   data.verdict = verdictOf(data, input.fileRevisions);
@@ -475,8 +496,9 @@ function verdictOf(data: DashboardData, fileRevisions: number): Verdict {
       `The 10 most-changed files take ${((100 * top10) / fileRevisions).toFixed(0)} % of all file changes (${fmt(top10)} of ${fmt(fileRevisions)}).`,
     );
   }
-  if (findings.length < 3 && data.coupling.data.pairs[0]) {
-    const p = data.coupling.data.pairs[0];
+  const strongest = data.coupling.data.modules[0] ?? data.coupling.data.files[0];
+  if (findings.length < 3 && strongest) {
+    const p = strongest;
     findings.push(
       `${p.a} and ${p.b} change together in ${p.degree.toFixed(0)} % of their commits (${p.shared} shared).`,
     );

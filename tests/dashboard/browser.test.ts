@@ -88,8 +88,10 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
         'chart-git-churn',
         'chart-git-commits',
         'chart-hotspots',
+        'chart-module-coupling',
         'chart-pr-size',
         'chart-review-wait',
+        'chart-wrapped-per-day',
       ].sort(),
     );
     for (const [id, pixels] of Object.entries(ink)) expect(pixels, id).toBeGreaterThan(500);
@@ -192,7 +194,13 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(texts.title).toContain('repo </script><script>window.__pwned=1</script>');
 
     // Tables built by the page (hotspot paths, workflow names, build commands) hold the literal strings.
-    for (const id of ['chart-hotspots', 'chart-ci-duration', 'chart-builds', 'chart-coupling']) {
+    for (const id of [
+      'chart-hotspots',
+      'chart-ci-duration',
+      'chart-builds',
+      'chart-coupling',
+      'chart-module-coupling',
+    ]) {
       await page.locator(`#${id} details summary`).click();
       await page.locator(`#${id} details tbody tr`).first().waitFor();
     }

@@ -103,12 +103,18 @@ describe('assembleDashboard', () => {
       'lib/invoice.rb',
       'src/util.ts',
     ]);
-    expect(data.builds.data.summary.map((b) => [b.repo, b.kind, b.median])).toEqual([
-      [0, 'warm', 42],
-      [0, 'cold', 180],
-      [1, 'wrapped', 95],
+    expect(data.builds.data.summary.map((b) => [b.repo, b.kind, b.median, b.machine])).toEqual([
+      [0, 'warm', 42, 'laptop'],
+      [0, 'cold', 180, 'laptop'],
+      [1, 'wrapped', 95, 'ci-box'],
     ]);
-    expect(data.coupling.data.pairs[0]).toEqual({
+    expect(data.builds.data.wrappedPerDay).toEqual([
+      { repo: 1, machine: 'ci-box', runs: 20, days: 4, minutesPerDay: 7.9 },
+    ]);
+    expect(data.coupling.data.modules.map((p) => [p.repo, p.a, p.b, p.degree])).toEqual([
+      [0, 'src', 'test', 62.5],
+    ]);
+    expect(data.coupling.data.files[0]).toEqual({
       repo: 0,
       a: 'src/cart.ts',
       b: 'src/price.ts',
@@ -141,6 +147,7 @@ describe('assembleDashboard', () => {
     delete gitOnly.costs;
     delete gitOnly.diagnosis;
     gitOnly.git.coupling = [];
+    gitOnly.git.moduleCoupling = [];
     const d = assemble(gitOnly, {});
     expect(d.pullRequests.empty?.command).toBe('GITHUB_TOKEN=<token> dx-audit collect github OWNER/REPO');
     expect(d.ci.empty?.command).toBe('GITHUB_TOKEN=<token> dx-audit collect github OWNER/REPO');
