@@ -99,6 +99,11 @@ export function quantile(sorted: readonly number[], q: number): number | null {
 
 const sortNumbers = (values: number[]) => values.sort((a, b) => a - b);
 
+/** Rounds for the page: whole seconds and lines are precise enough, and keep the file small. */
+const whole = (value: number | null) => (value === null ? null : Math.round(value));
+const fraction = (value: number | null, digits = 4) =>
+  value === null ? null : Number(value.toFixed(digits));
+
 /** The slice keys a fact belongs to: all, its repository, its team(s), and each pair. */
 function sliceKeys(repo: number, teams: readonly number[]): string[] {
   const keys = ['all', `r${repo}`];
@@ -345,17 +350,17 @@ function aggregatePullRequests(
     }
     out[key] = {
       merged: row.map((c) => c.merged),
-      codingMedian: row.map((c) => quantile(c.coding, 0.5)),
-      pickupMedian: row.map((c) => quantile(c.pickup, 0.5)),
-      reviewMedian: row.map((c) => quantile(c.review, 0.5)),
-      cycleMedian: row.map((c) => quantile(c.cycle, 0.5)),
-      cycleP90: row.map((c) => quantile(c.cycle, 0.9)),
-      pickupP90: row.map((c) => quantile(c.pickup, 0.9)),
+      codingMedian: row.map((c) => whole(quantile(c.coding, 0.5))),
+      pickupMedian: row.map((c) => whole(quantile(c.pickup, 0.5))),
+      reviewMedian: row.map((c) => whole(quantile(c.review, 0.5))),
+      cycleMedian: row.map((c) => whole(quantile(c.cycle, 0.5))),
+      cycleP90: row.map((c) => whole(quantile(c.cycle, 0.9))),
+      pickupP90: row.map((c) => whole(quantile(c.pickup, 0.9))),
       reviewRoundsMean: row.map((c) =>
-        c.rounds.length === 0 ? null : c.rounds.reduce((a, b) => a + b, 0) / c.rounds.length,
+        c.rounds.length === 0 ? null : fraction(c.rounds.reduce((a, b) => a + b, 0) / c.rounds.length, 2),
       ),
-      sizeMedian: row.map((c) => quantile(c.size, 0.5)),
-      sizeP90: row.map((c) => quantile(c.size, 0.9)),
+      sizeMedian: row.map((c) => whole(quantile(c.size, 0.5))),
+      sizeP90: row.map((c) => whole(quantile(c.size, 0.9))),
     };
   }
   return out;
@@ -422,16 +427,16 @@ function aggregateWorkflows(
     }
     const flakyRate = nulls();
     shaCount.forEach((n, i) => {
-      if (n > 0) flakyRate[i] = flaky[i]! / n;
+      if (n > 0) flakyRate[i] = fraction(flaky[i]! / n);
     });
     out.push({
       repo: wf.repo,
       name: wf.name,
       runs: wf.cells.map((c) => c.runs),
-      queueMedian: wf.cells.map((c) => quantile(sortNumbers(c.queue), 0.5)),
-      durationMedian: wf.cells.map((c) => quantile(sortNumbers(c.duration), 0.5)),
+      queueMedian: wf.cells.map((c) => whole(quantile(sortNumbers(c.queue), 0.5))),
+      durationMedian: wf.cells.map((c) => whole(quantile(sortNumbers(c.duration), 0.5))),
       flakyRate,
-      successRate: wf.cells.map((c) => (c.concluded === 0 ? null : c.success / c.concluded)),
+      successRate: wf.cells.map((c) => (c.concluded === 0 ? null : fraction(c.success / c.concluded))),
     });
   }
   out.sort((a, b) => a.repo - b.repo || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
