@@ -85,7 +85,7 @@ export async function run(context: Context, operands: string[], options: Options
     else {
       for (const repo of repos) {
         try {
-          await build.run(quietStep, [repo.root], {});
+          await build.run(quietStep, [repo.root], { runs: '3', warmup: '1' });
         } catch (error) {
           if (!(error instanceof DxError)) throw error;
           context.note(`dx-audit: note: build timing of ${repo.name} skipped: ${error.line}`);
