@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
-import { inspectRepository, type LocalRepository } from '../../collectors/git/repository.js';
+import type { LocalRepository } from '../../collectors/git/repository.js';
 import { renderDashboard } from '../../dashboard/render.js';
 import type { CommandModule } from '../cli.js';
 import type { Context } from '../context.js';
-import { DxError } from '../errors.js';
+import { DxError, InputError } from '../errors.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import {
@@ -21,7 +21,7 @@ import {
   writeOutput,
 } from '../report/outputs.js';
 import { Db } from '../store/db.js';
-import { githubHosts } from './collect-git.js';
+import { findRepositories } from './init.js';
 
 interface Options {
   build?: boolean;
@@ -56,13 +56,18 @@ async function githubTokenAvailable(context: Context): Promise<boolean> {
 }
 
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
-  // PATHs, else the configured repositories that are local folders, else the working directory.
+  // PATHs, else the configured repositories that are local folders, else the working directory
+  // (or the clones directly inside it). Every path is checked before any work, so bad input changes nothing.
   const configured = context.loaded.config.repositories.filter((r) => existsSync(resolve(context.cwd, r)));
-  const targets = operands.length > 0 ? operands : configured.length > 0 ? configured : [context.cwd];
-  // Check every path and the output folder before any work, so bad input changes nothing.
-  const repos: LocalRepository[] = [];
-  for (const path of targets)
-    repos.push(await inspectRepository(resolve(context.cwd, path), { githubHosts: githubHosts(context) }));
+  const repos: LocalRepository[] = await findRepositories(
+    context,
+    operands.length > 0 ? operands : configured,
+  );
+  if (repos.length === 0) {
+    throw new InputError(`${context.cwd} is not a git repository and holds no clone`, {
+      fix: 'run it inside a clone, or pass the folders of the clones: dx-audit audit PATH...',
+    });
+  }
   const dashboardFile = resolveOutput(context, undefined, 'dashboard.html');
   const markdownFile = resolveOutput(context, undefined, 'report.md');
   const htmlFile = resolveOutput(context, undefined, 'report.html');

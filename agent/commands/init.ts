@@ -66,8 +66,8 @@ export function detectBuild(root: string): DetectedBuild {
   return { command: null, clean: null, testCommand: null, source: null };
 }
 
-/** The working directory when it is a clone, else the clones directly inside it. */
-async function findRepositories(context: Context, operands: string[]): Promise<LocalRepository[]> {
+/** PATHs, else the working directory when it is a clone, else the clones directly inside it. */
+export async function findRepositories(context: Context, operands: string[]): Promise<LocalRepository[]> {
   const hosts = githubHosts(context);
   if (operands.length > 0) {
     const repos = [];

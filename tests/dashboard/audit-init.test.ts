@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectBuild } from '../../agent/commands/init.js';
@@ -43,6 +43,35 @@ describe('dx-audit audit', () => {
     expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain('| Commits | 1 | 2 | +100 % |');
     expect(readFileSync(join(folder, 'dashboard.html'), 'utf8')).toContain('id="dx-data"');
     expect(result.stderr).toContain('6 commits, 1 merges');
+  });
+
+  it('audits the clones inside a folder that is not a repository, and refuses a folder without any', async () => {
+    const parent = tempDir('dx-audit-audit-parent-');
+    try {
+      mkdirSync(join(parent, 'one'));
+      mkdirSync(join(parent, 'two'));
+      const one = new TestRepo(join(parent, 'one'));
+      one.commit({ files: { 'a.txt': 'a\n' } });
+      const two = new TestRepo(join(parent, 'two'));
+      two.commit({ files: { 'b.txt': 'b\n' } });
+      two.commit({ files: { 'b.txt': 'b\nb\n' } });
+      const result = await runCli(['--json', 'audit', '--no-build'], { cwd: parent });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const summary = JSON.parse(result.stdout) as { findings: string[]; skipped: string[] };
+      expect(summary.findings[0]).toMatch(
+        /^3 commits over \d+ weeks? \(\d with activity\) in 2 repositories;/,
+      );
+      expect(summary.skipped).toEqual(['build timing (--no-build)', 'GitHub (no GitHub remote)']);
+      const nothing = tempDir('dx-audit-audit-none-');
+      const refused = await runCli(['audit'], { cwd: nothing });
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toBe(
+        `dx-audit: ${nothing} is not a git repository and holds no clone — run it inside a clone, or pass the folders of the clones: dx-audit audit PATH...`,
+      );
+      rmSync(nothing, { recursive: true, force: true });
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it('rejects a path that is not a repository before writing anything (exit 2)', async () => {

@@ -185,12 +185,14 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       repoOption: document.querySelector('#filter-repo option[value="0"]')?.textContent,
       costs: Array.from(document.querySelectorAll('table.costs td')).map((td) => td.textContent),
       slowest: Array.from(document.querySelectorAll('#slowest-prs td')).map((td) => td.textContent),
+      diagnosis: Array.from(document.querySelectorAll('details.diagnosis td')).map((td) => td.textContent),
       title: document.title,
     }));
     expect(texts.repoOption).toBe(hostile('repo'));
     expect(texts.costs).toContain(hostile('cost'));
     expect(texts.slowest).toContain(hostile('title 4'));
     expect(texts.slowest).toContain(hostile('repo'));
+    expect(texts.diagnosis).toContain(hostile('alice'));
     expect(texts.title).toContain('repo </script><script>window.__pwned=1</script>');
 
     // Tables built by the page (hotspot paths, workflow names, build commands) hold the literal strings.
