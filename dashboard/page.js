@@ -64,7 +64,7 @@
     return values.slice(from, to);
   };
   const weekLabels = () => windowed(data.weeks);
-  const hasValues = (values) => values.some((v) => v !== null && v !== 0);
+  const hasValues = (values) => values.some((v) => v !== null);
   const repoName = (i) => data.repositories[i] ?? `repository ${i}`;
   const repoMatches = (i) => state.repo === '' || Number(state.repo) === i;
 

@@ -294,7 +294,8 @@ summary{cursor:pointer;color:var(--accent)}
   header,main,footer{max-width:none;padding:0}
   .charts{display:block}
   .card{margin-bottom:12px}
-  .card .plot{height:240px}
+  .card .plot{height:auto}
+  .card canvas{max-width:100%!important;height:auto!important}
   details.table{display:none}
   a{color:inherit;text-decoration:none}
 }
