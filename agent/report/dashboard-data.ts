@@ -85,7 +85,8 @@ const LABELS: Record<string, string> = {
 
 /** Human label of a cause name from the report. */
 export function causeLabel(cause: string): string {
-  return LABELS[cause] ?? cause.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  if (Object.hasOwn(LABELS, cause)) return LABELS[cause]!;
+  return cause.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
 
 /** Linear-interpolation quantile of sorted values (q in 0..1); null for none. */

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../agent/report/build.js';
 import type { FullReport } from '../../agent/report/contract.js';
-import { assembleDashboard, buildDashboardData, quantile } from '../../agent/report/dashboard-data.js';
+import {
+  assembleDashboard,
+  buildDashboardData,
+  causeLabel,
+  quantile,
+} from '../../agent/report/dashboard-data.js';
 import { Db } from '../../agent/store/db.js';
 import { renderDashboard } from '../../dashboard/render.js';
 import { runCli } from '../support/cli.js';
@@ -20,6 +25,14 @@ const assemble = (report: FullReport = fullReport(), teams: Record<string, strin
     window: { since: new Date('2024-01-01T00:00:00Z'), until: new Date('2024-01-14T23:59:59Z') },
     generatedAt: new Date('2024-01-15T00:00:00Z'),
   });
+
+describe('causeLabel', () => {
+  it('names known causes and spells out unknown ones, whatever their name', () => {
+    expect(causeLabel('fragile_architecture')).toBe('Extra time on PRs touching fragile code');
+    expect(causeLabel('slow_disks')).toBe('Slow disks');
+    expect(causeLabel('constructor')).toBe('Constructor');
+  });
+});
 
 describe('quantile', () => {
   it('interpolates linearly between ranks', () => {
