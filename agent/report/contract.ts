@@ -2,8 +2,6 @@
 // report read beyond git history. Each is optional: a report built without
 // GitHub data, build timings or a diagnosis simply lacks them, and the
 // renderers show the section's empty state instead.
-import type { Report } from './model.js';
-
 /** Median, p90 and count of a duration in seconds. */
 export interface Stat {
   median: number | null;
@@ -104,13 +102,39 @@ export interface CostRow {
   evidence: string;
 }
 
-/** A report as SPEC §11 names it, with every section beyond git optional. */
-export type FullReport = Omit<Report, 'git'> & {
-  git: Omit<Report['git'], 'files'> & {
+/** One file of `git.files` (the fields the dashboard reads). */
+export interface FileRow {
+  repo: string;
+  path: string;
+  revisions: number;
+  added: number;
+  deleted: number;
+  churn: number;
+  lines: number | null;
+  authors: number;
+  lastChanged: string;
+  hotspotScore?: number | null;
+}
+
+/**
+ * The report as SPEC §11 names it, every section beyond git optional. It is
+ * declared on its own rather than derived from Report, so that any report
+ * that carries these fields (with more of its own) fits it.
+ */
+export interface FullReport {
+  schemaVersion: number;
+  generatedAt: string;
+  window: { since: string | null; until: string };
+  repositories: { name: string; path: string | null; github: string | null }[];
+  git: {
+    commits: number;
+    merges: number;
+    authors: number;
+    filesChanged?: number;
+    files: FileRow[];
     coupling?: CouplingRow[];
     /** Coupling between modules (directories or configured components). */
     moduleCoupling?: CouplingRow[];
-    files: (Report['git']['files'][number] & { hotspotScore?: number | null })[];
   };
   builds?: { summary: BuildSummaryRow[]; wrappedPerDay?: WrappedPerDayRow[] };
   pullRequests?: {
@@ -122,4 +146,4 @@ export type FullReport = Omit<Report, 'git'> & {
   ci?: { runs: number; workflows: WorkflowRow[]; items?: CiRunItem[] };
   diagnosis?: DiagnosisRow[];
   costs?: CostRow[];
-};
+}

@@ -91,7 +91,14 @@ export async function fullReport(
   since: Date | null,
   until: Date,
 ): Promise<FullReport> {
-  return (await buildReport(db, { since, until, now: context.now, detail: true, top: 100 })) as FullReport;
+  const report: FullReport = await buildReport(db, {
+    since,
+    until,
+    now: context.now,
+    detail: true,
+    top: 100,
+  });
+  return report;
 }
 
 /** The dashboard data for a window, anonymized when asked. */
