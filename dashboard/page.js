@@ -586,7 +586,7 @@
           config: {
             type: 'bar',
             data: {
-              labels: shown.map((p) => `${shorten(p.a, 30)} ↔ ${shorten(p.b, 30)}`),
+              labels: shown.map((p) => `${shorten(p.a, 22)} ↔ ${shorten(p.b, 22)}`),
               datasets: [
                 {
                   label: 'coupling degree',
@@ -603,7 +603,7 @@
                   beginAtZero: true,
                   max: 100,
                 },
-                y: { title: { display: true, text: what } },
+                y: { title: { display: false, text: what } },
               },
             },
           },
