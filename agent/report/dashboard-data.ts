@@ -39,7 +39,7 @@ export const HOW_TO_COLLECT = {
   },
   coupling: {
     missing:
-      'no pair of files changed together often enough (≥ 5 shared commits and ≥ 30 % of their changes)',
+      'no pair of files or modules was found changing together often enough (≥ 5 shared commits and ≥ 30 % of their changes)',
     command: 'dx-audit collect git [PATH...]  (a longer history finds more pairs)',
   },
   diagnosis: {
