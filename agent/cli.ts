@@ -69,12 +69,44 @@ function buildProgram(): Command {
 
   program
     .command('report')
-    .description('print the DX report for the window (JSON contract: --format json)')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']))
+    .description('the weekly DX report (md, html) or the report for the window (json contract, text)')
+    .addOption(
+      new Option('--format <format>', 'output format (default: from --out, else json when piped)').choices([
+        'json',
+        'text',
+        'md',
+        'html',
+      ]),
+    )
+    .option('--week <week>', 'ISO week YYYY-Www (default: the last complete week, UTC)')
     .option('--detail', 'list every file (and every item) instead of the top ones')
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--top <n>', 'how many files to list without --detail', '50')
+    .option('--anonymize', 'replace people with stable pseudonyms')
     .action(lazy(() => import('./commands/report.js')));
+
+  program
+    .command('dashboard')
+    .description('write the static dashboard (one self-contained HTML file)')
+    .option('--out <file>', 'output file (default .dx-audit/dashboard.html)')
+    .option('--anonymize', 'replace people with stable pseudonyms')
+    .action(lazy(() => import('./commands/dashboard.js')));
+
+  program
+    .command('audit')
+    .description('the main job: collect, then write the dashboard and the weekly report into .dx-audit/')
+    .argument('[paths...]', 'repository folders (default: the configured ones, else the current directory)')
+    .option('--no-build', 'do not time the local build')
+    .option('--no-github', 'do not read GitHub even when a token is available')
+    .option('--anonymize', 'replace people with stable pseudonyms in the outputs')
+    .action(lazy(() => import('./commands/audit.js')));
+
+  program
+    .command('init')
+    .description('write dx-audit.config.json with what is detected, commented')
+    .argument('[paths...]', 'repository folders (default: the current directory, else the clones inside it)')
+    .option('--force', 'overwrite an existing config file')
+    .action(lazy(() => import('./commands/init.js')));
 
   return program;
 }

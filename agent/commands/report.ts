@@ -1,56 +1,77 @@
-// `dx-audit report [--format json|text] [--detail] [--out FILE]`
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// `dx-audit report [--week YYYY-Www] [--format json|text|md|html] [--detail] [--out FILE] [--anonymize]`
+import { extname } from 'node:path';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { buildReport } from '../report/build.js';
+import { renderHtml } from '../report/html.js';
+import { parseIsoWeek, weekBounds } from '../report/iso-week.js';
+import { renderMarkdown } from '../report/markdown.js';
+import {
+  defaultWeek,
+  pseudonymizerFor,
+  resolveOutput,
+  weeklyReportFor,
+  writeOutput,
+} from '../report/outputs.js';
 import { renderText } from '../report/text.js';
 import { Db } from '../store/db.js';
 
+type Format = 'json' | 'text' | 'md' | 'html';
+
 interface Options {
-  format?: 'json' | 'text';
+  format?: Format;
+  week?: string;
   detail?: boolean;
   out?: string;
   top?: string;
+  anonymize?: boolean;
 }
+
+const BY_EXTENSION: Record<string, Format> = {
+  '.md': 'md',
+  '.markdown': 'md',
+  '.html': 'html',
+  '.htm': 'html',
+  '.json': 'json',
+};
 
 export async function run(context: Context, _operands: string[], options: Options): Promise<number> {
   const top = Number(options.top ?? '50');
   if (!Number.isInteger(top) || top < 1) {
     throw new InputError(`--top "${options.top}" is not a whole number ≥ 1`, { fix: 'e.g. --top 20' });
   }
-  const format = options.format ?? (context.json || !process.stdout.isTTY || options.out ? 'json' : 'text');
-  const out = options.out ? resolve(context.cwd, options.out) : null;
-  if (out && !existsSync(dirname(out))) {
-    throw new InputError(`the folder of --out ${out} does not exist`, {
-      fix: 'create it first or choose another path',
-    });
-  }
+  const week = options.week ? parseIsoWeek(options.week) : null;
+  const format: Format =
+    options.format ??
+    (options.out ? BY_EXTENSION[extname(options.out).toLowerCase()] : undefined) ??
+    (context.json || !process.stdout.isTTY || options.out ? 'json' : 'text');
+  const out = options.out ? resolveOutput(context, options.out, '') : null;
   const db = await Db.open(context.dbPath);
   let text: string;
   try {
-    const report = await buildReport(db, {
-      since: context.since,
-      until: context.until,
-      now: context.now,
-      detail: options.detail ?? false,
-      top,
-      config: context.loaded.config,
-    });
-    for (const warning of report.git.warnings) context.note(`dx-audit: warning: ${warning}`);
-    text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report);
+    const pseudonymizer = await pseudonymizerFor(db, options.anonymize);
+    if (format === 'md' || format === 'html') {
+      const weekly = await weeklyReportFor(db, context, week ?? defaultWeek(context.now), pseudonymizer);
+      text = format === 'md' ? renderMarkdown(weekly) : renderHtml(weekly);
+    } else {
+      const bounds = week ? weekBounds(week) : null;
+      const report = await buildReport(db, {
+        since: bounds ? bounds.start : context.since,
+        until: bounds ? new Date(bounds.end.getTime() - 1000) : context.until,
+        now: context.now,
+        detail: options.detail ?? false,
+        top,
+        config: context.loaded.config,
+      });
+      for (const warning of report.git.warnings) context.note(`dx-audit: warning: ${warning}`);
+      const shown = pseudonymizer ? pseudonymizer.apply(report) : report;
+      text = format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : renderText(shown);
+    }
   } finally {
     await db.close();
   }
   if (out) {
-    try {
-      writeFileSync(out, text);
-    } catch (error) {
-      throw new InputError(`cannot write ${out} (${(error as NodeJS.ErrnoException).code})`, {
-        fix: 'choose a writable --out path',
-        cause: error,
-      });
-    }
+    writeOutput(out, text);
     context.note(`report written to ${out}`);
   } else context.out(text);
   return 0;

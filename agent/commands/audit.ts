@@ -1,0 +1,184 @@
+// `dx-audit audit [PATH...] [--no-build] [--no-github] [--anonymize]`: the main
+// job. Collects git history of each clone, times the build and reads GitHub
+// when those collectors are installed (and a token exists), then writes the
+// dashboard and the weekly report into .dx-audit/ and prints three findings.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+import type { LocalRepository } from '../../collectors/git/repository.js';
+import { renderDashboard } from '../../dashboard/render.js';
+import type { CommandModule } from '../cli.js';
+import type { Context } from '../context.js';
+import { DxError, InputError } from '../errors.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown } from '../report/markdown.js';
+import {
+  dashboardData,
+  defaultWeek,
+  pseudonymizerFor,
+  resolveOutput,
+  weeklyReportFor,
+  writeOutput,
+} from '../report/outputs.js';
+import { Db } from '../store/db.js';
+import { findRepositories } from './init.js';
+
+interface Options {
+  build?: boolean;
+  github?: boolean;
+  anonymize?: boolean;
+}
+
+/**
+ * Later steps run the command modules of their collectors when this build
+ * has them (`build`, `collect github`); a build without them skips the step
+ * with a note. The specifiers are variables so that a missing module is a
+ * skipped step, not a compile error.
+ */
+async function optionalCommand(specifier: string): Promise<CommandModule<Record<string, unknown>> | null> {
+  try {
+    return (await import(specifier)) as CommandModule<Record<string, unknown>>;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(specifier.slice(2)))
+      return null;
+    throw error;
+  }
+}
+
+/** A GitHub token from the environment or the gh CLI, or null. Never printed or stored here. */
+async function githubTokenAvailable(context: Context): Promise<boolean> {
+  if (context.env['GITHUB_TOKEN'] || context.env['GH_TOKEN']) return true;
+  const gh = await execa('gh', ['auth', 'token'], { reject: false, timeout: 5000, stdin: 'ignore' }).catch(
+    () => null,
+  );
+  return Boolean(gh && gh.exitCode === 0 && String(gh.stdout).trim());
+}
+
+export async function run(context: Context, operands: string[], options: Options): Promise<number> {
+  // PATHs, else the configured repositories that are local folders, else the working directory
+  // (or the clones directly inside it). Every path is checked before any work, so bad input changes nothing.
+  const configured = context.loaded.config.repositories.filter((r) => existsSync(resolve(context.cwd, r)));
+  const repos: LocalRepository[] = await findRepositories(
+    context,
+    operands.length > 0 ? operands : configured,
+  );
+  if (repos.length === 0) {
+    throw new InputError(`${context.cwd} is not a git repository and holds no clone`, {
+      fix: 'run it inside a clone, or pass the folders of the clones: dx-audit audit PATH...',
+    });
+  }
+  const dashboardFile = resolveOutput(context, undefined, 'dashboard.html');
+  const markdownFile = resolveOutput(context, undefined, 'report.md');
+  const htmlFile = resolveOutput(context, undefined, 'report.html');
+  const quietStep: Context = { ...context, json: false };
+  const skipped: string[] = [];
+
+  // 1. git history (incremental)
+  const collectGit = await import('./collect-git.js');
+  await collectGit.run(
+    quietStep,
+    repos.map((r) => r.root),
+    {},
+  );
+
+  // 2. local build timing — runs `dx-audit build` per repository when this build has it.
+  if (options.build === false) skipped.push('build timing (--no-build)');
+  else {
+    const build = await optionalCommand('./build.js');
+    if (!build) skipped.push('build timing (the build collector is not part of this version)');
+    else {
+      for (const repo of repos) {
+        try {
+          await build.run(quietStep, [repo.root], { runs: '3', warmup: '1' });
+        } catch (error) {
+          if (!(error instanceof DxError)) throw error;
+          context.note(`dx-audit: note: build timing of ${repo.name} skipped: ${error.line}`);
+        }
+      }
+    }
+  }
+
+  // 3. GitHub pull requests, reviews and CI — runs `dx-audit collect github` when a token and a GitHub remote exist.
+  const slugs = [...new Set(repos.flatMap((r) => (r.github ? [r.github] : [])))];
+  if (options.github === false) skipped.push('GitHub (--no-github)');
+  else if (slugs.length === 0) skipped.push('GitHub (no GitHub remote)');
+  else if (!(await githubTokenAvailable(context)))
+    skipped.push('GitHub (no token: set GITHUB_TOKEN or run `gh auth login`)');
+  else {
+    const github = await optionalCommand('./collect-github.js');
+    if (!github) skipped.push('GitHub (the GitHub collector is not part of this version)');
+    else {
+      try {
+        await github.run(quietStep, slugs, {});
+      } catch (error) {
+        if (!(error instanceof DxError)) throw error;
+        context.note(`dx-audit: note: GitHub collection stopped: ${error.line}`);
+      }
+    }
+  }
+
+  // 4. outputs
+  const db = await Db.open(context.dbPath);
+  let findings: string[];
+  let headline: string;
+  let week: string;
+  try {
+    const pseudonymizer = await pseudonymizerFor(db, options.anonymize);
+    const data = await dashboardData(
+      db,
+      context,
+      { since: context.since, until: context.until },
+      pseudonymizer,
+    );
+    writeOutput(dashboardFile, renderDashboard(data));
+    week = defaultWeek(context.now);
+    let weekly = await weeklyReportFor(db, context, week, pseudonymizer);
+    const lastActive = lastActiveWeek(data.weeks, data.git.data['all']?.commits);
+    if (!weekly.hasData && lastActive && lastActive !== week) {
+      // A quiet clone (or a brand new one): report its last active week rather than an empty one.
+      week = lastActive;
+      weekly = await weeklyReportFor(db, context, week, pseudonymizer);
+    }
+    writeOutput(markdownFile, renderMarkdown(weekly));
+    writeOutput(htmlFile, renderHtml(weekly));
+    findings = data.verdict.findings;
+    headline = data.verdict.headline;
+  } finally {
+    await db.close();
+  }
+
+  if (context.json) {
+    context.out(
+      JSON.stringify(
+        {
+          dashboard: dashboardFile,
+          report: { markdown: markdownFile, html: htmlFile, week },
+          headline,
+          findings,
+          skipped,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const lines = [
+    '',
+    `Dashboard:     ${dashboardFile}`,
+    `Weekly report: ${markdownFile}  (and ${htmlFile}), week ${week}`,
+    '',
+    headline,
+    ...findings.slice(0, 3).map((f, i) => `  ${i + 1}. ${f}`),
+  ];
+  if (skipped.length > 0) lines.push('', `Skipped: ${skipped.join('; ')}.`);
+  context.out(lines.join('\n'));
+  return 0;
+}
+
+function lastActiveWeek(weeks: string[], commits: (number | null)[] | undefined): string | null {
+  if (!commits) return null;
+  for (let i = commits.length - 1; i >= 0; i--) if ((commits[i] ?? 0) > 0) return weeks[i] ?? null;
+  return null;
+}

@@ -1,0 +1,153 @@
+// `dx-audit init [PATH...] [--force]`: writes dx-audit.config.json with what it
+// detects (repositories, their GitHub remotes, the build, clean and test
+// commands when package.json or a Makefile names them), commented with "//"
+// keys, which the config loader ignores.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { inspectRepository, type LocalRepository } from '../../collectors/git/repository.js';
+import { CONFIG_FILE, validateConfig } from '../config.js';
+import type { Context } from '../context.js';
+import { InputError } from '../errors.js';
+import { resolveOutput, writeOutput } from '../report/outputs.js';
+import { githubHosts } from './collect-git.js';
+
+interface Options {
+  force?: boolean;
+}
+
+export interface DetectedBuild {
+  command: string | null;
+  clean: string | null;
+  testCommand: string | null;
+  /** Where the commands were found, for the comment. */
+  source: string | null;
+}
+
+/** Build, clean and test commands named by package.json scripts or Makefile targets. */
+export function detectBuild(root: string): DetectedBuild {
+  const pkgFile = join(root, 'package.json');
+  if (existsSync(pkgFile)) {
+    try {
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { scripts?: Record<string, unknown> };
+      const scripts = pkg.scripts ?? {};
+      const runner = existsSync(join(root, 'pnpm-lock.yaml'))
+        ? 'pnpm'
+        : existsSync(join(root, 'yarn.lock'))
+          ? 'yarn'
+          : 'npm';
+      const script = (name: string) =>
+        typeof scripts[name] === 'string'
+          ? runner === 'npm'
+            ? `npm run ${name}`
+            : `${runner} ${name}`
+          : null;
+      const build = script('build');
+      const test =
+        typeof scripts['test'] === 'string' ? (runner === 'npm' ? 'npm test' : `${runner} test`) : null;
+      if (build || test)
+        return { command: build, clean: script('clean'), testCommand: test, source: 'package.json' };
+    } catch {
+      // an unreadable package.json names nothing
+    }
+  }
+  for (const name of ['GNUmakefile', 'Makefile', 'makefile']) {
+    const file = join(root, name);
+    if (!existsSync(file)) continue;
+    const targets = new Set(
+      [...readFileSync(file, 'utf8').matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]!),
+    );
+    return {
+      command: targets.has('build') ? 'make build' : targets.has('all') ? 'make all' : 'make',
+      clean: targets.has('clean') ? 'make clean' : null,
+      testCommand: targets.has('test') ? 'make test' : targets.has('check') ? 'make check' : null,
+      source: name,
+    };
+  }
+  return { command: null, clean: null, testCommand: null, source: null };
+}
+
+/** PATHs, else the working directory when it is a clone, else the clones directly inside it. */
+export async function findRepositories(context: Context, operands: string[]): Promise<LocalRepository[]> {
+  const hosts = githubHosts(context);
+  if (operands.length > 0) {
+    const repos = [];
+    for (const path of operands)
+      repos.push(await inspectRepository(resolve(context.cwd, path), { githubHosts: hosts }));
+    return repos;
+  }
+  try {
+    return [await inspectRepository(context.cwd, { githubHosts: hosts })];
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+  }
+  const repos = [];
+  for (const entry of readdirSync(context.cwd, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !existsSync(join(context.cwd, entry.name, '.git'))) continue;
+    try {
+      repos.push(await inspectRepository(join(context.cwd, entry.name), { githubHosts: hosts }));
+    } catch {
+      // not a usable clone: leave it out
+    }
+  }
+  return repos;
+}
+
+export async function run(context: Context, operands: string[], options: Options): Promise<number> {
+  const file = context.loaded.file ?? resolve(context.cwd, CONFIG_FILE);
+  if (existsSync(file) && !options.force) {
+    throw new InputError(`${file} already exists`, { fix: 'edit it, or pass --force to write a fresh one' });
+  }
+  resolveOutput(context, file, CONFIG_FILE);
+  const repos = await findRepositories(context, operands);
+  const first = repos[0];
+  const build = first
+    ? detectBuild(first.root)
+    : { command: null, clean: null, testCommand: null, source: null };
+  const paths = repos.map((r) => {
+    const rel = relative(context.cwd, r.root);
+    return rel === '' ? '.' : rel.startsWith('..') ? r.root : rel;
+  });
+  const remotes = repos.filter((r) => r.github).map((r) => `${r.github} (${r.name})`);
+  const config = {
+    '//': `dx-audit configuration, written by \`dx-audit init\` on ${context.now.toISOString().slice(0, 10)}. Keys starting with // are comments and are ignored. Every field is optional.`,
+    '// repositories':
+      repos.length > 0
+        ? `Local clones to audit (found ${repos.length}). Add more paths, or owner/repo names of GitHub repositories.`
+        : 'No git clone found here: add the paths of the clones to audit, or owner/repo names.',
+    repositories: paths,
+    '// github':
+      remotes.length > 0
+        ? `GitHub remotes found: ${remotes.join(', ')}. Pull requests, reviews and CI are read from them when GITHUB_TOKEN, GH_TOKEN or \`gh auth token\` gives a token. Set url for GitHub Enterprise Server (e.g. https://github.example.com/api/v3) and org to audit a whole organisation.`
+        : 'No GitHub remote found. Set url for GitHub Enterprise Server and org to audit a whole organisation.',
+    github: { url: null, org: null },
+    '// build': build.source
+      ? `Detected from ${build.source} of ${first!.name}; \`dx-audit build\` times command (warm) and, with --cold, after clean.`
+      : 'No build command detected: set command (and clean) for `dx-audit build` to time, e.g. "make" and "make clean".',
+    build: { command: build.command, clean: build.clean, testCommand: build.testCommand },
+    '// bots':
+      'Logins or emails counted as bots (GitHub Bot accounts and logins ending in [bot] always are).',
+    bots: [],
+    '// teams':
+      'Team name → members (GitHub logins or git emails), e.g. {"payments": ["alice", "bob@example.com"]}. Teams add a team filter and team diagnoses.',
+    teams: {},
+    '// window':
+      'Analysis window: a duration like "90d", "12w", "1y", or an ISO date; null = all collected history.',
+    window: { since: null },
+    '// exclude': 'Globs of paths left out of file analysis and PR size, e.g. "**/*.lock", "vendor/**".',
+    exclude: [],
+  };
+  const problems = validateConfig(JSON.parse(JSON.stringify(config)));
+  if (problems.errors.length > 0)
+    throw new Error(`init produced an invalid config: ${problems.errors.join('; ')}`);
+  writeOutput(file, `${JSON.stringify(config, null, 2)}\n`);
+  if (context.json) context.out(JSON.stringify({ config: file, repositories: paths, build }, null, 2));
+  else {
+    context.out(`Wrote ${file}`);
+    context.out(`  repositories: ${paths.length > 0 ? paths.join(', ') : 'none found'}`);
+    context.out(`  GitHub: ${remotes.length > 0 ? remotes.join(', ') : 'no remote found'}`);
+    context.out(
+      `  build: ${build.command ?? 'not detected'}${build.clean ? ` (clean: ${build.clean})` : ''}`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,159 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectBuild } from '../../agent/commands/init.js';
+import { validateConfig } from '../../agent/config.js';
+import { runCli } from '../support/cli.js';
+import { TestRepo, tempDir } from '../support/git-repo.js';
+import { activityRepo } from './fixtures.js';
+
+describe('dx-audit audit', () => {
+  let repo: TestRepo;
+  let work: string;
+  beforeAll(() => {
+    repo = activityRepo();
+    work = tempDir('dx-audit-audit-');
+  });
+  afterAll(() => {
+    repo?.remove();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('collects git, writes the dashboard and the weekly report, and prints three findings', async () => {
+    const result = await runCli(['audit', repo.path], { cwd: work, env: { GITHUB_TOKEN: '', GH_TOKEN: '' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const folder = join(work, '.dx-audit');
+    for (const file of ['dashboard.html', 'report.md', 'report.html', 'dx.db']) {
+      expect(existsSync(join(folder, file)), file).toBe(true);
+    }
+    // The repository's last commits are in 2024-W03, long before "now": the report covers that week.
+    expect(result.stdout).toBe(
+      [
+        '',
+        `Dashboard:     ${join(folder, 'dashboard.html')}`,
+        `Weekly report: ${join(folder, 'report.md')}  (and ${join(folder, 'report.html')}), week 2024-W03`,
+        '',
+        'Not enough data for a verdict yet: only git history is collected, so delivery time cannot be split into causes.',
+        '  1. 6 commits over 52 weeks (3 with activity) in 1 repository; up to 2 people committed in one week.',
+        '  2. Top hotspot: src/a.ts, changed in 3 commits, 2 lines, 8 lines churned.',
+        '',
+        'Skipped: build timing (the build collector is not part of this version); GitHub (no GitHub remote).',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain('| Commits | 1 | 2 | +100 % |');
+    expect(readFileSync(join(folder, 'dashboard.html'), 'utf8')).toContain('id="dx-data"');
+    expect(result.stderr).toContain('6 commits, 1 merges');
+  });
+
+  it('audits the clones inside a folder that is not a repository, and refuses a folder without any', async () => {
+    const parent = tempDir('dx-audit-audit-parent-');
+    try {
+      mkdirSync(join(parent, 'one'));
+      mkdirSync(join(parent, 'two'));
+      const one = new TestRepo(join(parent, 'one'));
+      one.commit({ files: { 'a.txt': 'a\n' } });
+      const two = new TestRepo(join(parent, 'two'));
+      two.commit({ files: { 'b.txt': 'b\n' } });
+      two.commit({ files: { 'b.txt': 'b\nb\n' } });
+      const result = await runCli(['--json', 'audit', '--no-build'], { cwd: parent });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const summary = JSON.parse(result.stdout) as { findings: string[]; skipped: string[] };
+      expect(summary.findings[0]).toMatch(
+        /^3 commits over \d+ weeks? \(\d with activity\) in 2 repositories;/,
+      );
+      expect(summary.skipped).toEqual(['build timing (--no-build)', 'GitHub (no GitHub remote)']);
+      const nothing = tempDir('dx-audit-audit-none-');
+      const refused = await runCli(['audit'], { cwd: nothing });
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toBe(
+        `dx-audit: ${nothing} is not a git repository and holds no clone — run it inside a clone, or pass the folders of the clones: dx-audit audit PATH...`,
+      );
+      rmSync(nothing, { recursive: true, force: true });
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a path that is not a repository before writing anything (exit 2)', async () => {
+    const empty = tempDir('dx-audit-audit-bad-');
+    try {
+      const result = await runCli(['audit', join(empty, 'missing')], { cwd: empty });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toBe(
+        `dx-audit: ${join(empty, 'missing')} does not exist — pass the folder of a git clone`,
+      );
+      expect(existsSync(join(empty, '.dx-audit', 'dashboard.html'))).toBe(false);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('dx-audit init', () => {
+  it('detects build commands from package.json and Makefiles', () => {
+    const dir = tempDir('dx-audit-detect-');
+    try {
+      expect(detectBuild(dir)).toEqual({ command: null, clean: null, testCommand: null, source: null });
+      writeFileSync(join(dir, 'Makefile'), 'CC := cc\nall: app\nclean:\n\trm -f app\ntest: all\n\t./app\n');
+      expect(detectBuild(dir)).toEqual({
+        command: 'make all',
+        clean: 'make clean',
+        testCommand: 'make test',
+        source: 'Makefile',
+      });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { build: 'tsc', test: 'vitest' } }));
+      writeFileSync(join(dir, 'pnpm-lock.yaml'), '');
+      expect(detectBuild(dir)).toEqual({
+        command: 'pnpm build',
+        clean: null,
+        testCommand: 'pnpm test',
+        source: 'package.json',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a commented config that loads without warnings, and refuses to overwrite it', async () => {
+    const repo = new TestRepo();
+    try {
+      repo.commit({
+        files: { 'package.json': JSON.stringify({ scripts: { build: 'tsc', clean: 'rm -rf dist' } }) },
+      });
+      repo.git('remote', 'add', 'origin', 'https://github.com/acme/widgets.git');
+      const result = await runCli(['init'], { cwd: repo.path });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const file = join(repo.path, 'dx-audit.config.json');
+      expect(result.stdout.split('\n')).toEqual([
+        `Wrote ${file}`,
+        '  repositories: .',
+        '  GitHub: acme/widgets (' + repo.path.split('/').at(-1) + ')',
+        '  build: npm run build (clean: npm run clean)',
+      ]);
+      const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      expect(config['repositories']).toEqual(['.']);
+      expect(config['build']).toEqual({
+        command: 'npm run build',
+        clean: 'npm run clean',
+        testCommand: null,
+      });
+      expect(String(config['// github'])).toContain('acme/widgets');
+      const loaded = validateConfig(config as Parameters<typeof validateConfig>[0]);
+      expect(loaded.errors).toEqual([]);
+      expect(loaded.warnings).toEqual([]);
+      // The CLI reads it back without a warning.
+      const report = await runCli(['--db', join(repo.path, 'x.db'), 'report', '--format', 'text'], {
+        cwd: repo.path,
+      });
+      expect(report.stderr).toBe('');
+      const again = await runCli(['init'], { cwd: repo.path });
+      expect(again.exitCode).toBe(2);
+      expect(again.stderr).toBe(
+        `dx-audit: ${file} already exists — edit it, or pass --force to write a fresh one`,
+      );
+      expect((await runCli(['init', '--force'], { cwd: repo.path })).exitCode).toBe(0);
+    } finally {
+      repo.remove();
+    }
+  });
+});
