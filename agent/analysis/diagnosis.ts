@@ -336,3 +336,76 @@ export function groupDeliveries(deliveries: readonly Delivery[]) {
   }
   return { people, teams };
 }
+
+export interface OrgEffect {
+  changes: number;
+  /** Extra seconds in all, against comparable changes. */
+  extraSeconds: number;
+  /** One-sided Mann–Whitney p < 0.01 and a median ratio ≥ 1 + minRelativeExcess. */
+  significant: boolean;
+}
+
+/**
+ * Organisation-wide: how much longer changes touching fragile files take than
+ * changes of the same size band that do not, and how much extra work the
+ * largest tenth of changes carries against a typical change.
+ */
+export function organisationEffects(
+  all: readonly Delivery[],
+  minRelativeExcess = DEFAULT_DIAGNOSIS.minRelativeExcess,
+): { fragile: OrgEffect | null; oversized: OrgEffect | null } {
+  const bands = sizeBands(all);
+  const byBand = new Map<number, Delivery[]>();
+  for (const d of all) getOrInit(byBand, band(d.size, bands), () => []).push(d);
+  let fragileChanges = 0;
+  let fragileExtra = 0;
+  const fragileWork: number[] = [];
+  const soundWork: number[] = [];
+  for (const list of byBand.values()) {
+    const sound = list.filter((d) => !d.fragile).map(workTime);
+    const norm = median(sound);
+    for (const d of list) {
+      if (!d.fragile) {
+        soundWork.push(workTime(d));
+        continue;
+      }
+      fragileWork.push(workTime(d));
+      if (norm === null) continue;
+      fragileChanges += 1;
+      fragileExtra += workTime(d) - norm;
+    }
+  }
+  const ratioOk = (a: number[], b: number[]) => {
+    const ma = median(a);
+    const mb = median(b);
+    return ma !== null && mb !== null && mb > 0 && ma / mb >= 1 + minRelativeExcess;
+  };
+  const fragile =
+    fragileWork.length > 0
+      ? {
+          changes: fragileChanges,
+          extraSeconds: Math.max(0, fragileExtra),
+          significant:
+            fragileWork.length >= 5 &&
+            soundWork.length >= 5 &&
+            mannWhitneyGreater(fragileWork, soundWork) < 0.01 &&
+            ratioOk(fragileWork, soundWork),
+        }
+      : null;
+  let oversized: OrgEffect | null = null;
+  if (bands.length > 0) {
+    const typical = median(all.map(workTime)) ?? 0;
+    const largest = all.filter((d) => band(d.size, bands) === bands.length);
+    const rest = all.filter((d) => band(d.size, bands) !== bands.length).map(workTime);
+    const extra = largest.reduce((total, d) => total + (workTime(d) - typical), 0);
+    oversized = {
+      changes: largest.length,
+      extraSeconds: Math.max(0, extra),
+      significant:
+        largest.length >= 5 &&
+        mannWhitneyGreater(largest.map(workTime), rest) < 0.01 &&
+        ratioOk(largest.map(workTime), rest),
+    };
+  }
+  return { fragile, oversized };
+}
