@@ -157,7 +157,12 @@ export class GithubClient {
       baseUrl: options.apiUrl,
       userAgent: 'dx-audit',
       log: { debug() {}, info() {}, warn() {}, error() {} },
-      retry: { retries: 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+      // 429 is a rate limit: the throttling plugin waits for the reset instead of retrying at once.
+      retry: {
+        retries: 3,
+        retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      },
       throttle: {
         onRateLimit: rateWait('primary'),
         onSecondaryRateLimit: rateWait('secondary'),

@@ -122,3 +122,24 @@ export function expectedAttempts(run: GenRun) {
     };
   });
 }
+
+const TABLES: Record<string, string> = {
+  github_pull_requests: 'number',
+  github_pr_reviews: 'pr_number, id',
+  github_pr_review_requests: 'pr_number, reviewer',
+  github_pr_commits: 'pr_number, position',
+  github_pr_files: 'pr_number, path',
+  github_pr_events: 'pr_number, kind, created_at',
+  github_workflow_runs: 'id, attempt',
+  github_jobs: 'id',
+};
+
+/** Every normalised GitHub row (without raw ids, which differ between syncs), for comparing syncs. */
+export async function dumpGithub(h: Harness): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const [table, order] of Object.entries(TABLES)) {
+    const rows = await h.query<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY repo_id, ${order}`);
+    out[table] = rows.map(({ raw_id: _raw, ...rest }) => rest);
+  }
+  return out;
+}

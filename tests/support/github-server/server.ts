@@ -56,6 +56,8 @@ export interface GithubServer {
   clearFaults(): void;
   resetLog(): void;
   setLatency(ms: number): void;
+  /** Called as each request arrives (tests use it to interrupt a sync at a chosen point). */
+  onRequest: ((entry: RequestLogEntry, count: number) => void) | null;
   /** Problems found when validating the served bodies (must stay empty). */
   schemaProblems: string[];
   close(): Promise<void>;
@@ -112,6 +114,7 @@ export async function startGithubServer(
     if (latency > 0) await sleep(latency);
     const entry: RequestLogEntry = { method, path: url.pathname + url.search, status: 0, kind };
     log.push(entry);
+    api.onRequest?.(entry, log.length);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
       const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
@@ -385,7 +388,8 @@ export async function startGithubServer(
   base = `http://127.0.0.1:${port}`;
   const graphqlUrl = prefix ? `${base}${prefix.replace(/\/v3$/, '/graphql')}` : `${base}/graphql`;
 
-  return {
+  const api: GithubServer = {
+    onRequest: null,
     url: base + prefix,
     graphqlUrl,
     org,
@@ -418,6 +422,7 @@ export async function startGithubServer(
         server.close(() => ok());
       }),
   };
+  return api;
 }
 
 function clampPerPage(value: string | null, fallback: number): number {
