@@ -107,7 +107,7 @@ export function resolveEndpoints(
   env: NodeJS.ProcessEnv,
 ): { apiUrl: string; graphqlUrl: string } {
   const explicit = flag ?? configUrl ?? undefined;
-  const raw = explicit ?? env['GITHUB_API_URL'] ?? 'https://api.github.com';
+  const raw = explicit ?? (env['GITHUB_API_URL'] || undefined) ?? 'https://api.github.com';
   let parsed: URL;
   try {
     parsed = new URL(raw);
@@ -118,7 +118,7 @@ export function resolveEndpoints(
     });
   }
   const apiUrl = parsed.toString().replace(/\/+$/, '');
-  const envGraphql = explicit === undefined ? env['GITHUB_GRAPHQL_URL'] : undefined;
+  const envGraphql = explicit === undefined ? env['GITHUB_GRAPHQL_URL'] || undefined : undefined;
   return { apiUrl, graphqlUrl: envGraphql?.replace(/\/+$/, '') ?? deriveGraphqlUrl(apiUrl) };
 }
 
@@ -184,7 +184,12 @@ export class GithubClient {
         const headers: Record<string, string> = {};
         if (options.etag) headers['if-none-match'] = options.etag;
         try {
-          return await this.octokit.request({ method: 'GET', url, headers, request: { signal } });
+          return await this.octokit.request({
+            method: 'GET',
+            url,
+            headers,
+            request: this.requestOptions(signal),
+          });
         } catch (error) {
           if ((error as { status?: number }).status === 304) {
             return {
@@ -214,7 +219,8 @@ export class GithubClient {
     const url = this.options.graphqlUrl;
     const response = await this.send(
       url,
-      (signal) => this.octokit.request({ method: 'POST', url, query, variables, request: { signal } }),
+      (signal) =>
+        this.octokit.request({ method: 'POST', url, query, variables, request: this.requestOptions(signal) }),
       (data) => typeof data === 'object' && data !== null && ('data' in data || 'errors' in data),
     );
     const body = response.data as { data?: T; errors?: { type?: string; message: string }[] };
@@ -299,6 +305,11 @@ export class GithubClient {
       );
       await this.sleep(wait);
     }
+  }
+
+  /** Until GitHub has answered once, a failure is reported at once (a wrong URL should not wait). */
+  private requestOptions(signal: AbortSignal): { signal: AbortSignal; retries?: number } {
+    return this.reached ? { signal } : { signal, retries: 0 };
   }
 
   private throwIfAborted(): void {

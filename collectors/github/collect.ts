@@ -31,7 +31,6 @@ export async function collectGithubRepository(
   options: RepositoryCollectOptions,
 ): Promise<RepositoryCollectResult> {
   const [owner, name] = fullName.split('/') as [string, string];
-  const before = client.requests;
   const runId = await startRun(db, 'github', fullName.toLowerCase(), `collect github ${fullName}`);
   let repoId: number | null = null;
   const repo = async (tx: Parameters<typeof upsertGithubRepository>[0]) => {
@@ -87,7 +86,9 @@ export async function collectGithubRepository(
       onProgress: options.onProgress,
       ...(options.now ? { now: options.now } : {}),
     });
-    const result = { repository: fullName, pullRequests, actions, requests: client.requests - before };
+    // Counted per stage (the client is shared by repositories collected at once); retries not included.
+    const requests = pullRequests.pages + pullRequests.followUps + actions.listRequests + actions.jobRequests;
+    const result = { repository: fullName, pullRequests, actions, requests };
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {
