@@ -68,7 +68,7 @@ export interface GraphqlResult<T> {
 }
 
 const SCOPES =
-  'a classic token with `repo` (read) and `workflow`/actions read, or a fine-grained read-only token with Pull requests, Actions, Contents and Metadata';
+  'a classic token with the `repo` scope, or a fine-grained read-only token with Pull requests, Actions, Contents and Metadata';
 
 /** Finds a token: GITHUB_TOKEN, GH_TOKEN, then `gh auth token` when the GitHub CLI is installed. */
 export async function findToken(env: NodeJS.ProcessEnv, apiUrl: string): Promise<string | null> {

@@ -7,6 +7,7 @@
 // Incremental: the cursor is the newest updatedAt of the last complete pass;
 // paging stops at the first pull request not updated since then, so an
 // unchanged repository costs one request.
+import { WorkError } from '../../agent/errors.js';
 import type { Db, Queryable } from '../../agent/store/db.js';
 import { insertRaw, writePullRequests } from '../../agent/store/github.js';
 import { getState, setState } from '../../agent/store/repositories.js';
@@ -178,6 +179,7 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
   }
 
   const result: PrCollectResult = { pullRequests: 0, pages: 0, followUps: 0, mode };
+  let pageSize = PR_PAGE;
   let first = mode === 'incremental' ? PR_FIRST_INCREMENTAL : PR_PAGE;
   // Pages wait here (a few at most) so that follow-up queries batch pull requests across pages.
   let buffered: { url: string; body: string; prs: CollectedPullRequest[] }[] = [];
@@ -237,14 +239,25 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
 
   for (;;) {
     if (options.signal?.aborted) throw options.signal.reason;
-    const response = await client.graphql<PageData>(PULL_REQUESTS_QUERY, {
-      owner: options.owner,
-      name: options.name,
-      first,
-      after: pass.after,
-    });
+    let response: Awaited<ReturnType<typeof client.graphql<PageData>>>;
+    try {
+      response = await client.graphql<PageData>(PULL_REQUESTS_QUERY, {
+        owner: options.owner,
+        name: options.name,
+        first,
+        after: pass.after,
+      });
+    } catch (error) {
+      // GitHub answers 502 when a query takes too long: ask for smaller pages from here on.
+      if (error instanceof WorkError && serverFailure(error) && first > 10) {
+        pageSize = Math.max(10, Math.floor(first / 2));
+        first = pageSize;
+        continue;
+      }
+      throw error;
+    }
     result.pages += 1;
-    first = PR_PAGE;
+    first = pageSize;
     const connection = response.data.repository?.pullRequests;
     if (!connection) throw new GithubGraphqlError(['NOT_FOUND'], `no repository ${scope} in the answer`);
     const fresh = connection.nodes.filter((n) => pass.floor === null || n.updatedAt >= pass.floor);
@@ -268,6 +281,11 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
       options.onProgress?.(`${scope}: ${result.pullRequests} pull requests`);
     }
   }
+}
+
+function serverFailure(error: WorkError): boolean {
+  const status = (error.cause as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 500;
 }
 
 function needsFollowUp(pr: CollectedPullRequest): boolean {

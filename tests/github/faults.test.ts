@@ -37,6 +37,20 @@ describe('transient faults are survived with identical results', () => {
     }
   }
 
+  it('asks for smaller pages when GitHub keeps failing on a large one', async () => {
+    const h = await harness(org());
+    try {
+      // every attempt at the first page fails (4 tries; octokit's own retries start once GitHub has answered)
+      h.server.inject({ kind: '5xx', match: 'graphql', times: 4 });
+      const result = await h.sync('acme/service-1');
+      expect(h.server.log.filter((e) => e.fault === '5xx')).toHaveLength(4);
+      expect(result.pullRequests.pages).toBe(3); // 130 pull requests, 50 per page
+      expect(await dumpGithub(h)).toEqual(clean);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('gives up on a body that stays malformed, naming the URL and not the token', async () => {
     const h = await harness(org());
     try {
