@@ -191,7 +191,7 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
       result.skipped =
         error.status === 404
           ? 'GitHub Actions runs are not available (Actions disabled or not visible to this token)'
-          : `GitHub Actions refused access (${error.message})`;
+          : `GitHub Actions refused access (${error.reason})`;
       return result;
     }
     throw error;

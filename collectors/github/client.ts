@@ -31,25 +31,29 @@ export interface GithubClientOptions extends GithubEndpoint {
   attempts?: number | undefined;
 }
 
-/** A response the caller must interpret (404, 403 without rate limit, 410, 422). */
-export class GithubHttpError extends Error {
+/** A response the caller may interpret (404, 403 without rate limit, 410, 422); a plain failure otherwise. */
+export class GithubHttpError extends WorkError {
   constructor(
     readonly status: number,
     readonly url: string,
-    message: string,
+    readonly reason: string,
   ) {
-    super(`${status} ${message}`);
+    super(`GitHub answered ${url} with ${status}: ${reason}`, {
+      fix: "check the repository or organisation name and the token's access",
+    });
     this.name = 'GithubHttpError';
   }
 }
 
 /** A GraphQL answer with `errors` (NOT_FOUND, FORBIDDEN ...). */
-export class GithubGraphqlError extends Error {
+export class GithubGraphqlError extends WorkError {
   constructor(
     readonly types: string[],
-    message: string,
+    reason: string,
   ) {
-    super(message);
+    super(`GitHub GraphQL answered with errors: ${reason}`, {
+      fix: "check the repository name and the token's access; run again with --verbose for details",
+    });
     this.name = 'GithubGraphqlError';
   }
 }

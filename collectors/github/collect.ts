@@ -66,7 +66,7 @@ export async function collectGithubRepository(
         );
       }
       if (error instanceof GithubHttpError && error.status === 403) {
-        throw new InputError(`GitHub refused access to ${fullName} (${error.message})`, {
+        throw new InputError(`GitHub refused access to ${fullName} (${error.reason})`, {
           fix: 'give the token read access to pull requests (and Actions) of this repository',
           cause: error,
         });

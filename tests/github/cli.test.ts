@@ -88,6 +88,20 @@ describe('dx-audit collect github', () => {
     expect(result.stderr).toContain('the organisation "empty" has no repositories to collect');
   });
 
+  it('names an organisation that does not exist', async () => {
+    const h = await make(generateOrg({ repos: 1, prsPerRepo: 1, runsPerRepo: 1 }));
+    const result = await runCli(
+      ['collect', 'github', '--org', 'nosuch', '--github-url', h.server.url, '--db', h.dbPath],
+      {
+        env: { ...bare, GITHUB_TOKEN: TOKEN },
+      },
+    );
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'dx-audit: the organisation or user "nosuch" was not found on GitHub, or is not visible to this token — check the --org name and that the token can see it',
+    );
+  });
+
   it('skips Actions when they are disabled, and still collects pull requests', async () => {
     const org = generateOrg({ repos: 2, prsPerRepo: 3, runsPerRepo: 2 });
     org.repositories[0]!.actionsStatus = 404;
@@ -138,10 +152,14 @@ describe('dx-audit collect github', () => {
     const server = await startGithubServer(org, { token: TOKEN, prefix: '/api/v3' });
     const h = await make(generateOrg({ repos: 0 }));
     try {
+      // GHES answers GraphQL rate limits at /api/graphql, where the waiting is dx-audit's own
+      server.inject({ kind: 'primary', match: 'graphql', skip: 1, amount: 1 });
       const result = await runCli(['collect', 'github', '--org', 'acme', '--json', '--db', h.dbPath], {
         env: { ...bare, GH_TOKEN: TOKEN, GITHUB_API_URL: server.url },
       });
       expect(result.stderr).toContain('skipping 1 archived repositories and 1 forks');
+      expect(result.stderr).toMatch(/GitHub primary rate limit reached; waiting [12]s, then resuming/);
+      expect(server.log.filter((e) => e.fault === 'primary')).toHaveLength(1);
       expect(result.exitCode).toBe(0);
       const summary = JSON.parse(result.stdout) as { repositories: { repository: string }[] };
       expect(summary.repositories.map((r) => r.repository).sort()).toEqual([

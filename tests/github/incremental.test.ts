@@ -115,3 +115,34 @@ describe('incremental GitHub sync', () => {
     expect(runs).toEqual(expected);
   });
 });
+
+describe('runs beyond the 1,000-result cap', () => {
+  it('splits the created range into windows and reads every run exactly once', async () => {
+    // Runs still in progress: no jobs requests, so the test stays fast.
+    const org = generateOrg({
+      seed: 4,
+      repos: 1,
+      prsPerRepo: 5,
+      runsPerRepo: 2600,
+      days: 30,
+      tweakRun: (plan) => {
+        plan.inProgress = true;
+      },
+    });
+    const h = await harness(org);
+    try {
+      const result = await h.sync('acme/service-1');
+      expect(h.server.schemaProblems).toEqual([]);
+      const runs = await h.query<{ n: number; ids: number }>(
+        'SELECT count(*) AS n, count(DISTINCT id) AS ids FROM github_workflow_runs',
+      );
+      expect(runs).toEqual([{ n: 2600, ids: 2600 }]);
+      expect(result.actions.runs).toBeGreaterThanOrEqual(2600);
+      const listed = h.server.log.filter((e) => /actions\/runs\?/.test(e.path));
+      expect(listed.some((e) => decodeURIComponent(e.path).includes('..'))).toBe(true);
+      expect(h.server.log.filter((e) => e.path.includes('/jobs'))).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -75,7 +75,6 @@ export async function startGithubServer(
   const faults: ActiveFault[] = [];
   const log: RequestLogEntry[] = [];
   const schemaProblems: string[] = [];
-  const validated = new Set<string>();
   let latency = options.latencyMs ?? 0;
   const prefix = options.prefix ?? '';
   const rate = { remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
@@ -223,12 +222,8 @@ export async function startGithubServer(
       return;
     }
     if (options.validateRest !== false) {
-      const key = `${routed.template}:${JSON.stringify(answer.body).length}`;
-      if (!validated.has(key)) {
-        validated.add(key);
-        const problems = validate(answer.body, responseSchema('get', routed.template));
-        for (const p of problems) schemaProblems.push(`${routed.template}: ${p}`);
-      }
+      const problems = validate(answer.body, responseSchema('get', routed.template));
+      for (const p of problems) schemaProblems.push(`${routed.template}: ${p}`);
     }
     const text = JSON.stringify(answer.body);
     const etag = `W/"${createHash('sha1').update(text).digest('hex')}"`;
