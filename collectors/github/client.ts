@@ -143,6 +143,7 @@ export class GithubClient {
     return this.options.graphqlUrl;
   }
   private reached = false;
+  private warnedPartial = false;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -227,7 +228,10 @@ export class GithubClient {
         this.octokit.request({ method: 'POST', url, query, variables, request: this.requestOptions(signal) }),
       (data) => typeof data === 'object' && data !== null && ('data' in data || 'errors' in data),
     );
-    const body = response.data as { data?: T; errors?: { type?: string; message: string }[] };
+    const body = response.data as {
+      data?: T;
+      errors?: { type?: string; message: string; path?: (string | number)[] }[];
+    };
     if (body.errors?.length) {
       const types = body.errors.map((e) => e.type ?? 'ERROR');
       if (types.includes('RATE_LIMITED')) {
@@ -240,7 +244,17 @@ export class GithubClient {
         await this.sleep(seconds * (this.options.rateLimitMsPerSecond ?? 1000));
         return this.graphql(query, variables);
       }
-      throw new GithubGraphqlError(types, body.errors.map((e) => e.message).join('; '));
+      // Fields the token may not read (a team's slug without org access) come back null with
+      // FORBIDDEN: keep the rest of the answer rather than fail the sync.
+      const partial =
+        body.data != null && body.errors.every((e) => e.type === 'FORBIDDEN' && (e.path?.length ?? 0) > 3);
+      if (!partial) throw new GithubGraphqlError(types, body.errors.map((e) => e.message).join('; '));
+      if (!this.warnedPartial) {
+        this.warnedPartial = true;
+        this.options.note?.(
+          `dx-audit: note: the token cannot read some GitHub fields (${body.errors[0]!.message}); they are left empty`,
+        );
+      }
     }
     return { data: body.data as T, url };
   }

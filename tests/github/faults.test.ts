@@ -37,6 +37,21 @@ describe('transient faults are survived with identical results', () => {
     }
   }
 
+  it('keeps an answer where only a field the token may not read is forbidden', async () => {
+    const h = await harness(org());
+    const notes: string[] = [];
+    try {
+      h.server.inject({ kind: 'forbidden-field', match: 'graphql', times: 5 });
+      await h.sync('acme/service-1', { client: h.client({ note: (t) => notes.push(t) }) });
+      expect(await dumpGithub(h)).toEqual(clean);
+      expect(notes).toEqual([
+        'dx-audit: note: the token cannot read some GitHub fields (Resource not accessible by integration); they are left empty',
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('asks for smaller pages when GitHub keeps failing on a large one', async () => {
     const h = await harness(org());
     try {

@@ -225,6 +225,14 @@ export function staticLimits(
         const first = value(field.arguments?.find((a) => a.name.value === 'first')?.value);
         const last = value(field.arguments?.find((a) => a.name.value === 'last')?.value);
         const size = typeof first === 'number' ? first : typeof last === 'number' ? last : null;
+        const lists = field.selectionSet?.selections.some(
+          (s) => s.kind === Kind.FIELD && (s.name.value === 'nodes' || s.name.value === 'edges'),
+        );
+        if (size === null && lists) {
+          throw new GraphQLError(
+            `You must provide a \`first\` or \`last\` value to properly paginate the \`${field.name.value}\` connection.`,
+          );
+        }
         if (size !== null) {
           if (size < 1 || size > 100) {
             throw new GraphQLError(

@@ -13,7 +13,16 @@ import { runGraphql } from './graphql.js';
 import { responseSchema, validate } from './openapi.js';
 import { job, minimalRepository, workflowRun } from './rest.js';
 
-export type FaultKind = 'primary' | 'primary-429' | 'secondary' | '5xx' | 'reset' | 'slow' | 'malformed';
+export type FaultKind =
+  | 'primary'
+  | 'primary-429'
+  | 'secondary'
+  | '5xx'
+  | 'reset'
+  | 'slow'
+  | 'malformed'
+  /** GraphQL: the answer plus a FORBIDDEN error on a nested field, as for a token without org access. */
+  | 'forbidden-field';
 
 /** A fault served to the next `times` matching requests (after skipping `skip` of them). */
 export interface Fault {
@@ -141,7 +150,9 @@ export async function startGithubServer(
     if (fault) {
       entry.fault = fault.kind;
       if (fault.kind === 'slow') await sleep(fault.amount ?? 300);
-      else if (fault.kind === 'reset') {
+      else if (fault.kind === 'forbidden-field') {
+        // served below, with the real answer
+      } else if (fault.kind === 'reset') {
         entry.status = -1;
         req.socket.destroy();
         return;
@@ -206,6 +217,26 @@ export async function startGithubServer(
         return;
       }
       const result = runGraphql(org, request, rate);
+      if (fault?.kind === 'forbidden-field') {
+        result.body.errors = [
+          ...(result.body.errors ?? []),
+          {
+            type: 'FORBIDDEN',
+            path: [
+              'repository',
+              'pullRequests',
+              'nodes',
+              0,
+              'reviewRequests',
+              'nodes',
+              0,
+              'requestedReviewer',
+            ],
+            locations: [{ line: 1, column: 1 }],
+            message: 'Resource not accessible by integration',
+          },
+        ];
+      }
       send(result.status, result.body);
       return;
     }
