@@ -22,6 +22,7 @@ interface Options {
 /** Repositories collected at once; GitHub asks for no more than a few concurrent requests per token. */
 const REPOSITORY_CONCURRENCY = 3;
 
+/** Resolves repositories (operands, --org, config), the endpoint and token, then collects each. */
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
   const names = operands.map(parseRepositoryName);
   const org =

@@ -4,6 +4,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { Queryable } from './db.js';
 
+/** An API response as kept for tracing and re-normalising. */
 export interface RawResponse {
   runId: number | null;
   repoId: number | null;
@@ -179,6 +180,7 @@ export type JobRow = [
   rawId: number,
 ];
 
+/** Writes jobs of any attempt; a re-fetch replaces them. */
 export async function writeJobs(q: Queryable, repoId: number, rows: readonly JobRow[]) {
   await bulk(
     q,

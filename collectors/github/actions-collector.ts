@@ -73,6 +73,7 @@ interface RunsCursor {
   etagUrl: string | null;
 }
 
+/** What one Actions sync did: rows written and requests made, or why it was skipped. */
 export interface ActionsCollectResult {
   runs: number;
   attempts: number;
@@ -83,6 +84,7 @@ export interface ActionsCollectResult {
   unchanged: boolean;
 }
 
+/** Where to collect from and into; `since` bounds run creation times. */
 export interface ActionsCollectOptions {
   db: Db;
   client: GithubClient;

@@ -14,6 +14,7 @@ export interface GithubEndpoint {
   token: string;
 }
 
+/** Endpoint and token plus the knobs of waiting and retrying (tests shorten the waits). */
 export interface GithubClientOptions extends GithubEndpoint {
   signal?: AbortSignal | undefined;
   progress?: Progress | undefined;
@@ -58,6 +59,7 @@ export class GithubGraphqlError extends WorkError {
   }
 }
 
+/** A REST answer: 304 when the ETag still matched; `next` from the Link header. */
 export interface RestResult<T> {
   status: 200 | 304;
   data: T;
@@ -66,6 +68,7 @@ export interface RestResult<T> {
   next: string | null;
 }
 
+/** A GraphQL answer's `data`, and where it came from (kept with the raw row). */
 export interface GraphqlResult<T> {
   data: T;
   url: string;

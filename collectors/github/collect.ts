@@ -8,6 +8,7 @@ import { type ActionsCollectResult, collectActions } from './actions-collector.j
 import { type GithubClient, GithubGraphqlError, GithubHttpError } from './client.js';
 import { collectPullRequests, type PrCollectResult } from './pr-collector.js';
 
+/** The summary `collect github` prints per repository (and --json returns). */
 export interface RepositoryCollectResult {
   repository: string;
   pullRequests: PrCollectResult;
@@ -15,6 +16,7 @@ export interface RepositoryCollectResult {
   requests: number;
 }
 
+/** Settings shared by every repository of one command. */
 export interface RepositoryCollectOptions {
   since: Date | null;
   bots: readonly string[];

@@ -10,6 +10,7 @@ interface RestRepository {
   disabled?: boolean;
 }
 
+/** Repositories to collect, and how many were left out (so the user hears about them). */
 export interface OrgListing {
   repositories: string[];
   skippedArchived: number;

@@ -120,6 +120,7 @@ interface PrCursor {
   pass: { after: string | null; floor: string | null; top: string | null; since: string | null } | null;
 }
 
+/** What one pull request sync did, for the summary line and the request budget. */
 export interface PrCollectResult {
   pullRequests: number;
   pages: number;
@@ -127,6 +128,7 @@ export interface PrCollectResult {
   mode: 'full' | 'incremental' | 'resumed';
 }
 
+/** Where to collect from and into; `bots` extends GitHub's own bot detection. */
 export interface PrCollectOptions {
   db: Db;
   client: GithubClient;

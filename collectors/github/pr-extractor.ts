@@ -2,12 +2,14 @@
 // re-normalising stored raw responses needs no refetch, and the rules
 // (ready time, first commit, bots) are tested on their own.
 
+/** An author or reviewer as GraphQL returns it (`__typename` tells bots apart). */
 export interface GqlActor {
   __typename: string;
   login?: string;
   slug?: string;
 }
 
+/** One page of a nested GraphQL connection. */
 export interface GqlPage<N> {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -57,6 +59,7 @@ export const CONNECTIONS: ConnectionName[] = [
   'timelineItems',
 ];
 
+/** A pull request node as the page query asks for it. */
 export interface GqlPullRequest extends PrConnections {
   number: number;
   title: string;
@@ -83,6 +86,7 @@ export interface CollectedPullRequest {
   more: { [K in ConnectionName]?: { rawId: number; nodes: PrConnections[K]['nodes'] }[] };
 }
 
+/** Normalised rows of one pull request, ready for agent/store/github.ts. */
 export interface PullRequestRows {
   pr: (string | number | null)[];
   reviews: (string | number | null)[][];

@@ -193,7 +193,6 @@ describe('dx-audit collect github', () => {
         if (count === 5) ok();
       };
     });
-    await new Promise((ok) => setTimeout(ok, 40));
     child.kill('SIGKILL');
     await child;
     h.server.onRequest = null;

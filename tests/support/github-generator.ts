@@ -48,6 +48,7 @@ export interface GenEvent {
   after?: string;
 }
 
+/** A pull request with everything the GraphQL endpoint serves about it. */
 export interface GenPullRequest {
   number: number;
   title: string;
@@ -100,6 +101,7 @@ export interface GenWorkflow {
   path: string;
 }
 
+/** A workflow run with all its attempts (the REST list shows the last). */
 export interface GenRun {
   id: number;
   runNumber: number;
@@ -175,6 +177,7 @@ export interface RunPlan {
   inProgress: boolean;
 }
 
+/** Size, shape and timing of the generated organisation; every field has a default. */
 export interface GeneratorOptions {
   seed?: number;
   org?: string;

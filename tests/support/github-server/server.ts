@@ -43,6 +43,7 @@ export interface RequestLogEntry {
   fault?: FaultKind;
 }
 
+/** How the local GitHub behaves. */
 export interface GithubServerOptions {
   /** The token clients must send (default: anything is accepted). */
   token?: string;
@@ -54,6 +55,7 @@ export interface GithubServerOptions {
   prefix?: string;
 }
 
+/** The running local GitHub: URLs, the request log, fault switches. */
 export interface GithubServer {
   url: string;
   graphqlUrl: string;
