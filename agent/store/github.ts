@@ -239,3 +239,11 @@ export async function unfinishedRuns(
     [repoId],
   );
 }
+
+/** A run GitHub no longer has: kept, marked, and never re-checked. */
+export async function markRunDeleted(q: Queryable, repoId: number, runId: number): Promise<void> {
+  await q.run(
+    "UPDATE github_workflow_runs SET status = 'deleted', jobs_collected = 1 WHERE repo_id = ? AND id = ? AND status != 'completed'",
+    [repoId, runId],
+  );
+}

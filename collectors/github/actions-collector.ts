@@ -13,6 +13,7 @@ import {
   insertRaw,
   type JobRow,
   knownRuns,
+  markRunDeleted,
   type RunRow,
   unfinishedRuns,
   writeJobs,
@@ -174,10 +175,18 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
     // Runs stored unfinished and older than the listed range: ask for each one.
     const stale = (await unfinishedRuns(db, repoId)).filter((r) => r.createdAt < floor);
     for (const run of stale) {
-      const one = await options.client.rest<RestRun>(`${base}/${run.id}`, {
-        check: (d) => 'id' in (d as object),
-      });
       result.listRequests += 1;
+      let one: Awaited<ReturnType<typeof options.client.rest<RestRun>>>;
+      try {
+        one = await options.client.rest<RestRun>(`${base}/${run.id}`, {
+          check: (d) => 'id' in (d as object),
+        });
+      } catch (error) {
+        if (!(error instanceof GithubHttpError && error.status === 404)) throw error;
+        // The run was deleted on GitHub: stop asking for it.
+        await db.transaction((tx) => markRunDeleted(tx, repoId, run.id));
+        continue;
+      }
       await storeRuns(
         options,
         result,

@@ -146,3 +146,52 @@ describe('runs beyond the 1,000-result cap', () => {
     }
   });
 });
+
+describe('runs still running when last seen, older than the re-listed range', () => {
+  it('are asked for one by one: finished ones get their jobs, deleted ones are marked', async () => {
+    const org = generateOrg({ seed: 31, repos: 1, prsPerRepo: 3, runsPerRepo: 20, days: 60, rerunRate: 0 });
+    const repo = org.repositories[0]!;
+    const [finishing, deleted] = repo.runs.slice(0, 2); // the two oldest
+    const saved = structuredClone(finishing!.attempts);
+    for (const run of [finishing!, deleted!]) {
+      const last = run.attempts.at(-1)!;
+      last.status = 'in_progress';
+      last.conclusion = null;
+      for (const job of last.jobs) {
+        job.status = 'in_progress';
+        job.conclusion = null;
+        job.completedAt = null;
+      }
+    }
+    const h = await harness(org);
+    try {
+      await h.sync('acme/service-1');
+      finishing!.attempts = saved;
+      repo.runs.splice(repo.runs.indexOf(deleted!), 1);
+      h.server.resetLog();
+      await h.sync('acme/service-1');
+      const asked = h.server.log.filter((e) => /\/actions\/runs\/\d+$/.test(e.path)).map((e) => e.path);
+      expect(asked.sort()).toEqual(
+        [finishing!.id, deleted!.id].map((id) => `/repos/acme/service-1/actions/runs/${id}`).sort(),
+      );
+      const rows = await h.query(
+        `SELECT id, attempt, workflow_name, event, branch, head_sha, status, conclusion, created_at, run_started_at,
+          updated_at, from_jobs FROM github_workflow_runs WHERE id = ?`,
+        [finishing!.id],
+      );
+      expect(rows).toEqual(expectedAttempts(finishing!));
+      const [jobs] = await h.query<{ n: number }>('SELECT count(*) AS n FROM github_jobs WHERE run_id = ?', [
+        finishing!.id,
+      ]);
+      expect(jobs!.n).toBe(finishing!.attempts.at(-1)!.jobs.length);
+      expect(await h.query('SELECT status FROM github_workflow_runs WHERE id = ?', [deleted!.id])).toEqual([
+        { status: 'deleted' },
+      ]);
+      h.server.resetLog();
+      await h.sync('acme/service-1');
+      expect(h.server.requests).toBeLessThanOrEqual(3);
+    } finally {
+      await h.close();
+    }
+  });
+});
