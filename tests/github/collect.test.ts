@@ -1,5 +1,6 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inflateBody } from '../../agent/store/github.js';
 import { PULL_REQUESTS_QUERY } from '../../collectors/github/pr-collector.js';
 import { generateOrg } from '../support/github-generator.js';
 import { staticLimits } from '../support/github-server/graphql.js';
@@ -150,6 +151,19 @@ describe('GitHub collector against the local GitHub', () => {
       );
       expect(orphans!.n).toBe(0);
     }
+  });
+
+  it('keeps each raw response, so a stored number can be traced to GitHub’s answer', async () => {
+    const [row] = await h.query<{ body: Buffer; kind: string; number: number; title: string }>(
+      `SELECT r.body, r.kind, p.number, p.title FROM github_pull_requests p JOIN github_raw r ON r.id = p.raw_id
+       WHERE p.number = 42`,
+    );
+    expect(row!.kind).toBe('graphql:pull_requests');
+    const body = JSON.parse(inflateBody(row!.body)) as {
+      repository: { pullRequests: { nodes: { number: number; title: string }[] } };
+    };
+    const node = body.repository.pullRequests.nodes.find((n) => n.number === 42);
+    expect(node?.title).toBe(row!.title);
   });
 
   it('keeps the page query inside GitHub’s node limit', () => {

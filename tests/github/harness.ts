@@ -18,7 +18,7 @@ export interface Harness {
   client(extra?: Partial<GithubClientOptions>): GithubClient;
   sync(
     repo: string,
-    extra?: { signal?: AbortSignal; client?: GithubClient },
+    extra?: { signal?: AbortSignal; client?: GithubClient; since?: Date },
   ): ReturnType<typeof collectGithubRepository>;
   query<T>(sql: string, params?: (string | number)[]): Promise<T[]>;
   close(): Promise<void>;
@@ -46,7 +46,7 @@ export async function harness(org: GenOrg, options: { latencyMs?: number } = {})
       const db = await Db.open(dbPath);
       try {
         return await collectGithubRepository(db, extra.client ?? client({ signal: extra.signal }), repo, {
-          since: null,
+          since: extra.since ?? null,
           bots: [],
           signal: extra.signal,
         });

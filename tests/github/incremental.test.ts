@@ -195,3 +195,32 @@ describe('runs still running when last seen, older than the re-listed range', ()
     }
   });
 });
+
+describe('the --since window', () => {
+  it('collects what changed since then, and reaches further back when asked', async () => {
+    const org = generateOrg({ seed: 41, repos: 1, prsPerRepo: 150, runsPerRepo: 30 });
+    const repo = org.repositories[0]!;
+    const since = new Date(org.now - 30 * 86_400_000);
+    const h = await harness(org);
+    try {
+      await h.sync('acme/service-1', { since });
+      const recent = repo.pullRequests.filter((pr) => pr.updatedAt >= since.getTime()).map((pr) => pr.number);
+      const runs = repo.runs.filter((r) => r.createdAt >= since.getTime()).length;
+      expect(recent.length).toBeGreaterThan(0);
+      expect(recent.length).toBeLessThan(150);
+      expect(
+        (await h.query<{ number: number }>('SELECT number FROM github_pull_requests ORDER BY number')).map(
+          (r) => r.number,
+        ),
+      ).toEqual(recent.sort((a, b) => a - b));
+      expect(await h.query('SELECT count(DISTINCT id) AS n FROM github_workflow_runs')).toEqual([
+        { n: runs },
+      ]);
+      await h.sync('acme/service-1');
+      expect(await h.query('SELECT count(*) AS n FROM github_pull_requests')).toEqual([{ n: 150 }]);
+      expect(await h.query('SELECT count(DISTINCT id) AS n FROM github_workflow_runs')).toEqual([{ n: 30 }]);
+    } finally {
+      await h.close();
+    }
+  });
+});
