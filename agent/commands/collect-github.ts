@@ -131,7 +131,7 @@ export async function run(context: Context, operands: string[], options: Options
 function describe(result: RepositoryCollectResult): string {
   const pr = result.pullRequests;
   const ci = result.actions;
-  const prs = `${pr.pullRequests} pull requests (${pr.mode})`;
+  const prs = `${pr.pullRequests} pull requests read (${pr.mode} sync)`;
   const runs = ci.skipped
     ? `Actions skipped: ${ci.skipped}`
     : ci.unchanged

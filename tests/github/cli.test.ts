@@ -122,10 +122,10 @@ describe('dx-audit collect github', () => {
     );
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain(
-      'acme/service-1: 3 pull requests (full), Actions skipped: GitHub Actions runs are not available',
+      'acme/service-1: 3 pull requests read (full sync), Actions skipped: GitHub Actions runs are not available',
     );
     expect(result.stderr).toContain(
-      'acme/service-2: 3 pull requests (full), Actions skipped: GitHub Actions refused access',
+      'acme/service-2: 3 pull requests read (full sync), Actions skipped: GitHub Actions refused access',
     );
     expect(await h.query('SELECT count(*) AS n FROM github_pull_requests')).toEqual([{ n: 6 }]);
   });
