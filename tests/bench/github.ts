@@ -35,6 +35,7 @@ export async function benchGithub(): Promise<Record<string, string | number>> {
     const fullMs = performance.now() - t0;
     const graphql = server.log.filter((e) => e.kind === 'graphql').length;
     const rest = server.log.filter((e) => e.kind === 'rest').length;
+    const jobs = server.log.filter((e) => e.path.includes('/jobs')).length;
     const attempts = org.repositories[0]!.runs.reduce((n, r) => n + r.attempts.length, 0);
 
     server.resetLog();
@@ -52,6 +53,7 @@ export async function benchGithub(): Promise<Record<string, string | number>> {
       'github: workflow runs (attempts)': `${RUNS} (${attempts})`,
       'github: requests per 1,000 PRs (with reviews, commits, files)': round((graphql * 1000) / PRS),
       'github: requests per 1,000 runs (with jobs)': round((rest * 1000) / RUNS),
+      'github: of which jobs requests per 1,000 runs': round((jobs * 1000) / RUNS),
       'github: requests for an unchanged re-sync (1st, 2nd)': `${second}, ${third} (${notModified} answered 304)`,
       [`github: full sync wall time at ${LATENCY_MS} ms/request (s)`]: round(fullMs / 1000),
       [`github: unchanged re-sync wall time at ${LATENCY_MS} ms/request (s)`]: round(secondMs / 1000),
