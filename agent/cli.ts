@@ -66,6 +66,15 @@ function buildProgram(): Command {
     .option('--branch <ref>', 'branch or ref to analyse (default: the checked-out HEAD)')
     .option('--all-branches', 'ingest commits of every local and remote branch')
     .action(lazy(() => import('./commands/collect-git.js')));
+  collect
+    .command('github')
+    .description('ingest pull requests, reviews and Actions runs/jobs from GitHub (incremental)')
+    .argument('[repos...]', 'repositories as OWNER/REPO')
+    .option('--org <org>', 'collect every repository of an organisation (or user)')
+    .option('--github-url <url>', 'API base URL (GitHub Enterprise Server: https://HOST/api/v3)')
+    .option('--include-archived', 'with --org, also collect archived repositories')
+    .option('--include-forks', 'with --org, also collect forks')
+    .action(lazy(() => import('./commands/collect-github.js')));
 
   program
     .command('report')

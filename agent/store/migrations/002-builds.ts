@@ -1,4 +1,8 @@
-// Placeholder for the builds schema step; replaced by the real migration when merged.
+// Placeholder for schema step 2 (local builds); replaced by the real migration when merged.
 import type { Migration } from '../migrate.js';
 
-export const builds: Migration = { version: 2, name: 'builds-placeholder', sql: '' };
+export const builds: Migration = {
+  version: 2,
+  name: 'builds-placeholder',
+  sql: '',
+};

@@ -1,0 +1,432 @@
+// The one way dx-audit talks to GitHub: octokit with its retry and throttling
+// plugins, a cap of a few requests in flight per token, and the failures a
+// long sync must survive handled in one place (rate limits wait, 5xx/network/
+// malformed bodies retry). Callers get parsed bodies or one clear error.
+import { execa } from 'execa';
+import { Octokit } from 'octokit';
+import { InputError, registerSecret, WorkError } from '../../agent/errors.js';
+import type { Progress } from '../../agent/progress.js';
+
+/** Where the API lives and who we are. */
+export interface GithubEndpoint {
+  apiUrl: string;
+  graphqlUrl: string;
+  token: string;
+}
+
+/** Endpoint and token plus the knobs of waiting and retrying (tests shorten the waits). */
+export interface GithubClientOptions extends GithubEndpoint {
+  signal?: AbortSignal | undefined;
+  progress?: Progress | undefined;
+  /** Says something to the user (a rate-limit wait). */
+  note?: ((text: string) => void) | undefined;
+  /** Base of every backoff wait in ms (tests shrink it). */
+  retryBaseMs?: number | undefined;
+  /** Multiplier for rate-limit waits in ms per second asked (tests shrink it). */
+  rateLimitMsPerSecond?: number | undefined;
+  /** Give up on one request after this long and retry it. */
+  timeoutMs?: number | undefined;
+  /** Requests in flight at once; GitHub asks for no more than a few per token. */
+  concurrency?: number | undefined;
+  /** Attempts for malformed bodies, timeouts and network errors. */
+  attempts?: number | undefined;
+}
+
+/** A response the caller may interpret (404, 403 without rate limit, 410, 422); a plain failure otherwise. */
+export class GithubHttpError extends WorkError {
+  constructor(
+    readonly status: number,
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`GitHub answered ${url} with ${status}: ${reason}`, {
+      fix: "check the repository or organisation name and the token's access",
+    });
+    this.name = 'GithubHttpError';
+  }
+}
+
+/** A GraphQL answer with `errors` (NOT_FOUND, FORBIDDEN ...). */
+export class GithubGraphqlError extends WorkError {
+  constructor(
+    readonly types: string[],
+    reason: string,
+  ) {
+    super(`GitHub GraphQL answered with errors: ${reason}`, {
+      fix: "check the repository name and the token's access; run again with --verbose for details",
+    });
+    this.name = 'GithubGraphqlError';
+  }
+}
+
+/** A REST answer: 304 when the ETag still matched; `next` from the Link header. */
+export interface RestResult<T> {
+  status: 200 | 304;
+  data: T;
+  etag: string | null;
+  url: string;
+  next: string | null;
+}
+
+/** A GraphQL answer's `data`, and where it came from (kept with the raw row). */
+export interface GraphqlResult<T> {
+  data: T;
+  url: string;
+}
+
+const SCOPES =
+  'a classic token with the `repo` scope, or a fine-grained read-only token with Pull requests, Actions, Contents and Metadata';
+
+/** Finds a token: GITHUB_TOKEN, GH_TOKEN, then `gh auth token` when the GitHub CLI is installed. */
+export async function findToken(env: NodeJS.ProcessEnv, apiUrl: string): Promise<string | null> {
+  const fromEnv = env['GITHUB_TOKEN']?.trim() || env['GH_TOKEN']?.trim();
+  if (fromEnv) {
+    registerSecret(fromEnv);
+    return fromEnv;
+  }
+  const host = new URL(apiUrl).hostname;
+  const args = ['auth', 'token'];
+  if (host !== 'api.github.com') args.push('--hostname', host);
+  try {
+    const result = await execa('gh', args, { reject: false, timeout: 10_000, stdin: 'ignore', env });
+    const token = String(result.stdout ?? '').trim();
+    if (result.exitCode === 0 && token) {
+      registerSecret(token);
+      return token;
+    }
+  } catch {
+    // gh is not installed
+  }
+  return null;
+}
+
+/** The error for "no token anywhere", naming the scopes needed. */
+export function missingToken(): InputError {
+  return new InputError('no GitHub token found (GITHUB_TOKEN, GH_TOKEN or `gh auth token`)', {
+    fix: `set GITHUB_TOKEN to ${SCOPES}, or run \`gh auth login\``,
+  });
+}
+
+/** Resolves the REST and GraphQL URLs: flag > config > GITHUB_API_URL > github.com. */
+export function resolveEndpoints(
+  flag: string | undefined,
+  configUrl: string | null,
+  env: NodeJS.ProcessEnv,
+): { apiUrl: string; graphqlUrl: string } {
+  const explicit = flag ?? configUrl ?? undefined;
+  const raw = explicit ?? (env['GITHUB_API_URL'] || undefined) ?? 'https://api.github.com';
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http');
+  } catch {
+    throw new InputError(`the GitHub API URL "${raw}" is not an http(s) URL`, {
+      fix: 'pass e.g. --github-url https://github.example.com/api/v3 (GitHub Enterprise Server)',
+    });
+  }
+  const apiUrl = parsed.toString().replace(/\/+$/, '');
+  const envGraphql = explicit === undefined ? env['GITHUB_GRAPHQL_URL'] || undefined : undefined;
+  return { apiUrl, graphqlUrl: envGraphql?.replace(/\/+$/, '') ?? deriveGraphqlUrl(apiUrl) };
+}
+
+/** https://api.github.com → …/graphql; GHES https://host/api/v3 → https://host/api/graphql. */
+export function deriveGraphqlUrl(apiUrl: string): string {
+  if (/\/api\/v3$/.test(apiUrl)) return apiUrl.replace(/\/api\/v3$/, '/api/graphql');
+  return `${apiUrl}/graphql`;
+}
+
+/** GitHub API access with the retries, waits and limits of a long sync; counts requests. */
+export class GithubClient {
+  /** HTTP requests sent (every attempt counts). */
+  requests = 0;
+  private readonly octokit: InstanceType<typeof Octokit>;
+  private readonly options: GithubClientOptions;
+  /** Where GraphQL queries go (raw rows record it). */
+  get graphqlUrl(): string {
+    return this.options.graphqlUrl;
+  }
+  private reached = false;
+  private warnedPartial = false;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(options: GithubClientOptions) {
+    this.options = options;
+    registerSecret(options.token);
+    const rateWait = (kind: string) => (retryAfter: number) => {
+      const until = new Date(Date.now() + retryAfter * 1000).toISOString().slice(11, 19);
+      const line = `GitHub ${kind} rate limit reached; waiting ${retryAfter}s (until ${until} UTC), then resuming`;
+      options.progress?.update(line);
+      options.note?.(`dx-audit: ${line}`);
+      return !options.signal?.aborted;
+    };
+    this.octokit = new Octokit({
+      auth: options.token,
+      baseUrl: options.apiUrl,
+      userAgent: 'dx-audit',
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+      // 429 is a rate limit: the throttling plugin waits for the reset instead of retrying at once.
+      retry: {
+        retries: 3,
+        retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      },
+      throttle: {
+        onRateLimit: rateWait('primary'),
+        onSecondaryRateLimit: rateWait('secondary'),
+        retryAfterBaseValue: options.rateLimitMsPerSecond ?? 1000,
+        fallbackSecondaryRateRetryAfter: 60,
+        // GraphQL queries are reads: our own cap on requests in flight is the limit, not
+        // the one-per-second spacing the plugin applies to writes.
+        write: passThroughGroup() as never,
+      },
+    });
+  }
+
+  /** GET a REST path (or absolute URL from a Link header); 304 when `etag` still matches. */
+  async rest<T>(path: string, options: { etag?: string | null; check?: (data: unknown) => boolean } = {}) {
+    const url = path.startsWith('http') ? path : `${this.options.apiUrl}${path}`;
+    const response = await this.send(
+      url,
+      async (signal) => {
+        const headers: Record<string, string> = {};
+        if (options.etag) headers['if-none-match'] = options.etag;
+        try {
+          return await this.octokit.request({
+            method: 'GET',
+            url,
+            headers,
+            request: this.requestOptions(signal),
+          });
+        } catch (error) {
+          if ((error as { status?: number }).status === 304) {
+            return {
+              status: 304,
+              data: null,
+              headers: (error as { response?: { headers?: object } }).response?.headers ?? {},
+            };
+          }
+          throw error;
+        }
+      },
+      (data, status) =>
+        status === 304 || (typeof data === 'object' && data !== null && (options.check?.(data) ?? true)),
+    );
+    const headers = response.headers as Record<string, string | undefined>;
+    return {
+      status: response.status === 304 ? 304 : 200,
+      data: response.data as T,
+      etag: headers['etag'] ?? null,
+      url,
+      next: nextLink(headers['link']),
+    } satisfies RestResult<T>;
+  }
+
+  /** POST a GraphQL query; GraphQL `errors` become GithubGraphqlError (NOT_FOUND, ...). */
+  async graphql<T>(query: string, variables: Record<string, unknown>): Promise<GraphqlResult<T>> {
+    const url = this.options.graphqlUrl;
+    const response = await this.send(
+      url,
+      (signal) =>
+        this.octokit.request({ method: 'POST', url, query, variables, request: this.requestOptions(signal) }),
+      (data) => typeof data === 'object' && data !== null && ('data' in data || 'errors' in data),
+    );
+    const body = response.data as {
+      data?: T;
+      errors?: { type?: string; message: string; path?: (string | number)[] }[];
+    };
+    if (body.errors?.length) {
+      const types = body.errors.map((e) => e.type ?? 'ERROR');
+      if (types.includes('RATE_LIMITED')) {
+        // Outside /graphql (GHES /api/graphql) the plugin does not see these: wait for the reset.
+        const reset = Number((response.headers as Record<string, string>)['x-ratelimit-reset'] ?? 0);
+        const seconds = Math.max(1, reset - Math.floor(Date.now() / 1000) + 1);
+        this.options.note?.(
+          `dx-audit: GitHub primary rate limit reached; waiting ${seconds}s, then resuming`,
+        );
+        await this.sleep(seconds * (this.options.rateLimitMsPerSecond ?? 1000));
+        return this.graphql(query, variables);
+      }
+      // Fields the token may not read (a team's slug without org access) come back null with
+      // FORBIDDEN: keep the rest of the answer rather than fail the sync.
+      const partial =
+        body.data != null && body.errors.every((e) => e.type === 'FORBIDDEN' && (e.path?.length ?? 0) > 3);
+      if (!partial) throw new GithubGraphqlError(types, body.errors.map((e) => e.message).join('; '));
+      if (!this.warnedPartial) {
+        this.warnedPartial = true;
+        this.options.note?.(
+          `dx-audit: note: the token cannot read some GitHub fields (${body.errors[0]!.message}); they are left empty`,
+        );
+      }
+    }
+    return { data: body.data as T, url };
+  }
+
+  private async send(
+    url: string,
+    request: (signal: AbortSignal) => Promise<{ status: number; data: unknown; headers: object }>,
+    wellFormed: (data: unknown, status: number) => boolean,
+  ): Promise<{ status: number; data: unknown; headers: object }> {
+    const attempts = this.options.attempts ?? 4;
+    const shown = safeUrl(url);
+    for (let attempt = 1; ; attempt += 1) {
+      this.throwIfAborted();
+      await this.acquire();
+      let problem: string;
+      let cause: unknown;
+      try {
+        this.requests += 1;
+        const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 60_000);
+        const signal = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
+        const response = await request(signal);
+        this.reached = true;
+        if (wellFormed(response.data, response.status)) return response;
+        problem = `a malformed body (${describeBody(response.data)})`;
+      } catch (error) {
+        this.throwIfAborted();
+        cause = error;
+        const status = (error as { status?: number }).status;
+        if (status === 401) {
+          throw new InputError(
+            `GitHub rejected the token for ${shown} (401): the token is invalid or expired`,
+            {
+              fix: `create a new token (${SCOPES}) and set GITHUB_TOKEN, or run \`gh auth login\``,
+            },
+          );
+        }
+        if (status !== undefined && status >= 400 && status < 500 && status !== 408) {
+          throw new GithubHttpError(status, shown, errorMessage(error));
+        }
+        const code = networkCode(error);
+        if (!this.reached && code === 'ECONNREFUSED') {
+          throw new WorkError(
+            `cannot reach the GitHub API at ${safeUrl(this.options.apiUrl)} (connection refused)`,
+            {
+              fix: 'check --github-url, the config github.url or GITHUB_API_URL, and the network',
+              cause: error,
+            },
+          );
+        }
+        problem =
+          status && status >= 500 && code === null
+            ? `HTTP ${status}`
+            : `a network error (${code ?? errorMessage(error)})`;
+      } finally {
+        this.release();
+      }
+      if (attempt >= attempts) {
+        throw new WorkError(`GitHub answered ${shown} with ${problem} ${attempt} times in a row`, {
+          fix: 'run the same command again later to resume; data collected so far is kept',
+          cause,
+        });
+      }
+      const wait = (this.options.retryBaseMs ?? 1000) * 2 ** (attempt - 1);
+      this.options.progress?.update(
+        `GitHub: ${shown} gave ${problem}; retrying in ${Math.ceil(wait / 1000)}s`,
+      );
+      await this.sleep(wait);
+    }
+  }
+
+  /** Until GitHub has answered once, a failure is reported at once (a wrong URL should not wait). */
+  private requestOptions(signal: AbortSignal): { signal: AbortSignal; retries?: number } {
+    return this.reached ? { signal } : { signal, retries: 0 };
+  }
+
+  private throwIfAborted(): void {
+    if (this.options.signal?.aborted) throw this.options.signal.reason;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((ok, fail) => {
+      const signal = this.options.signal;
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        ok();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        fail(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private async acquire(): Promise<void> {
+    const limit = this.options.concurrency ?? 3;
+    if (this.active < limit) {
+      this.active += 1;
+      return;
+    }
+    await new Promise<void>((ok) => this.waiting.push(ok));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active -= 1;
+  }
+}
+
+/** The plugin's limiter interface, without the one-second spacing it gives writes. */
+function passThroughGroup() {
+  const limiter = {
+    schedule: (...args: unknown[]) => {
+      const fn = args.find((a) => typeof a === 'function') as (...rest: unknown[]) => unknown;
+      const rest = args.slice(args.indexOf(fn) + 1);
+      return Promise.resolve().then(() => fn(...rest));
+    },
+  };
+  return { key: () => limiter, on() {} };
+}
+
+function nextLink(link: string | undefined): string | null {
+  if (!link) return null;
+  for (const part of link.split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
+    if (match) return match[1]!;
+  }
+  return null;
+}
+
+/** A URL fit for messages: no credentials, no query secrets. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/token|key|secret|sig/i.test(key)) parsed.searchParams.set(key, '***');
+    }
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  if (data && typeof data === 'object' && 'message' in data)
+    return String((data as { message: unknown }).message);
+  return error instanceof Error ? error.message : String(error);
+}
+
+function networkCode(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    if ((current as { name?: string }).name === 'TimeoutError') return 'timeout';
+    current = (current as { cause?: unknown }).cause;
+  }
+  const message = error instanceof Error ? error.message : '';
+  if (/other side closed|socket hang up|terminated/i.test(message)) return 'ECONNRESET';
+  if (/aborted|timeout/i.test(message)) return 'timeout';
+  return null;
+}
+
+function describeBody(data: unknown): string {
+  if (typeof data === 'string') return `${data.length} characters that are not the JSON expected`;
+  if (data === null || data === undefined) return 'empty';
+  return 'JSON without the expected fields';
+}

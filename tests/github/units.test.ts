@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { parseRepositoryName } from '../../agent/commands/collect-github.js';
+import { redact } from '../../agent/errors.js';
+import { splitWindow } from '../../collectors/github/actions-collector.js';
+import { GithubClient, resolveEndpoints } from '../../collectors/github/client.js';
+import { botTest, extractPullRequest, type GqlPullRequest } from '../../collectors/github/pr-extractor.js';
+
+const page = <N>(nodes: N[]) => ({
+  totalCount: nodes.length,
+  pageInfo: { hasNextPage: false, endCursor: null },
+  nodes,
+});
+
+function pr(overrides: Partial<GqlPullRequest> = {}): GqlPullRequest {
+  return {
+    number: 7,
+    title: 't',
+    state: 'MERGED',
+    isDraft: false,
+    createdAt: '2025-01-01T10:00:00Z',
+    updatedAt: '2025-01-03T10:00:00Z',
+    closedAt: '2025-01-03T09:00:00Z',
+    mergedAt: '2025-01-03T09:00:00Z',
+    author: { __typename: 'User', login: 'ann' },
+    baseRefName: 'main',
+    headRefName: 'ann/x',
+    headRefOid: 'abc',
+    additions: 3,
+    deletions: 1,
+    changedFiles: 1,
+    comments: { totalCount: 0 },
+    commits: page([
+      { commit: { oid: 'b', authoredDate: '2024-12-31T08:00:00Z', committedDate: '2025-01-02T00:00:00Z' } },
+      { commit: { oid: 'a', authoredDate: '2024-12-30T08:00:00Z', committedDate: '2025-01-02T00:00:00Z' } },
+    ]),
+    reviews: page([]),
+    reviewRequests: page([]),
+    files: page([]),
+    timelineItems: page([]),
+    ...overrides,
+  };
+}
+
+describe('pull request extraction', () => {
+  const noBots = botTest([]);
+  it('takes the earliest authored time of the PR commits, whatever their order', () => {
+    const rows = extractPullRequest({ node: pr(), rawId: 1, more: {} }, noBots);
+    expect(rows.pr[18]).toBe(Date.parse('2024-12-30T08:00:00Z') / 1000);
+  });
+
+  it('uses the last ready-for-review event for a PR opened as draft, and none while still a draft', () => {
+    const timelineItems = page([
+      { __typename: 'ReadyForReviewEvent', createdAt: '2025-01-01T12:00:00Z' },
+      { __typename: 'ConvertToDraftEvent', createdAt: '2025-01-01T13:00:00Z' },
+      { __typename: 'ReadyForReviewEvent', createdAt: '2025-01-02T12:00:00Z' },
+    ]);
+    const ready = extractPullRequest({ node: pr({ timelineItems }), rawId: 1, more: {} }, noBots);
+    expect(ready.pr[7]).toBe(Date.parse('2025-01-02T12:00:00Z') / 1000);
+    const draft = extractPullRequest(
+      { node: pr({ timelineItems, isDraft: true }), rawId: 1, more: {} },
+      noBots,
+    );
+    expect(draft.pr[7]).toBeNull();
+    const plain = extractPullRequest({ node: pr(), rawId: 1, more: {} }, noBots);
+    expect(plain.pr[7]).toBe(Date.parse('2025-01-01T10:00:00Z') / 1000);
+  });
+
+  it('flags Bot actors, [bot] logins and configured logins as bots', () => {
+    const isBot = botTest(['Release-Robot']);
+    expect(isBot({ __typename: 'Bot', login: 'dependabot' })).toBe(true);
+    expect(isBot({ __typename: 'User', login: 'renovate[bot]' })).toBe(true);
+    expect(isBot({ __typename: 'User', login: 'release-robot' })).toBe(true);
+    expect(isBot({ __typename: 'User', login: 'ann' })).toBe(false);
+    expect(isBot(null)).toBe(false);
+  });
+});
+
+describe('GitHub endpoints', () => {
+  it('prefers the flag, then the config, then GITHUB_API_URL, and derives GraphQL', () => {
+    const env = {
+      GITHUB_API_URL: 'https://env.example/api/v3',
+      GITHUB_GRAPHQL_URL: 'https://env.example/api/graphql-x',
+    };
+    expect(resolveEndpoints(undefined, null, {})).toEqual({
+      apiUrl: 'https://api.github.com',
+      graphqlUrl: 'https://api.github.com/graphql',
+    });
+    expect(resolveEndpoints(undefined, null, env)).toEqual({
+      apiUrl: 'https://env.example/api/v3',
+      graphqlUrl: 'https://env.example/api/graphql-x',
+    });
+    expect(resolveEndpoints(undefined, 'https://ghe.example/api/v3/', env)).toEqual({
+      apiUrl: 'https://ghe.example/api/v3',
+      graphqlUrl: 'https://ghe.example/api/graphql',
+    });
+    expect(resolveEndpoints('http://127.0.0.1:8080', 'https://ghe.example/api/v3', env)).toEqual({
+      apiUrl: 'http://127.0.0.1:8080',
+      graphqlUrl: 'http://127.0.0.1:8080/graphql',
+    });
+    expect(() => resolveEndpoints('ftp://x', null, {})).toThrow('is not an http(s) URL');
+  });
+
+  it('accepts OWNER/REPO and repository URLs, and names anything else', () => {
+    expect(parseRepositoryName('acme/api')).toBe('acme/api');
+    expect(parseRepositoryName('https://github.com/acme/api.git')).toBe('acme/api');
+    expect(parseRepositoryName('git@github.com:acme/api.git')).toBe('acme/api');
+    expect(() => parseRepositoryName('acme')).toThrow('"acme" is not a GitHub repository name');
+  });
+
+  it('registers the token so that no output can print it', () => {
+    const token = 'tok_0123456789_unusual_secret';
+    new GithubClient({ apiUrl: 'http://127.0.0.1:1', graphqlUrl: 'http://127.0.0.1:1/graphql', token });
+    expect(redact(`failed with ${token} inside`)).toBe('failed with *** inside');
+  });
+});
+
+describe('runs windows', () => {
+  it('cuts a range into windows that cover it exactly, each expected under the cap', () => {
+    const windows = splitWindow(1000, 100_999, 4000);
+    expect(windows).toHaveLength(5);
+    expect(windows[0]![0]).toBe(1000);
+    expect(windows.at(-1)![1]).toBe(100_999);
+    for (let i = 1; i < windows.length; i += 1) expect(windows[i]![0]).toBe(windows[i - 1]![1] + 1);
+  });
+});
