@@ -1,6 +1,7 @@
 // `dx-audit report [--format json|text] [--detail] [--out FILE]`
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ingestPending } from '../../collectors/build/pending.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { buildReport } from '../report/build.js';
@@ -29,6 +30,8 @@ export async function run(context: Context, _operands: string[], options: Option
   const db = await Db.open(context.dbPath);
   let text: string;
   try {
+    // Build records kept aside while the database was busy belong in this report.
+    await ingestPending(db, context.dbPath).catch(() => undefined);
     const report = await buildReport(db, {
       since: context.since,
       until: context.until,

@@ -1,5 +1,6 @@
 // Assembles the report object from the analyses. Renderers (JSON, text,
 // Markdown, HTML) only format what this returns.
+import { buildsSection } from '../analysis/build-summary.js';
 import { fileStats, gitSummary, type Window } from '../analysis/git-files.js';
 import type { Queryable } from '../store/db.js';
 import { listRepositories } from '../store/repositories.js';
@@ -29,6 +30,7 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
       a.repo.localeCompare(b.repo) ||
       (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
   );
+  const builds = await buildsSection(q, { since: options.since, until: options.until });
   const since =
     options.since ?? (summary.firstCommitAt !== null ? new Date(summary.firstCommitAt * 1000) : null);
   return {
@@ -43,5 +45,6 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
       filesChanged: files.length,
       files: options.detail ? files : files.slice(0, options.top),
     },
+    builds,
   };
 }

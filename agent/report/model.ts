@@ -1,5 +1,6 @@
 // The JSON report contract (SPEC §11). Other tools depend on these names: add
 // fields freely, never rename or drop one without bumping SCHEMA_VERSION.
+import type { BuildsSection } from '../analysis/build-summary.js';
 import type { FileStats } from '../analysis/git-files.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -23,4 +24,6 @@ export interface Report {
     filesChanged: number;
     files: FileStats[];
   };
+  /** Local build and test timings (SPEC §5 "Local builds"); durations in seconds. */
+  builds: BuildsSection;
 }

@@ -84,7 +84,11 @@ export class TestRepo {
 
   /** Merges `branch` into the current branch with a merge commit. */
   merge(branch: string, spec: { at?: string | number; message?: string } = {}): string {
-    const at = spec.at ?? 1_700_000_000 + (this.counter += 1) * 3600;
+    let at = spec.at;
+    if (at === undefined) {
+      this.counter += 1;
+      at = 1_700_000_000 + this.counter * 3600;
+    }
     execaSync(
       'git',
       ['merge', '-q', '--no-ff', '--no-gpg-sign', '-m', spec.message ?? `Merge ${branch}`, branch],

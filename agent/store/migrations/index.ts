@@ -1,8 +1,9 @@
 // The ordered list of schema migrations. Add a file NNN-name.ts and append it here.
 import type { Migration } from '../migrate.js';
 import { core } from './001-core.js';
+import { builds } from './002-builds.js';
 
-export const migrations: Migration[] = [core];
+export const migrations: Migration[] = [core, builds];
 
 for (const [index, migration] of migrations.entries()) {
   if (migration.version !== index + 1) {

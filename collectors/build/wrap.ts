@@ -1,0 +1,128 @@
+// Passive build tracking: runs a developer's real command exactly as if it were
+// run directly (same stdio, same exit status, signals forwarded) and records
+// how long it took. Only the runner is loaded before the command starts; the
+// recording code loads while the command runs, and the database is opened
+// only once it has ended.
+import type { BuildKind, BuildRecord, GitState, MachineInfo } from './record.js';
+import { shellStatus, type TimedProcess, timeProcess } from './runner.js';
+import type { SaveResult } from './save.js';
+
+/** Signals a terminal or a supervisor sends to stop a build; forwarded to the wrapped command. */
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+export interface WrapOptions {
+  cwd: string;
+  dbPath: string;
+  kind: BuildKind;
+  /** How long to wait for another writer before keeping the record in the pending folder. */
+  busyTimeoutMs: number;
+}
+
+export interface WrapResult {
+  run: TimedProcess;
+  /** The status a shell would report for the command (code, 128 + signal, 127 not found, 126 not executable). */
+  status: number;
+  /** null when the command could not be started (nothing is recorded then). */
+  save: SaveResult | null;
+}
+
+/** Runs the command with inherited stdio, forwarding stop signals, then records it. */
+export async function wrapCommand(argv: readonly string[], options: WrapOptions): Promise<WrapResult> {
+  // This process now belongs to the wrapped command: a Ctrl-C is the command's to handle.
+  const previous = new Map(FORWARDED.map((signal) => [signal, process.listeners(signal)]));
+  for (const signal of FORWARDED) process.removeAllListeners(signal);
+  let forward: ((signal: NodeJS.Signals) => void) | null = null;
+  const handlers = FORWARDED.map((signal) => {
+    const handler = () => forward?.(signal);
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  let run: TimedProcess;
+  let recorder: Promise<Recorder> | null = null;
+  try {
+    run = await timeProcess(argv, {
+      cwd: options.cwd,
+      stdio: 'inherit',
+      group: false,
+      onSpawn: (child) => {
+        forward = (signal) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        };
+        // Load the recording code while the command runs (the git state is the one it started at).
+        recorder = loadRecorder(options.cwd);
+        recorder.catch(() => undefined);
+      },
+    });
+  } finally {
+    forward = null;
+  }
+  const status = shellStatus(run);
+  let save: SaveResult | null = null;
+  if (!run.spawnError) {
+    const loaded = await (recorder ?? loadRecorder(options.cwd));
+    save = await loaded.saveRecords(options.dbPath, [toRecord(argv, run, options, loaded)], options);
+  }
+  for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  if (!run.signal) {
+    for (const [signal, listeners] of previous)
+      for (const listener of listeners) process.on(signal, listener);
+  }
+  return { run, status, save };
+
+  function toRecord(
+    args: readonly string[],
+    timed: TimedProcess,
+    opts: WrapOptions,
+    loaded: Recorder,
+  ): BuildRecord {
+    return {
+      runKey: loaded.runKey,
+      cwd: opts.cwd,
+      command: loaded.displayCommand(args),
+      argv: [...args],
+      kind: opts.kind,
+      mode: 'wrapped',
+      outcome: timed.signal ? 'signal' : timed.exitCode === 0 ? 'success' : 'failure',
+      exitCode: timed.exitCode,
+      signal: timed.signal,
+      timedOut: false,
+      wallSeconds: timed.wallSeconds,
+      userSeconds: timed.userSeconds,
+      sysSeconds: timed.sysSeconds,
+      peakRssBytes: timed.peakRssBytes,
+      startedAt: timed.startedAt.toISOString(),
+      finishedAt: timed.finishedAt.toISOString(),
+      git: loaded.git,
+      machine: loaded.machine,
+      runId: null,
+    };
+  }
+}
+
+interface Recorder {
+  runKey: string;
+  git: GitState | null;
+  machine: MachineInfo;
+  displayCommand: (argv: readonly string[]) => string;
+  saveRecords: typeof import('./save.js').saveRecords;
+}
+
+async function loadRecorder(cwd: string): Promise<Recorder> {
+  const [{ randomUUID }, { readGitState }, { machineInfo }, { displayCommand }, { saveRecords }] =
+    await Promise.all([
+      import('node:crypto'),
+      import('./git-state.js'),
+      import('./machine.js'),
+      import('./shell-words.js'),
+      import('./save.js'),
+    ]);
+  // save.js loads SQLite itself; warm it up too, without opening anything.
+  await import('../../agent/store/db.js').catch(() => undefined);
+  return {
+    runKey: randomUUID(),
+    git: readGitState(cwd),
+    machine: machineInfo(),
+    displayCommand,
+    saveRecords,
+  };
+}
