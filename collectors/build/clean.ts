@@ -65,8 +65,17 @@ export async function removeOutputFolders(root: string, folders: readonly string
       kept.push(`${folder} (holds files tracked by git)`);
       continue;
     }
-    const ignored = await gitOrNull(root, ['check-ignore', '-q', '--', `${folder}/`]);
-    if (ignored === null) {
+    // check-ignore prints the path when it is ignored (its exit status alone is not reliable here)
+    const ignored = await gitOrNull(root, ['check-ignore', '--', `${folder}/`]);
+    const untracked = await gitOrNull(root, [
+      'ls-files',
+      '-z',
+      '--others',
+      '--exclude-standard',
+      '--',
+      folder,
+    ]);
+    if (!ignored || untracked !== '') {
       kept.push(`${folder} (not ignored by git, so it may hold source)`);
       continue;
     }
