@@ -3,12 +3,21 @@
 // how long it took. Only the runner is loaded before the command starts; the
 // recording code loads while the command runs, and the database is opened
 // only once it has ended.
+import { isatty } from 'node:tty';
 import type { BuildKind, BuildRecord, GitState, MachineInfo } from './record.js';
 import { shellStatus, type TimedProcess, timeProcess } from './runner.js';
 import type { SaveResult } from './save.js';
 
 /** Signals a terminal or a supervisor sends to stop a build; forwarded to the wrapped command. */
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * Signals a terminal's keyboard sends to the whole foreground process group.
+ * The command shares our group, so on a terminal it has its own copy already;
+ * sending a second would turn one Ctrl-C into two for tools that treat a
+ * second Ctrl-C as "force quit".
+ */
+const FROM_KEYBOARD = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT']);
 
 export interface WrapOptions {
   cwd: string;
@@ -32,8 +41,11 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
   const previous = new Map(FORWARDED.map((signal) => [signal, process.listeners(signal)]));
   for (const signal of FORWARDED) process.removeAllListeners(signal);
   let forward: ((signal: NodeJS.Signals) => void) | null = null;
+  const onTerminal = isatty(0) || isatty(1) || isatty(2);
   const handlers = FORWARDED.map((signal) => {
-    const handler = () => forward?.(signal);
+    const handler = () => {
+      if (!(onTerminal && FROM_KEYBOARD.has(signal))) forward?.(signal);
+    };
     process.on(signal, handler);
     return [signal, handler] as const;
   });
