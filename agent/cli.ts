@@ -96,7 +96,6 @@ function buildProgram(): Command {
     .description('run a command as usual (same output, same exit code) and record how long it took')
     .argument('[command...]', 'after --: the command to run')
     .addOption(new Option('--kind <kind>', 'what the command is').choices(['build', 'test']).default('build'))
-    .allowUnknownOption()
     .hook('preAction', commandAfterDash)
     .action(lazy(() => import('./commands/wrap.js')));
 

@@ -17,9 +17,9 @@ const BUSY_TIMEOUT_MS = 500;
 /** Signals this process re-raises on itself, so its parent sees the command's own death. */
 const RERAISED = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGPIPE']);
 
-export async function run(context: Context, _operands: string[], options: Options): Promise<number> {
+export async function run(context: Context, operands: string[], options: Options): Promise<number> {
   const argv = options.command ?? [];
-  if (argv.length === 0) {
+  if (argv.length === 0 || operands.length > argv.length) {
     throw new InputError('wrap needs the command to run after --', {
       fix: 'e.g. `dx-audit wrap -- npm run build`',
     });

@@ -140,7 +140,7 @@ describe('dx-audit build', () => {
         '--warmup',
         '0',
         '--timeout',
-        '1',
+        '2',
         '--json',
         '--',
         node,
@@ -154,6 +154,9 @@ describe('dx-audit build', () => {
     expect(json.runs.map((r) => r.outcome)).toEqual(['timeout']);
     expect(json.timeouts).toBe(1);
     expect(result.stderr).toContain('run 1 timed out; the remaining runs are skipped');
+    expect(result.stderr).toContain(
+      '1 of 1 runs failed (run 1 hung past --timeout 2 s and was killed with its process tree)',
+    );
     const [parent, child] = JSON.parse(readFileSync(pids, 'utf8')) as number[];
     expect([running(parent!), running(child!)]).toEqual([false, false]);
     const last = (await storedRuns(dbPath)).at(-1)!;

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../agent/report/build.js';
+import { renderText } from '../../agent/report/text.js';
 import { storeBuildRecords } from '../../agent/store/builds.js';
 import { Db } from '../../agent/store/db.js';
 import type { BuildRecord, MachineInfo } from '../../collectors/build/record.js';
@@ -194,6 +195,14 @@ describe('builds section of the report', () => {
           stddev: expect.closeTo(Math.sqrt(7200), 12) as number,
         },
       ]);
+      const text = renderText({
+        ...report,
+        repositories: [{ name: 'shop', path: '/src/shop', github: null }],
+      });
+      expect(text).toContain('  shop on laptop, warm build: median 3.0, p90 7.6 (7 runs, 2 failed) — make\n');
+      expect(text).toContain(
+        '  waiting on wrapped builds: 3.0 min/day in shop on laptop (3 runs over 2 days)\n',
+      );
       expect(report.builds.wrappedPerDay).toEqual([
         { repo: 'shop', machine: 'laptop', runs: 3, days: 2, waitMinutes: 6, minutesPerDay: 3 },
         { repo: '/tmp/x', machine: 'laptop', runs: 1, days: 1, waitMinutes: 0.5, minutesPerDay: 0.5 },

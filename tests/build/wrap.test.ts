@@ -47,11 +47,14 @@ describe('dx-audit wrap', () => {
 
   it('leaves every word after -- to the command, global options included', async () => {
     const args = ['--json', '--db', 'other.db', '-q', '--verbose', '--help', '--version', '--', 'x y', ''];
-    for (const prefix of [
+    const prefixes = [
       ['wrap'],
       ['--quiet', 'wrap', '--kind', 'test'],
+      // not the short road: the full command line parses these
+      ['--since', '30d', 'wrap', '--kind', 'test'],
       ['--config', 'none.json', 'wrap'],
-    ]) {
+    ];
+    for (const prefix of prefixes) {
       const result = await runCli([...prefix, '--', node, fixture('print-args.mjs'), ...args], {
         cwd: dir,
         env,
@@ -125,7 +128,7 @@ describe('dx-audit wrap', () => {
   });
 
   it('asks for the command after --', async () => {
-    for (const args of [['wrap'], ['wrap', 'make'], ['wrap', '--']]) {
+    for (const args of [['wrap'], ['wrap', 'make'], ['wrap', '--'], ['wrap', 'make', '--', 'make']]) {
       const result = await runCli(args, { cwd: dir, env });
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toBe(
