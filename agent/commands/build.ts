@@ -1,7 +1,7 @@
 // `dx-audit build [PATH] [--runs N] [--warmup N] [--cold] [--clean CMD] [--kind build|test]
 // [--timeout S] [-- CMD...]`: benchmark a repository's build, store every run, print statistics.
-import { randomUUID } from 'node:crypto';
 import { type CleanPlan, type DetectedCommand, detectCommand } from '../../collectors/build/detect.js';
+import { newRunKey } from '../../collectors/build/ids.js';
 import { machineInfo, toolVersions } from '../../collectors/build/machine.js';
 import type { BuildKind, BuildMode, BuildRecord, GitState } from '../../collectors/build/record.js';
 import type { TimedProcess } from '../../collectors/build/runner.js';
@@ -160,7 +160,7 @@ export async function run(context: Context, operands: string[], options: Options
         failures.push({ name, detail: describeFailure(result, timeoutSeconds), tail: result.outputTail });
       }
       const record: BuildRecord = {
-        runKey: randomUUID(),
+        runKey: newRunKey(),
         cwd: repo.root,
         command,
         argv: chosen.argv,

@@ -1,8 +1,8 @@
 // Describes the machine a build ran on, so timings from a laptop and from a
 // workstation are never averaged together.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
+import { stableHash } from './ids.js';
 import type { MachineInfo } from './record.js';
 
 /** The machine running this process. `tools` are added by the caller when known. */
@@ -12,10 +12,7 @@ export function machineInfo(tools: Record<string, string> = {}): MachineInfo {
   const cores = cpuList.length;
   const memoryBytes = totalmem();
   const host = hostname();
-  const id = createHash('sha256')
-    .update([host, platform(), arch(), cpuModel, cores, memoryBytes].join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
+  const id = stableHash([host, platform(), arch(), cpuModel, cores, memoryBytes].join('\u0000'));
   return {
     id,
     hostname: host,

@@ -2,19 +2,19 @@
 // or broken wait here as one small JSON file each, and are ingested by the next
 // build or wrap that can write. One file per record, written to a temporary
 // name and renamed, so concurrent writers and readers never see half a record.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeBuildRecords } from '../../agent/store/builds.js';
 import type { Db } from '../../agent/store/db.js';
+import { stableHash } from './ids.js';
 import type { BuildRecord } from './record.js';
 
 const FORMAT = 1;
 
 /** Where pending records of a database live: beside it, else (folder not writable) in the temp folder. */
 export function pendingDirs(dbPath: string): string[] {
-  const hash = createHash('sha256').update(dbPath).digest('hex').slice(0, 16);
+  const hash = stableHash(dbPath);
   return [`${dbPath}.pending`, join(tmpdir(), 'dx-audit-pending', hash)];
 }
 

@@ -120,9 +120,9 @@ interface Recorder {
 }
 
 async function loadRecorder(cwd: string): Promise<Recorder> {
-  const [{ randomUUID }, { readGitState }, { machineInfo }, { displayCommand }, { saveRecords }] =
+  const [{ newRunKey }, { readGitState }, { machineInfo }, { displayCommand }, { saveRecords }] =
     await Promise.all([
-      import('node:crypto'),
+      import('./ids.js'),
       import('./git-state.js'),
       import('./machine.js'),
       import('./shell-words.js'),
@@ -131,7 +131,7 @@ async function loadRecorder(cwd: string): Promise<Recorder> {
   // save.js loads SQLite itself; warm it up too, without opening anything.
   await import('../../agent/store/db.js').catch(() => undefined);
   return {
-    runKey: randomUUID(),
+    runKey: newRunKey(),
     git: readGitState(cwd),
     machine: machineInfo(),
     displayCommand,

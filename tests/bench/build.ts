@@ -69,6 +69,7 @@ export async function benchBuild(): Promise<Record<string, string | number>> {
       'wrap: overhead median (ms, target < 60)': round(median(wrapped) - median(direct)),
       'wrap: overhead on `sleep 0.2` median (ms)': round(median(wrappedSleep) - median(directSleep)),
       'wrap: bare `node -e 0` median (ms, for scale)': round(median(node)),
+      'wrap: added beyond a bare Node start (ms)': round(median(wrapped) - median(node)),
       'build: reference median of `sleep 0.3` (s)': round(referenceMedian, 4),
       'build: dx-audit build median (s)': round(measured.stats.median, 4),
       'build: median difference (%, target within 3)': round(
