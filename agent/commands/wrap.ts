@@ -49,6 +49,11 @@ export async function runWrapped(
       `dx-audit: the database is not writable now; the record waits in ${result.save.file}\n`,
     );
   }
+  if (result.saveError !== null) {
+    // Rare enough to mention even unasked: the build ran, but its timing is lost.
+    const reason = result.saveError instanceof Error ? result.saveError.message : String(result.saveError);
+    process.stderr.write(`dx-audit: could not record this build (${reason}); its result is unchanged\n`);
+  }
   const signal = result.run.signal;
   if (signal && RERAISED.has(signal)) {
     // Die the way the command died (the shell then prints and reports the same).

@@ -31,8 +31,10 @@ export interface WrapResult {
   run: TimedProcess;
   /** The status a shell would report for the command (code, 128 + signal, 127 not found, 126 not executable). */
   status: number;
-  /** null when the command could not be started (nothing is recorded then). */
+  /** null when the command could not be started (nothing is recorded then) or nothing could be written. */
   save: SaveResult | null;
+  /** Why the record was lost: no database and no pending folder was writable. */
+  saveError: unknown;
 }
 
 /** Runs the command with inherited stdio, forwarding stop signals, then records it. */
@@ -70,16 +72,22 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
   }
   const status = shellStatus(run);
   let save: SaveResult | null = null;
+  let saveError: unknown = null;
   if (!run.spawnError) {
-    const loaded = await (recorder ?? loadRecorder(options.cwd));
-    save = await loaded.saveRecords(options.dbPath, [toRecord(argv, run, options, loaded)], options);
+    try {
+      const loaded = await (recorder ?? loadRecorder(options.cwd));
+      save = await loaded.saveRecords(options.dbPath, [toRecord(argv, run, options, loaded)], options);
+    } catch (error) {
+      // Neither the database nor a pending folder took the record: the command's result still stands.
+      saveError = error;
+    }
   }
   for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   if (!run.signal) {
     for (const [signal, listeners] of previous)
       for (const listener of listeners) process.on(signal, listener);
   }
-  return { run, status, save };
+  return { run, status, save, saveError };
 
   function toRecord(
     args: readonly string[],

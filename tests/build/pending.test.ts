@@ -119,6 +119,24 @@ describe('pending build records', () => {
     expect(listPending(dbPath)).toEqual([]);
   });
 
+  it('falls back to the temp folder when the database folder cannot be written, and never fails the build', async () => {
+    const tmp = folder();
+    const dbPath = '/dev/null/dx-audit/dx.db'; // a folder inside a file: never creatable
+    const cmd = ['wrap', '--', process.execPath, fixture('exit.mjs'), '4'];
+    const kept = await runCli(cmd, { cwd: tmp, env: { DX_AUDIT_DB: dbPath, TMPDIR: tmp } });
+    expect(kept).toEqual({ exitCode: 4, stdout: 'out:4', stderr: 'err:4' });
+    const fallback = join(tmp, 'dx-audit-pending');
+    expect(readdirSync(fallback)).toHaveLength(1);
+    expect(readdirSync(join(fallback, readdirSync(fallback)[0]!))).toHaveLength(1);
+
+    const lost = await runCli(cmd, { cwd: tmp, env: { DX_AUDIT_DB: dbPath, TMPDIR: '/dev/null/tmp' } });
+    expect(lost.exitCode).toBe(4);
+    expect(lost.stdout).toBe('out:4');
+    expect(lost.stderr).toMatch(
+      /^err:4\ndx-audit: could not record this build \(.*\); its result is unchanged$/,
+    );
+  });
+
   it('keeps the record when the database is not a database at all', async () => {
     const dir = folder();
     const dbPath = join(dir, 'dx.db');
