@@ -1,10 +1,11 @@
 // `dx-audit build [PATH] [--runs N] [--warmup N] [--cold] [--clean CMD] [--kind build|test]
 // [--timeout S] [-- CMD...]`: benchmark a repository's build, store every run, print statistics.
+import { runClean } from '../../collectors/build/clean.js';
 import { type CleanPlan, type DetectedCommand, detectCommand } from '../../collectors/build/detect.js';
 import { newRunKey } from '../../collectors/build/ids.js';
 import { machineInfo, toolVersions } from '../../collectors/build/machine.js';
 import type { BuildKind, BuildMode, BuildRecord, GitState } from '../../collectors/build/record.js';
-import type { TimedProcess } from '../../collectors/build/runner.js';
+import { type TimedProcess, timeProcess } from '../../collectors/build/runner.js';
 import { saveRecords } from '../../collectors/build/save.js';
 import { displayCommand, shellCommand } from '../../collectors/build/shell-words.js';
 import { gitOrNull, inspectRepository, type LocalRepository } from '../../collectors/git/repository.js';
@@ -99,7 +100,12 @@ export async function run(context: Context, operands: string[], options: Options
   context.note(`Timing \`${command}\` (${kind}, ${mode}) in ${repo.root}`);
   context.note(`  why this command: ${chosen.reason}`);
   if (clean) context.note(`  clean step before each run: ${clean.reason}`);
-  for (const other of detection.others.filter((o) => !given && o !== detection.chosen)) {
+  const alternatives = given
+    ? []
+    : configured && detection.chosen
+      ? [detection.chosen, ...detection.others]
+      : detection.others;
+  for (const other of alternatives) {
     context.note(`  also found: ${displayCommand(other.argv)} (${other.reason}) — use it with -- CMD`);
   }
 
@@ -127,13 +133,11 @@ export async function run(context: Context, operands: string[], options: Options
       const label = timed ? `run ${i - warmup + 1}/${runs}` : `warm-up ${i + 1}/${warmup}`;
       if (clean) {
         context.progress.update(`${label}: cleaning`);
-        const { runClean } = await import('../../collectors/build/clean.js');
         const cleaned = await runClean(clean, repo.root, { timeoutMs, signal: context.signal });
         if (i === 0 && cleaned.kept.length > 0) context.note(`  kept: ${cleaned.kept.join(', ')}`);
       }
       if (context.signal.aborted) throw context.signal.reason;
       context.progress.update(`${label}: ${command}`);
-      const { timeProcess } = await import('../../collectors/build/runner.js');
       const result = await timeProcess(chosen.argv, {
         cwd: repo.root,
         stdio: options.showOutput ? 'inherit' : 'capture',

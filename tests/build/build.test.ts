@@ -213,6 +213,42 @@ describe('dx-audit build', () => {
     }
   });
 
+  it('takes the commands of the config file, and times tests with --kind test', async () => {
+    const configDir = tempDir('dx-audit-build-config-');
+    const log = join(configDir, 'log');
+    try {
+      const file = join(configDir, 'dx-audit.config.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ build: { command: `echo build >> ${log}`, testCommand: `echo test >> ${log}` } }),
+      );
+      for (const kind of ['build', 'test']) {
+        const result = await runCli(
+          ['build', repo.path, '--kind', kind, '--runs', '1', '--warmup', '0', '--json'],
+          {
+            cwd: configDir,
+            env,
+          },
+        );
+        expect(result.exitCode).toBe(0);
+        const json = JSON.parse(result.stdout) as BuildJson;
+        expect([json.kind, json.command, json.reason]).toEqual([
+          kind,
+          `echo ${kind} >> ${log}`,
+          `build.${kind === 'build' ? 'command' : 'testCommand'} in ${file}`,
+        ]);
+      }
+      expect(readFileSync(log, 'utf8')).toBe('build\ntest\n');
+      const runs = await storedRuns(dbPath);
+      expect(runs.slice(-2).map((r) => [r.kind, r.command])).toEqual([
+        ['build', `echo build >> ${log}`],
+        ['test', `echo test >> ${log}`],
+      ]);
+    } finally {
+      rmSync(configDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a cold build without a known clean step, and a failing clean step', async () => {
     const noClean = await runCli(['build', repo.path, '--cold', '--', 'true'], { cwd: work, env });
     expect(noClean.exitCode).toBe(2);
