@@ -72,7 +72,7 @@ export async function ingestPending(db: Db, dbPath: string): Promise<{ files: nu
       tryRename(file, `${file}.bad`);
       continue;
     }
-    if (parsed.format !== FORMAT || !Array.isArray(parsed.records)) {
+    if (parsed.format !== FORMAT || !Array.isArray(parsed.records) || !parsed.records.every(isRecord)) {
       tryRename(file, `${file}.bad`);
       continue;
     }
@@ -96,4 +96,29 @@ function tryRename(from: string, to: string): void {
   } catch {
     // gone already
   }
+}
+
+/** Enough of a shape check that one hand-edited or truncated file cannot block every later ingestion. */
+function isRecord(value: unknown): value is BuildRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  const machine = r['machine'] as Record<string, unknown> | null | undefined;
+  const git = r['git'] as Record<string, unknown> | null | undefined;
+  return (
+    typeof r['runKey'] === 'string' &&
+    typeof r['cwd'] === 'string' &&
+    typeof r['command'] === 'string' &&
+    Array.isArray(r['argv']) &&
+    ['build', 'test'].includes(r['kind'] as string) &&
+    ['warm', 'cold', 'wrapped'].includes(r['mode'] as string) &&
+    ['success', 'failure', 'signal', 'timeout', 'not_started'].includes(r['outcome'] as string) &&
+    typeof r['wallSeconds'] === 'number' &&
+    typeof r['startedAt'] === 'string' &&
+    typeof r['finishedAt'] === 'string' &&
+    (git === null || (typeof git === 'object' && typeof git['root'] === 'string')) &&
+    typeof machine === 'object' &&
+    machine !== null &&
+    typeof machine['id'] === 'string' &&
+    typeof machine['hostname'] === 'string'
+  );
 }
