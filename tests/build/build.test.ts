@@ -111,6 +111,27 @@ describe('dx-audit build', () => {
     );
   });
 
+  it('flags a run far from the others as an outlier', async () => {
+    const counter = join(work, 'slow-third-count');
+    const command = ['--', node, fixture('slow-third.mjs'), counter];
+    const text = await runCli(['build', repo.path, '--runs', '5', '--warmup', '0', ...command], {
+      cwd: work,
+      env,
+    });
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(
+      /\n {2}Warning: statistical outliers? in run (\d+, )*3(, \d+)* \(median absolute deviation\)/,
+    );
+    rmSync(counter);
+    const json = await runCli(['build', repo.path, '--runs', '5', '--warmup', '0', '--json', ...command], {
+      cwd: work,
+      env,
+    });
+    const parsed = JSON.parse(json.stdout) as { outliers: number[]; stats: { max: number } };
+    expect(parsed.outliers).toContain(3);
+    expect(parsed.stats.max).toBeGreaterThanOrEqual(1);
+  });
+
   it('prints hyperfine-like statistics on a terminal-less run too', async () => {
     const result = await runCli(
       ['build', repo.path, '--runs', '2', '--warmup', '0', '--', node, fixture('exit.mjs'), '0'],
