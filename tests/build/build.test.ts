@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Db } from '../../agent/store/db.js';
 import { removeOutputFolders } from '../../collectors/build/clean.js';
-import { runCli } from '../support/cli.js';
+import { BIN, runCli } from '../support/cli.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
 import { fixture, storedRuns } from './support.js';
 
@@ -187,6 +189,33 @@ describe('dx-audit build', () => {
       null,
       'SIGTERM',
     ]);
+  });
+
+  it('on Ctrl-C kills the running build with its tree, keeps the stored runs and exits 130', async () => {
+    const pids = join(work, 'interrupt-pids.json');
+    const child = execa(
+      node,
+      [BIN, 'build', repo.path, '--runs', '2', '--warmup', '0', '--', node, fixture('hang.mjs'), pids],
+      { cwd: work, env: { DX_AUDIT_DB: dbPath }, reject: false, stdin: 'ignore' },
+    );
+    while (!existsSync(pids)) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.stderr).trim().split('\n').at(-1)).toBe(
+      'dx-audit: interrupted by SIGINT; everything committed so far is kept — run the same command again to resume',
+    );
+    const [parent, grandchild] = JSON.parse(readFileSync(pids, 'utf8')) as number[];
+    expect([running(parent!), running(grandchild!)]).toEqual([false, false]);
+    const db = await Db.open(dbPath);
+    try {
+      const last = await db.get<{ status: string }>(
+        "SELECT status FROM collection_runs WHERE source = 'build' ORDER BY id DESC LIMIT 1",
+      );
+      expect(last?.status).toBe('interrupted');
+    } finally {
+      await db.close();
+    }
   });
 
   it('runs the clean step before every run with --cold', async () => {
