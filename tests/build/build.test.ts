@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,27 @@ describe('dx-audit build', () => {
       expect(run.wall_seconds).toBeGreaterThanOrEqual(0.03);
     }
     expect(runs.map((r) => r.wall_seconds).sort((a, b) => a - b)).toEqual(walls);
+
+    const db = await Db.open(dbPath);
+    try {
+      const machines = await db.all<{
+        id: string;
+        cores: number;
+        memory_bytes: number;
+        node_version: string;
+        tools: string;
+      }>('SELECT id, cores, memory_bytes, node_version, tools FROM machines');
+      expect(machines).toHaveLength(1);
+      expect(machines[0]).toMatchObject({
+        id: runs[0]!.machine_id,
+        cores: cpus().length,
+        memory_bytes: totalmem(),
+      });
+      expect(machines[0]!.node_version).toBe(process.version);
+      expect(JSON.parse(machines[0]!.tools)['git']).toMatch(/^git version \d/);
+    } finally {
+      await db.close();
+    }
   });
 
   it('records failed runs and leaves them out of the statistics', async () => {
