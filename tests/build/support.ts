@@ -1,4 +1,4 @@
-// Helpers shared by the build tests: fixture paths and reading the database the CLI wrote.
+// What the build tests share: fixture paths and reading the database the CLI wrote.
 import { fileURLToPath } from 'node:url';
 import { Db } from '../../agent/store/db.js';
 
