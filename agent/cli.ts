@@ -117,7 +117,43 @@ function buildProgram(): Command {
     .option('--force', 'overwrite an existing config file')
     .action(lazy(() => import('./commands/init.js')));
 
+  program
+    .command('build')
+    .description('benchmark the local build (or tests): runs, statistics, stored')
+    .argument('[path]', 'repository folder (default: the current directory)')
+    .argument('[command...]', 'after --: the command to time instead of the detected one')
+    .option('--runs <n>', 'timed runs', '5')
+    .option('--warmup <n>', 'untimed runs before the timed ones', '1')
+    .option('--cold', 'run a clean step before each run (detected, or --clean)')
+    .option('--clean <cmd>', 'the clean step for --cold, run by sh')
+    .addOption(new Option('--kind <kind>', 'what to time').choices(['build', 'test']).default('build'))
+    .option('--timeout <seconds>', 'kill a run (and every process it started) after this long', '3600')
+    .option('--show-output', "show the command's output instead of keeping it for errors")
+    .hook('preAction', commandAfterDash)
+    .action(lazy(() => import('./commands/build.js')));
+
+  program
+    .command('wrap')
+    .description('run a command as usual (same output, same exit code) and record how long it took')
+    .argument('[command...]', 'after --: the command to run')
+    .addOption(new Option('--kind <kind>', 'what the command is').choices(['build', 'test']).default('build'))
+    .hook('preAction', commandAfterDash)
+    .action(lazy(() => import('./commands/wrap.js')));
+
   return program;
+}
+
+/**
+ * The words after a literal `--` are a command to run, never options or paths:
+ * commander leaves them unparsed, and this hands them to the command as `command`.
+ */
+function commandAfterDash(_program: Command, command: Command): void {
+  let root = command;
+  while (root.parent) root = root.parent;
+  // rawArgs: the argv given to parseAsync (public at runtime, missing from the typings)
+  const raw = (root as unknown as { rawArgs: string[] }).rawArgs;
+  const at = raw.indexOf('--');
+  command.setOptionValue('command', at === -1 ? undefined : raw.slice(at + 1));
 }
 
 function describe(error: unknown): { line: string; code: number } {

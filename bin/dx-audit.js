@@ -9,4 +9,13 @@ if (!existsSync(cli)) {
   );
   process.exit(1);
 }
-await import(cli.href);
+// `wrap` runs before every wrapped build, so a plain `wrap -- CMD` skips the full CLI.
+const args = process.argv.slice(2);
+const fast = args.includes('wrap') && args.includes('--') ? await wrapFast() : null;
+if (fast === null) await import(cli.href);
+else process.exitCode = fast;
+
+async function wrapFast() {
+  const { fastWrap } = await import(new URL('../dist/agent/wrap-entry.js', import.meta.url).href);
+  return fastWrap(args);
+}

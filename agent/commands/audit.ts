@@ -93,7 +93,11 @@ export async function run(context: Context, operands: string[], options: Options
           await build.run(quietStep, [repo.root], { runs: '3', warmup: '1' });
         } catch (error) {
           if (!(error instanceof DxError)) throw error;
-          context.note(`dx-audit: note: build timing of ${repo.name} skipped: ${error.line}`);
+          skipped.push(
+            /no known build system/.test(error.message)
+              ? `build timing of ${repo.name} (no build system detected; time one with \`dx-audit build -- CMD\`)`
+              : `build timing of ${repo.name} (${error.message})`,
+          );
         }
       }
     }

@@ -1,6 +1,8 @@
 // Assembles the report object from the analyses. Renderers (JSON, text,
 // Markdown, HTML) only format what this returns.
+
 import { type ArchitectureConfig, analyseArchitecture } from '../analysis/architecture.js';
+import { buildsSection } from '../analysis/build-summary.js';
 import { gitSummary, type Window } from '../analysis/git-files.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import type { Queryable } from '../store/db.js';
@@ -28,6 +30,7 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
   const architecture = await analyseArchitecture(q, window, options.config ?? DEFAULT_CONFIG);
   const files = architecture.files;
   const cut = <T>(items: T[]) => (options.detail ? items : items.slice(0, options.top));
+  const builds = await buildsSection(q, { since: options.since, until: options.until });
   const since =
     options.since ?? (summary.firstCommitAt !== null ? new Date(summary.firstCommitAt * 1000) : null);
   return {
@@ -49,5 +52,6 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
       largeChangeSets: architecture.largeChangeSets,
       warnings: architecture.warnings,
     },
+    builds,
   };
 }

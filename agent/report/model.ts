@@ -6,6 +6,7 @@ import type {
   FileCoupling,
   ModuleCoupling,
 } from '../analysis/architecture.js';
+import type { BuildsSection } from '../analysis/build-summary.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -43,4 +44,6 @@ export interface Report {
     /** Problems with the input that did not stop the report (e.g. a config glob matching nothing). */
     warnings: string[];
   };
+  /** Local build and test timings (SPEC §5 "Local builds"); durations in seconds. */
+  builds: BuildsSection;
 }

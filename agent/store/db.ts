@@ -116,8 +116,11 @@ class Runner implements Queryable {
 export class Db extends Runner {
   private lock: Promise<void> = Promise.resolve();
 
-  /** Opens (creating when needed) and migrates the database at `file`. */
-  static async open(file: string, options: { readonly?: boolean } = {}): Promise<Db> {
+  /**
+   * Opens (creating when needed) and migrates the database at `file`. `busyTimeoutMs`
+   * shortens the wait for another writer (wrap would rather keep its record aside).
+   */
+  static async open(file: string, options: { readonly?: boolean; busyTimeoutMs?: number } = {}): Promise<Db> {
     const path = resolve(file);
     if (!options.readonly) ensureFolder(path);
     const mode = options.readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
@@ -128,7 +131,7 @@ export class Db extends Runner {
     }).catch((err) => {
       throw translateSqliteError(err, path);
     });
-    raw.configure('busyTimeout', BUSY_TIMEOUT_MS);
+    raw.configure('busyTimeout', options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     const db = new Db(raw, path);
     try {
       // journal_mode needs a readable header: this is where a corrupt file is detected.

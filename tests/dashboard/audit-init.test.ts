@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectBuild } from '../../agent/commands/init.js';
 import { validateConfig } from '../../agent/config.js';
@@ -37,7 +37,7 @@ describe('dx-audit audit', () => {
         '  1. 6 commits over 52 weeks (3 with activity) in 1 repository; up to 2 people committed in one week.',
         '  2. Top hotspot: src/a.ts, changed in 3 commits, 2 lines, 8 lines churned.',
         '',
-        'Skipped: build timing (the build collector is not part of this version); GitHub (no GitHub remote).',
+        `Skipped: build timing of ${basename(repo.path)} (no build system detected; time one with \`dx-audit build -- CMD\`); GitHub (no GitHub remote).`,
       ].join('\n'),
     );
     expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain('| Commits | 1 | 2 | +100 % |');

@@ -1,0 +1,124 @@
+// Records that could not be written because the database was locked, read-only
+// or broken wait here as one small JSON file each, and are ingested by the next
+// build or wrap that can write. One file per record, written to a temporary
+// name and renamed, so concurrent writers and readers never see half a record.
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeBuildRecords } from '../../agent/store/builds.js';
+import type { Db } from '../../agent/store/db.js';
+import { stableHash } from './ids.js';
+import type { BuildRecord } from './record.js';
+
+const FORMAT = 1;
+
+/** Where pending records of a database live: beside it, else (folder not writable) in the temp folder. */
+export function pendingDirs(dbPath: string): string[] {
+  const hash = stableHash(dbPath);
+  return [`${dbPath}.pending`, join(tmpdir(), 'dx-audit-pending', hash)];
+}
+
+/** Saves the records for later ingestion; returns the file written. Throws only when no folder is writable. */
+export function writePending(dbPath: string, records: readonly BuildRecord[]): string {
+  let lastError: unknown;
+  const first = records[0];
+  const name = `${Date.now()}-${process.pid}-${first?.runKey ?? 'empty'}-${Math.random().toString(36).slice(2, 8)}.json`;
+  for (const dir of pendingDirs(dbPath)) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, name);
+      writeFileSync(`${file}.tmp`, JSON.stringify({ format: FORMAT, records }));
+      renameSync(`${file}.tmp`, file);
+      return file;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+/** The pending files of a database, oldest first. */
+export function listPending(dbPath: string): string[] {
+  const files: string[] = [];
+  for (const dir of pendingDirs(dbPath)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names.filter((n) => n.endsWith('.json')).sort()) files.push(join(dir, name));
+  }
+  return files;
+}
+
+/**
+ * Moves every pending record into the database in one transaction, then
+ * deletes the files. A crash between the two only means the records are
+ * offered again, and their run keys make the second write a no-op.
+ */
+export async function ingestPending(db: Db, dbPath: string): Promise<{ files: number; records: number }> {
+  const files = listPending(dbPath);
+  if (files.length === 0) return { files: 0, records: 0 };
+  const batch: BuildRecord[] = [];
+  const done: string[] = [];
+  for (const file of files) {
+    let parsed: { format?: number; records?: BuildRecord[] };
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // another process took it
+      // Unreadable: keep it aside for inspection rather than retrying forever.
+      tryRename(file, `${file}.bad`);
+      continue;
+    }
+    if (parsed.format !== FORMAT || !Array.isArray(parsed.records) || !parsed.records.every(isRecord)) {
+      tryRename(file, `${file}.bad`);
+      continue;
+    }
+    batch.push(...parsed.records);
+    done.push(file);
+  }
+  const records = batch.length === 0 ? 0 : await db.transaction((tx) => storeBuildRecords(tx, batch));
+  for (const file of done) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // removed by a concurrent ingestion
+    }
+  }
+  return { files: done.length, records };
+}
+
+function tryRename(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    // gone already
+  }
+}
+
+/** Enough of a shape check that one hand-edited or truncated file cannot block every later ingestion. */
+function isRecord(value: unknown): value is BuildRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  const machine = r['machine'] as Record<string, unknown> | null | undefined;
+  const git = r['git'] as Record<string, unknown> | null | undefined;
+  return (
+    typeof r['runKey'] === 'string' &&
+    typeof r['cwd'] === 'string' &&
+    typeof r['command'] === 'string' &&
+    Array.isArray(r['argv']) &&
+    ['build', 'test'].includes(r['kind'] as string) &&
+    ['warm', 'cold', 'wrapped'].includes(r['mode'] as string) &&
+    ['success', 'failure', 'signal', 'timeout', 'not_started'].includes(r['outcome'] as string) &&
+    typeof r['wallSeconds'] === 'number' &&
+    typeof r['startedAt'] === 'string' &&
+    typeof r['finishedAt'] === 'string' &&
+    (git === null || (typeof git === 'object' && typeof git['root'] === 'string')) &&
+    typeof machine === 'object' &&
+    machine !== null &&
+    typeof machine['id'] === 'string' &&
+    typeof machine['hostname'] === 'string'
+  );
+}

@@ -1,0 +1,148 @@
+// Passive build tracking: runs a developer's real command exactly as if it were
+// run directly (same stdio, same exit status, signals forwarded) and records
+// how long it took. Only the runner is loaded before the command starts; the
+// recording code loads while the command runs, and the database is opened
+// only once it has ended.
+import { isatty } from 'node:tty';
+import type { BuildKind, BuildRecord, GitState, MachineInfo } from './record.js';
+import { shellStatus, type TimedProcess, timeProcess } from './runner.js';
+import type { SaveResult } from './save.js';
+
+/** Signals a terminal or a supervisor sends to stop a build; forwarded to the wrapped command. */
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * Signals a terminal's keyboard sends to the whole foreground process group.
+ * The command shares our group, so on a terminal it has its own copy already;
+ * sending a second would turn one Ctrl-C into two for tools that treat a
+ * second Ctrl-C as "force quit".
+ */
+const FROM_KEYBOARD = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT']);
+
+export interface WrapOptions {
+  cwd: string;
+  dbPath: string;
+  kind: BuildKind;
+  /** How long to wait for another writer before keeping the record in the pending folder. */
+  busyTimeoutMs: number;
+}
+
+export interface WrapResult {
+  run: TimedProcess;
+  /** The status a shell would report for the command (code, 128 + signal, 127 not found, 126 not executable). */
+  status: number;
+  /** null when the command could not be started (nothing is recorded then) or nothing could be written. */
+  save: SaveResult | null;
+  /** Why the record was lost: no database and no pending folder was writable. */
+  saveError: unknown;
+}
+
+/** Runs the command with inherited stdio, forwarding stop signals, then records it. */
+export async function wrapCommand(argv: readonly string[], options: WrapOptions): Promise<WrapResult> {
+  // This process now belongs to the wrapped command: a Ctrl-C is the command's to handle.
+  const previous = new Map(FORWARDED.map((signal) => [signal, process.listeners(signal)]));
+  for (const signal of FORWARDED) process.removeAllListeners(signal);
+  let forward: ((signal: NodeJS.Signals) => void) | null = null;
+  const onTerminal = isatty(0) || isatty(1) || isatty(2);
+  const handlers = FORWARDED.map((signal) => {
+    const handler = () => {
+      if (!(onTerminal && FROM_KEYBOARD.has(signal))) forward?.(signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  let run: TimedProcess;
+  let recorder: Promise<Recorder> | null = null;
+  try {
+    run = await timeProcess(argv, {
+      cwd: options.cwd,
+      stdio: 'inherit',
+      group: false,
+      onSpawn: (child) => {
+        forward = (signal) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        };
+        // Load the recording code while the command runs (the git state is the one it started at).
+        recorder = loadRecorder(options.cwd);
+        recorder.catch(() => undefined);
+      },
+    });
+  } finally {
+    forward = null;
+  }
+  const status = shellStatus(run);
+  let save: SaveResult | null = null;
+  let saveError: unknown = null;
+  if (!run.spawnError) {
+    try {
+      const loaded = await (recorder ?? loadRecorder(options.cwd));
+      save = await loaded.saveRecords(options.dbPath, [toRecord(argv, run, options, loaded)], options);
+    } catch (error) {
+      // Neither the database nor a pending folder took the record: the command's result still stands.
+      saveError = error;
+    }
+  }
+  for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  if (!run.signal) {
+    for (const [signal, listeners] of previous)
+      for (const listener of listeners) process.on(signal, listener);
+  }
+  return { run, status, save, saveError };
+
+  function toRecord(
+    args: readonly string[],
+    timed: TimedProcess,
+    opts: WrapOptions,
+    loaded: Recorder,
+  ): BuildRecord {
+    return {
+      runKey: loaded.runKey,
+      cwd: opts.cwd,
+      command: loaded.displayCommand(args),
+      argv: [...args],
+      kind: opts.kind,
+      mode: 'wrapped',
+      outcome: timed.signal ? 'signal' : timed.exitCode === 0 ? 'success' : 'failure',
+      exitCode: timed.exitCode,
+      signal: timed.signal,
+      timedOut: false,
+      wallSeconds: timed.wallSeconds,
+      userSeconds: timed.userSeconds,
+      sysSeconds: timed.sysSeconds,
+      peakRssBytes: timed.peakRssBytes,
+      startedAt: timed.startedAt.toISOString(),
+      finishedAt: timed.finishedAt.toISOString(),
+      git: loaded.git,
+      machine: loaded.machine,
+      runId: null,
+    };
+  }
+}
+
+interface Recorder {
+  runKey: string;
+  git: GitState | null;
+  machine: MachineInfo;
+  displayCommand: (argv: readonly string[]) => string;
+  saveRecords: typeof import('./save.js').saveRecords;
+}
+
+async function loadRecorder(cwd: string): Promise<Recorder> {
+  const [{ newRunKey }, { readGitState }, { machineInfo }, { displayCommand }, { saveRecords }] =
+    await Promise.all([
+      import('./ids.js'),
+      import('./git-state.js'),
+      import('./machine.js'),
+      import('./shell-words.js'),
+      import('./save.js'),
+    ]);
+  // save.js loads SQLite itself; warm it up too, without opening anything.
+  await import('../../agent/store/db.js').catch(() => undefined);
+  return {
+    runKey: newRunKey(),
+    git: readGitState(cwd),
+    machine: machineInfo(),
+    displayCommand,
+    saveRecords,
+  };
+}

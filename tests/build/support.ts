@@ -1,0 +1,38 @@
+// What the build tests share: fixture paths and reading the database the CLI wrote.
+import { fileURLToPath } from 'node:url';
+import { Db } from '../../agent/store/db.js';
+
+/** Absolute path of a fixture script. */
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+export interface StoredRun {
+  repo_id: number | null;
+  cwd: string;
+  command: string;
+  argv: string;
+  kind: string;
+  mode: string;
+  outcome: string;
+  exit_code: number | null;
+  signal: string | null;
+  timed_out: number;
+  wall_seconds: number;
+  user_seconds: number | null;
+  git_commit: string | null;
+  git_branch: string | null;
+  git_dirty: number | null;
+  machine_id: string;
+  run_id: number | null;
+}
+
+/** Every stored build run, oldest first. */
+export async function storedRuns(dbPath: string): Promise<StoredRun[]> {
+  const db = await Db.open(dbPath);
+  try {
+    return await db.all<StoredRun>('SELECT * FROM build_runs ORDER BY started_at, id');
+  } finally {
+    await db.close();
+  }
+}
