@@ -3,8 +3,10 @@
 
 import { type ArchitectureConfig, analyseArchitecture } from '../analysis/architecture.js';
 import { buildsSection } from '../analysis/build-summary.js';
+import { analyseDelivery } from '../analysis/delivery.js';
+import { DEFAULT_DIAGNOSIS } from '../analysis/diagnosis.js';
 import { gitSummary, type Window } from '../analysis/git-files.js';
-import { DEFAULT_CONFIG } from '../config.js';
+import { type Config, DEFAULT_CONFIG } from '../config.js';
 import type { Queryable } from '../store/db.js';
 import { listRepositories } from '../store/repositories.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
@@ -17,7 +19,7 @@ export interface ReportOptions {
   detail: boolean;
   top: number;
   /** Exclusions, fix patterns, coupling thresholds and modules (defaults when absent). */
-  config?: ArchitectureConfig;
+  config?: ArchitectureConfig & Partial<Config>;
 }
 
 export async function buildReport(q: Queryable, options: ReportOptions): Promise<Report> {
@@ -31,6 +33,28 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
   const files = architecture.files;
   const cut = <T>(items: T[]) => (options.detail ? items : items.slice(0, options.top));
   const builds = await buildsSection(q, { since: options.since, until: options.until });
+  const config: Config = { ...DEFAULT_CONFIG, ...options.config };
+  const wrappedRows = builds.wrappedPerDay;
+  const wrapped = wrappedRows.length
+    ? {
+        seconds: wrappedRows.reduce((t, r) => t + r.waitMinutes * 60, 0),
+        runs: wrappedRows.reduce((t, r) => t + r.runs, 0),
+      }
+    : null;
+  const warm = builds.summary
+    .filter((r) => r.kind === 'warm' && r.median !== null)
+    .map((r) => r.median as number);
+  const delivery = await analyseDelivery(
+    q,
+    window,
+    config,
+    architecture,
+    wrapped,
+    warm.length ? warm.sort((a, b) => a - b)[Math.floor(warm.length / 2)]! : null,
+  );
+  const iso = (t: number | null) => (t === null ? null : new Date(t * 1000).toISOString());
+  const prs = delivery.pullRequests;
+  const ci = delivery.ci;
   const since =
     options.since ?? (summary.firstCommitAt !== null ? new Date(summary.firstCommitAt * 1000) : null);
   return {
@@ -53,5 +77,83 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
       warnings: architecture.warnings,
     },
     builds,
+    pullRequests: prs
+      ? {
+          count: prs.count,
+          merged: prs.merged,
+          stages: prs.stages,
+          size: prs.size,
+          reviewRounds: prs.reviewRounds,
+          rework: prs.rework,
+          ciWait: prs.ciWait,
+          ...(options.detail
+            ? {
+                items: prs.items.map((i) => ({
+                  repo: i.repo,
+                  number: i.number,
+                  author: i.author,
+                  createdAt: iso(i.createdAt) as string,
+                  readyAt: iso(i.readyAt),
+                  firstCommitAt: iso(i.firstCommitAt),
+                  firstReviewAt: iso(i.firstReviewAt),
+                  mergedAt: iso(i.mergedAt),
+                  additions: i.additions,
+                  deletions: i.deletions,
+                  size: i.size,
+                  reviewRounds: i.reviewRounds,
+                  rework: i.rework,
+                  coding: i.coding,
+                  pickup: i.pickup,
+                  review: i.review,
+                  cycle: i.cycle,
+                  ciWait: i.ciWait,
+                  fragile: i.fragile,
+                  bot: i.authorIsBot,
+                })),
+              }
+            : {}),
+        }
+      : null,
+    ci: ci
+      ? {
+          runs: ci.runs,
+          attempts: ci.attempts,
+          workflows: ci.workflows,
+          ...(options.detail
+            ? {
+                items: ci.items.map((a) => ({
+                  repo: a.repo,
+                  id: a.id,
+                  workflow: a.workflow,
+                  headSha: a.headSha,
+                  attempt: a.attempt,
+                  conclusion: a.conclusion,
+                  createdAt: iso(a.createdAt) as string,
+                  startedAt: iso(a.startedAt),
+                  completedAt: iso(a.completedAt),
+                  queue: a.queue,
+                  duration: a.duration,
+                })),
+              }
+            : {}),
+        }
+      : null,
+    deliveries: delivery.gitDeliveries,
+    diagnosis: delivery.diagnosis,
+    costs: delivery.costs,
+    dataQuality: {
+      ...(prs ? prs.dataQuality : {}),
+      ciNegativeDurations: ci?.negativeDurations ?? 0,
+      unknownTeamMembers: delivery.unknownTeamMembers,
+    },
+    method: {
+      baselineCycle: delivery.baselineCycle,
+      deliveries: delivery.deliveries,
+      weeks: delivery.weeks,
+      minDeliveries: DEFAULT_DIAGNOSIS.minDeliveries,
+      alpha: DEFAULT_DIAGNOSIS.alpha,
+      minRelativeExcess: DEFAULT_DIAGNOSIS.minRelativeExcess,
+      minShare: DEFAULT_DIAGNOSIS.minShare,
+    },
   };
 }

@@ -98,7 +98,7 @@ export interface DiagnosisRow {
 
 export interface CostRow {
   cause: string;
-  hoursPerWeek: number;
+  hoursPerWeek: number | null;
   evidence: string;
 }
 
@@ -142,8 +142,8 @@ export interface FullReport {
     merged: number;
     stages: { coding: Stat; pickup: Stat; review: Stat; cycle: Stat };
     items?: PullRequestItem[];
-  };
-  ci?: { runs: number; workflows: WorkflowRow[]; items?: CiRunItem[] };
+  } | null;
+  ci?: { runs: number; workflows: WorkflowRow[]; items?: CiRunItem[] } | null;
   diagnosis?: DiagnosisRow[];
   costs?: CostRow[];
 }

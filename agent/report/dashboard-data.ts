@@ -80,6 +80,7 @@ const LABELS: Record<string, string> = {
   review_wait: 'Waiting for review',
   review_bottleneck: 'Waiting for review',
   fragile_architecture: 'Extra time on PRs touching fragile code',
+  fragile_code: 'Extra time on PRs touching fragile code',
   oversized_changes: 'Oversized changes',
 };
 
@@ -256,7 +257,8 @@ export function assembleDashboard(input: AssembleInput): DashboardData {
   const filePairs = pairsOf(report.git.coupling);
   const modulePairs = pairsOf(report.git.moduleCoupling);
 
-  const costs = [...(report.costs ?? [])]
+  const costs = (report.costs ?? [])
+    .flatMap((c) => (c.hoursPerWeek === null ? [] : [{ ...c, hoursPerWeek: c.hoursPerWeek }]))
     .sort((a, b) => b.hoursPerWeek - a.hoursPerWeek)
     .map((c) => ({ ...c, label: causeLabel(c.cause) }));
   const diagnosis = report.diagnosis ?? [];

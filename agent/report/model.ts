@@ -7,6 +7,11 @@ import type {
   ModuleCoupling,
 } from '../analysis/architecture.js';
 import type { BuildsSection } from '../analysis/build-summary.js';
+import type { CostEntry } from '../analysis/costs.js';
+import type { GitDeliverySummary } from '../analysis/delivery.js';
+import type { SubjectDiagnosis } from '../analysis/diagnosis.js';
+import type { DataQuality } from '../analysis/pull-requests.js';
+import type { Summary } from '../analysis/stats.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -46,4 +51,109 @@ export interface Report {
   };
   /** Local build and test timings (SPEC §5 "Local builds"); durations in seconds. */
   builds: BuildsSection;
+  /** Pull-request lifecycle (SPEC §5); null when no pull requests are collected. */
+  pullRequests: ReportPullRequests | null;
+  /** GitHub Actions (SPEC §5 "CI"); null when no workflow runs are collected. */
+  ci: ReportCi | null;
+  /** Deliveries read from merge commits, for repositories without pull-request data. */
+  deliveries: GitDeliverySummary;
+  /** "Slow engineer or slow system?" per team, then per person (SPEC §6). */
+  diagnosis: ReportDiagnosis[];
+  /** Engineer-hours per week per cause, ranked, with the arithmetic in `evidence`. */
+  costs: CostEntry[];
+  /** Inputs that were clamped, dropped or ignored, counted instead of hidden. */
+  dataQuality: ReportDataQuality;
+  /** How the diagnosis was computed: its baseline and thresholds. */
+  method: {
+    baselineCycle: number | null;
+    deliveries: number;
+    weeks: number;
+    minDeliveries: number;
+    alpha: number;
+    minRelativeExcess: number;
+    minShare: number;
+  };
+}
+
+export interface ReportPullRequestItem {
+  repo: string;
+  number: number;
+  author: string | null;
+  createdAt: string;
+  readyAt: string | null;
+  firstCommitAt: string | null;
+  firstReviewAt: string | null;
+  mergedAt: string | null;
+  additions: number;
+  deletions: number;
+  /** Lines changed without lock, generated and vendored files. */
+  size: number;
+  reviewRounds: number | null;
+  /** Commits after the first review. */
+  rework: number | null;
+  coding: number | null;
+  pickup: number | null;
+  review: number | null;
+  cycle: number | null;
+  ciWait: number | null;
+  /** Touches a hotspot or a strongly coupled file. */
+  fragile: boolean;
+  bot: boolean;
+}
+
+export interface ReportPullRequests {
+  count: number;
+  merged: number;
+  stages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary };
+  size: Summary;
+  reviewRounds: Summary;
+  rework: Summary;
+  ciWait: Summary;
+  items?: ReportPullRequestItem[];
+}
+
+export interface ReportWorkflow {
+  repo: string;
+  name: string;
+  runs: number;
+  attempts: number;
+  successRate: number | null;
+  rerunRate: number | null;
+  flakyRate: number | null;
+  queue: Summary;
+  duration: Summary;
+  jobQueue: Summary;
+  jobDuration: Summary;
+  failedAttemptSeconds: number;
+  flakySeconds: number;
+}
+
+export interface ReportCiItem {
+  repo: string;
+  id: number;
+  workflow: string;
+  headSha: string;
+  attempt: number;
+  conclusion: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  queue: number | null;
+  duration: number | null;
+}
+
+export interface ReportCi {
+  runs: number;
+  attempts: number;
+  workflows: ReportWorkflow[];
+  items?: ReportCiItem[];
+}
+
+export type ReportDiagnosis = SubjectDiagnosis;
+
+export interface ReportDataQuality extends Partial<DataQuality> {
+  /** CI attempts whose queue or duration came out negative (clock skew), clamped to 0. */
+  ciNegativeDurations: number;
+  /** Team members in the config that appear nowhere in the data. */
+  unknownTeamMembers: string[];
 }

@@ -114,8 +114,8 @@ export async function collectGit(
     let batch: GitCommit[] = [];
     let batchFiles = 0;
     let inFlight: Promise<void> | null = null;
-    // The tip's line counts and file contents do not depend on the log: read
-    // them alongside it (separate git processes) instead of after it.
+    // The tip's line counts do not depend on the log: read them alongside it
+    // (a separate git process) instead of after it.
     const tip = repo.tip;
     const settle = <T>(promise: Promise<T>) => {
       const settled = promise.then(
@@ -129,7 +129,6 @@ export async function collectGit(
       };
     };
     const headFilesReady = settle(headLineCounts(repo.root, tip, options.signal));
-    const tipContentReady = settle(collectTipContent(db, repo.root, repoId, tip, options.signal));
     const flush = async (commits: GitCommit[]) => {
       await db.transaction((tx) => insertCommits(tx, repoId, runId, commits));
     };
@@ -168,7 +167,8 @@ export async function collectGit(
       await setState(tx, 'git', repo.root, 'log', { cursor: JSON.stringify(cursor), configHash });
     });
     options.progress?.update(`${repo.name}: reading the files at the tip`);
-    await tipContentReady();
+    // after the log: linguist attributes also cover paths that exist only in history
+    await collectTipContent(db, repo.root, repoId, tip, options.signal);
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {
