@@ -1,0 +1,107 @@
+// Hand-built GitHub rows: CI wait as the union of run intervals, clock skew
+// clamped and counted, self-reviews, bot reviews and deleted (ghost) users.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pullRequestMetrics } from '../../agent/analysis/pull-requests.js';
+import { Db } from '../../agent/store/db.js';
+import { tempDir } from '../support/git-repo.js';
+
+async function seed(db: Db) {
+  await db.exec(`
+    INSERT INTO repositories (id, name, github, created_at) VALUES (1, 'svc', 'acme/svc', 'now');
+    INSERT INTO collection_runs (id, source, scope, started_at, status) VALUES (1, 'github', 'acme/svc', 'now', 'done');
+    INSERT INTO github_raw (id, run_id, repo_id, kind, method, url, status, fetched_at) VALUES (1, 1, 1, 'test', 'GET', '/', 200, 'now');
+  `);
+  const pr = (
+    n: number,
+    author: string | null,
+    created: number,
+    ready: number,
+    merged: number,
+    first: number,
+  ) =>
+    db.run(
+      `INSERT INTO github_pull_requests (repo_id, number, title, author, author_is_bot, state, draft, created_at, ready_at,
+        merged_at, closed_at, base_ref, head_ref, head_sha, additions, deletions, changed_files, commits_count,
+        comments_count, first_commit_at, updated_at, raw_id)
+       VALUES (1, ?, 't', ?, 0, 'MERGED', 0, ?, ?, ?, ?, 'main', 'f', 'h', 10, 5, 2, 2, 0, ?, ?, 1)`,
+      [n, author, created, ready, merged, merged, first, merged],
+    );
+  const review = (n: number, id: number, author: string | null, bot: number, state: string, at: number) =>
+    db.run(
+      `INSERT INTO github_pr_reviews (repo_id, pr_number, id, author, author_is_bot, state, submitted_at, raw_id)
+       VALUES (1, ?, ?, ?, ?, ?, ?, 1)`,
+      [n, id, author, bot, state, at],
+    );
+  const commit = (n: number, sha: string, at: number, position: number) =>
+    db.run(
+      `INSERT INTO github_pr_commits (repo_id, pr_number, sha, position, authored_at, committed_at, raw_id)
+       VALUES (1, ?, ?, ?, ?, ?, 1)`,
+      [n, sha, position, at, at],
+    );
+  const run = (id: number, sha: string, start: number, end: number) =>
+    db.exec(`
+      INSERT INTO github_workflow_runs (repo_id, id, attempt, workflow_id, workflow_name, event, branch, head_sha, status,
+        conclusion, created_at, run_started_at, updated_at, from_jobs, jobs_collected, raw_id)
+      VALUES (1, ${id}, 1, 7, 'CI', 'pull_request', 'f', '${sha}', 'completed', 'success', ${start}, ${start}, ${end + 999}, 0, 1, 1);
+      INSERT INTO github_jobs (repo_id, id, run_id, attempt, name, status, conclusion, created_at, started_at, completed_at, raw_id)
+      VALUES (1, ${id * 10}, ${id}, 1, 'test', 'completed', 'success', ${start}, ${start + 5}, ${end}, 1);
+    `);
+  // PR 1: commits a (t=1000) and b (t=5000); CI on a: 1100–1300, on b: 1250–1500 and 6000–6100; unrelated run on z
+  await pr(1, 'ann', 2000, 2000, 9000, 1000);
+  await commit(1, 'a', 1000, 0);
+  await commit(1, 'b', 5000, 1);
+  await run(1, 'a', 1100, 1300);
+  await run(2, 'b', 1250, 1500);
+  await run(3, 'b', 6000, 6100);
+  await run(4, 'z', 1000, 9000);
+  await review(1, 11, 'ann', 0, 'COMMENTED', 2500); // self-review: ignored
+  await review(1, 12, 'lint-bot[bot]', 1, 'COMMENTED', 2600); // bot: ignored
+  await review(1, 13, 'bob', 0, 'CHANGES_REQUESTED', 3000);
+  await review(1, 14, null, 0, 'APPROVED', 8000); // deleted reviewer: a human other than ann
+  // PR 2: first commit authored after the PR was opened (clock skew): coding clamped to 0
+  await pr(2, null, 2000, 2000, 4000, 2600);
+  await commit(2, 'c', 2600, 0);
+  await review(2, 21, 'bob', 0, 'APPROVED', 1500); // reviewed before ready: pickup clamped to 0
+}
+
+describe('data quality', () => {
+  it('clamps and counts skew, ignores self and bot reviews, unions CI intervals', async () => {
+    const db = await Db.open(join(tempDir(), 'dx.db'));
+    await seed(db);
+    const metrics = await pullRequestMetrics(
+      db,
+      { since: null, until: 100_000 },
+      { bots: [], isExcluded: () => false, fragileFiles: new Map() },
+    );
+    await db.close();
+    const [one, two] = metrics.items;
+    expect(one).toMatchObject({
+      number: 1,
+      firstReviewAt: 3000,
+      coding: 1000,
+      pickup: 1000,
+      review: 6000,
+      cycle: 8000,
+      reviewRounds: 2,
+      rework: 1, // only b (5000) was committed after the first review (3000)
+      ciWait: 200 + 200 + 100, // 1100–1500 merged (400) + 6000–6100 (100)
+    });
+    expect(two).toMatchObject({
+      number: 2,
+      author: null,
+      coding: 0,
+      pickup: 0,
+      cycle: 1400,
+      reviewRounds: 1,
+    });
+    expect(metrics.dataQuality).toEqual({
+      negativeDurations: { coding: 1, pickup: 1, review: 0, cycle: 0 },
+      missingCommits: 0,
+      mergedWithoutReview: 0,
+      selfReviews: 1,
+      botReviews: 1,
+      ghostActors: 2,
+    });
+  });
+});
