@@ -15,6 +15,7 @@ export interface PullRequestItem {
   repoId: number;
   repo: string;
   number: number;
+  title: string;
   author: string | null;
   authorIsBot: boolean;
   state: string;
@@ -89,6 +90,7 @@ export async function pullRequestMetrics(
     repo_id: number;
     repo: string;
     number: number;
+    title: string;
     author: string | null;
     author_is_bot: number;
     state: string;
@@ -99,7 +101,7 @@ export async function pullRequestMetrics(
     additions: number;
     deletions: number;
   }>(
-    `SELECT p.repo_id, r.name AS repo, p.number, p.author, p.author_is_bot, p.state, p.created_at, p.ready_at,
+    `SELECT p.repo_id, r.name AS repo, p.number, p.title, p.author, p.author_is_bot, p.state, p.created_at, p.ready_at,
             p.merged_at, p.first_commit_at, p.additions, p.deletions
      FROM github_pull_requests p JOIN repositories r ON r.id = p.repo_id
      WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)
@@ -213,6 +215,7 @@ export async function pullRequestMetrics(
       repoId: p.repo_id,
       repo: p.repo,
       number: p.number,
+      title: p.title,
       author: p.author,
       authorIsBot,
       state: p.state,

@@ -91,6 +91,7 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
                 items: prs.items.map((i) => ({
                   repo: i.repo,
                   number: i.number,
+                  title: i.title,
                   author: i.author,
                   createdAt: iso(i.createdAt) as string,
                   readyAt: iso(i.readyAt),

@@ -78,6 +78,7 @@ export interface Report {
 export interface ReportPullRequestItem {
   repo: string;
   number: number;
+  title: string;
   author: string | null;
   createdAt: string;
   readyAt: string | null;

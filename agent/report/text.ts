@@ -16,6 +16,7 @@ export function renderText(report: Report): string {
     `Git: ${report.git.commits} commits, ${report.git.merges} merges, ${report.git.authors} authors, ${report.git.filesChanged} files changed`,
   );
   lines.push(...architectureLines(report));
+  lines.push(...renderDelivery(report));
   lines.push(...renderBuilds(report));
   return `${lines.join('\n')}\n`;
 }
@@ -48,4 +49,72 @@ function renderBuilds(report: Report): string[] {
 function printable(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
   return /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text;
+}
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return '-';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} days`;
+}
+
+/** Pull requests, CI, the diagnosis and the costs, in that order. */
+function renderDelivery(report: Report): string[] {
+  const lines: string[] = [''];
+  const prs = report.pullRequests;
+  if (prs) {
+    const st = prs.stages;
+    lines.push(`Pull requests: ${prs.count} opened, ${prs.merged} merged (median / p90)`);
+    for (const [name, s] of [
+      ['coding (first commit → ready)', st.coding],
+      ['pickup (ready → first review)', st.pickup],
+      ['review (first review → merge)', st.review],
+      ['cycle (first commit → merge)', st.cycle],
+    ] as const) {
+      lines.push(
+        `  ${name.padEnd(32)} ${duration(s.median).padStart(9)} / ${duration(s.p90).padStart(9)}  (${s.n} PRs)`,
+      );
+    }
+  } else if (report.deliveries.merges > 0) {
+    lines.push(
+      `Deliveries from merges (no pull-request data): ${report.deliveries.merges}, median cycle ${duration(report.deliveries.cycle.median)}, p90 ${duration(report.deliveries.cycle.p90)}`,
+    );
+  } else {
+    lines.push('Pull requests: none collected — run `dx-audit collect github OWNER/REPO` with a token.');
+  }
+  if (report.ci) {
+    lines.push(
+      '',
+      `CI: ${report.ci.runs} workflow runs (${report.ci.attempts} attempts); median / p90 per attempt`,
+    );
+    for (const w of report.ci.workflows.slice(0, 10)) {
+      const pct = (v: number | null) => (v === null ? '-' : `${Math.round(v * 100)} %`);
+      lines.push(
+        `  ${printable(`${w.repo} · ${w.name}`)}: duration ${duration(w.duration.median)} / ${duration(w.duration.p90)}, queue ${duration(w.queue.median)}, success ${pct(w.successRate)}, re-run ${pct(w.rerunRate)}, flaky ${pct(w.flakyRate)}`,
+      );
+    }
+  }
+  const judged = report.diagnosis.filter((d) => d.enoughData);
+  if (judged.length > 0) {
+    lines.push(
+      '',
+      `Diagnosis (baseline cycle ${duration(report.method.baselineCycle)} over ${report.method.deliveries} changes)`,
+    );
+    for (const d of report.diagnosis.filter((x) => x.verdict !== 'none')) {
+      lines.push(`  ${d.kind} ${printable(d.subject)}: ${d.summary}`);
+      for (const c of d.causes)
+        lines.push(`    ${c.cause}: ${Math.round(c.share * 100)} % of the gap — ${c.evidence}`);
+    }
+    const none = report.diagnosis.filter((x) => x.verdict === 'none');
+    if (none.length > 0)
+      lines.push(`  ${none.length} subjects: no systemic cause to report (or not enough data)`);
+  }
+  const costs = report.costs.filter((c) => c.hoursPerWeek !== null);
+  if (costs.length > 0) {
+    lines.push('', 'Cost per cause (engineer-hours per week)');
+    for (const c of costs)
+      lines.push(`  ${c.cause.padEnd(18)} ${(c.hoursPerWeek ?? 0).toFixed(1).padStart(7)}  ${c.evidence}`);
+  }
+  return lines;
 }
