@@ -104,6 +104,7 @@ export async function analyseDelivery(
       bots: config.bots,
       isExcluded: (path) => exclusion.excludes(-1, path),
       fragileFiles: fragile,
+      workingHours: config.workingHours,
     });
     if (pullRequests.items.length === 0) pullRequests = null;
     const metrics = await ciMetrics(q, w);

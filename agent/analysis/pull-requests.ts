@@ -6,10 +6,12 @@
 //   first review) and CI wait on the PR's head commits.
 // Negative durations (clock skew) are clamped to 0 and counted, never hidden.
 
+import type { WorkingHours } from '../config.js';
 import type { Queryable } from '../store/db.js';
 import { getOrInit } from '../util/maps.js';
 import type { Window } from './git-files.js';
 import { type Summary, summarize } from './stats.js';
+import { workingSeconds } from './time.js';
 
 export interface PullRequestItem {
   repoId: number;
@@ -36,6 +38,13 @@ export interface PullRequestItem {
   cycle: number | null;
   ciWait: number | null;
   fragile: boolean;
+  /** Working-hours variants of the stages (only when working hours are configured). */
+  working: {
+    coding: number | null;
+    pickup: number | null;
+    review: number | null;
+    cycle: number | null;
+  } | null;
 }
 
 export interface DataQuality {
@@ -56,6 +65,8 @@ export interface PullRequestMetrics {
   count: number;
   merged: number;
   stages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary };
+  /** The same stages counting working hours only; null without working hours in the config. */
+  workingStages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary } | null;
   size: Summary;
   reviewRounds: Summary;
   rework: Summary;
@@ -71,6 +82,8 @@ export interface PullRequestOptions {
   isExcluded: (path: string) => boolean;
   /** Fragile files per repository id. */
   fragileFiles: ReadonlyMap<number, ReadonlySet<string>>;
+  /** When set, every stage also gets a working-hours variant. */
+  workingHours?: WorkingHours | null;
 }
 
 export function isBotLogin(login: string | null, flagged: boolean, bots: ReadonlySet<string>): boolean {
@@ -177,12 +190,20 @@ export async function pullRequestMetrics(
     return value;
   };
 
+  const hours = options.workingHours ?? null;
+  const zoneOf = (person: string | null) =>
+    (person && hours ? (hours.people[person] ?? hours.people[person.toLowerCase()]) : undefined) ??
+    hours?.timeZone ??
+    'UTC';
+  const span = (from: number | null, to: number | null, zone: string) =>
+    hours && from !== null && to !== null ? workingSeconds(from * 1000, to * 1000, hours, zone) : null;
   const items: PullRequestItem[] = [];
   for (const p of prs) {
     const k = key(p.repo_id, p.number);
     const authorIsBot = isBotLogin(p.author, p.author_is_bot === 1, bots);
     if (p.author === null) quality.ghostActors += 1;
     let firstReviewAt: number | null = null;
+    let firstReviewer: string | null = null;
     let changesRequested = 0;
     for (const r of reviewsByPr.get(k) ?? []) {
       if (isBotLogin(r.author, r.author_is_bot === 1, bots)) {
@@ -196,7 +217,10 @@ export async function pullRequestMetrics(
         continue;
       }
       if (r.submitted_at === null) continue;
-      if (firstReviewAt === null || r.submitted_at < firstReviewAt) firstReviewAt = r.submitted_at;
+      if (firstReviewAt === null || r.submitted_at < firstReviewAt) {
+        firstReviewAt = r.submitted_at;
+        firstReviewer = r.author;
+      }
       if (r.state === 'CHANGES_REQUESTED') changesRequested += 1;
     }
     const merged = p.merged_at !== null && p.merged_at >= since && p.merged_at <= w.until;
@@ -235,6 +259,16 @@ export async function pullRequestMetrics(
       cycle: clamp('cycle', cycle),
       ciWait: ciWaitByPr.get(k) ?? null,
       fragile: fragileByPr.has(k),
+      working: hours
+        ? {
+            // each wait counts in the working hours of the person waited on:
+            // the reviewer for pickup, the author otherwise
+            coding: span(p.first_commit_at, ready, zoneOf(p.author)),
+            pickup: span(ready, firstReviewAt, zoneOf(firstReviewer)),
+            review: span(firstReviewAt, p.merged_at, zoneOf(p.author)),
+            cycle: span(p.first_commit_at, p.merged_at, zoneOf(p.author)),
+          }
+        : null,
     });
   }
   const mergedItems = items.filter(
@@ -251,6 +285,14 @@ export async function pullRequestMetrics(
       review: summarize(values((i) => i.review)),
       cycle: summarize(values((i) => i.cycle)),
     },
+    workingStages: hours
+      ? {
+          coding: summarize(values((i) => i.working?.coding ?? null)),
+          pickup: summarize(values((i) => i.working?.pickup ?? null)),
+          review: summarize(values((i) => i.working?.review ?? null)),
+          cycle: summarize(values((i) => i.working?.cycle ?? null)),
+        }
+      : null,
     size: summarize(values((i) => i.size)),
     reviewRounds: summarize(values((i) => i.reviewRounds)),
     rework: summarize(values((i) => i.rework)),

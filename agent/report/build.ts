@@ -82,6 +82,7 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
           count: prs.count,
           merged: prs.merged,
           stages: prs.stages,
+          workingStages: prs.workingStages,
           size: prs.size,
           reviewRounds: prs.reviewRounds,
           rework: prs.rework,
@@ -110,6 +111,7 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
                   ciWait: i.ciWait,
                   fragile: i.fragile,
                   bot: i.authorIsBot,
+                  working: i.working,
                 })),
               }
             : {}),

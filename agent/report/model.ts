@@ -100,12 +100,21 @@ export interface ReportPullRequestItem {
   /** Touches a hotspot or a strongly coupled file. */
   fragile: boolean;
   bot: boolean;
+  /** Working-hours variants of the stages; null without `workingHours` in the config. */
+  working: {
+    coding: number | null;
+    pickup: number | null;
+    review: number | null;
+    cycle: number | null;
+  } | null;
 }
 
 export interface ReportPullRequests {
   count: number;
   merged: number;
   stages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary };
+  /** The stages in working hours (nights, weekends, holidays left out); null without `workingHours` in the config. */
+  workingStages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary } | null;
   size: Summary;
   reviewRounds: Summary;
   rework: Summary;

@@ -105,3 +105,57 @@ describe('data quality', () => {
     });
   });
 });
+
+describe('working hours', () => {
+  it('counts only working hours, in the zone of the person waited on', async () => {
+    const db = await Db.open(join(tempDir(), 'dx.db'));
+    await db.exec(`
+      INSERT INTO repositories (id, name, github, created_at) VALUES (1, 'svc', 'acme/svc', 'now');
+      INSERT INTO collection_runs (id, source, scope, started_at, status) VALUES (1, 'github', 'acme/svc', 'now', 'done');
+      INSERT INTO github_raw (id, run_id, repo_id, kind, method, url, status, fetched_at) VALUES (1, 1, 1, 'test', 'GET', '/', 200, 'now');
+    `);
+    const t = (iso: string) => Date.parse(iso) / 1000;
+    await db.run(
+      `INSERT INTO github_pull_requests (repo_id, number, title, author, author_is_bot, state, draft, created_at, ready_at,
+        merged_at, closed_at, base_ref, head_ref, head_sha, additions, deletions, changed_files, commits_count,
+        comments_count, first_commit_at, updated_at, raw_id)
+       VALUES (1, 3, 't', 'ann', 0, 'MERGED', 0, ?, ?, ?, ?, 'main', 'f', 'h', 1, 1, 1, 1, 0, ?, ?, 1)`,
+      [
+        t('2025-03-07T16:30:00Z'),
+        t('2025-03-07T16:30:00Z'),
+        t('2025-03-10T15:00:00Z'),
+        t('2025-03-10T15:00:00Z'),
+        t('2025-03-07T16:00:00Z'),
+        t('2025-03-10T15:00:00Z'),
+      ],
+    );
+    await db.run(
+      `INSERT INTO github_pr_reviews (repo_id, pr_number, id, author, author_is_bot, state, submitted_at, raw_id)
+       VALUES (1, 3, 31, 'carl', 0, 'APPROVED', ?, 1)`,
+      [t('2025-03-10T14:00:00Z')],
+    );
+    const metrics = await pullRequestMetrics(
+      db,
+      { since: null, until: t('2025-04-01T00:00:00Z') },
+      {
+        bots: [],
+        isExcluded: () => false,
+        fragileFiles: new Map(),
+        workingHours: {
+          days: [1, 2, 3, 4, 5],
+          start: '09:00',
+          end: '17:00',
+          timeZone: 'UTC',
+          people: { carl: 'America/New_York' },
+          holidays: [],
+        },
+      },
+    );
+    await db.close();
+    // coding Fri 16:00–16:30; pickup in New York: Fri 11:30–17:00 EST + Mon 09:00–10:00 EDT;
+    // review Mon 14:00–15:00; cycle Fri 16:00–17:00 + Mon 09:00–15:00 (UTC)
+    expect(metrics.items[0]!.working).toEqual({ coding: 1800, pickup: 23_400, review: 3600, cycle: 25_200 });
+    expect(metrics.items[0]!.cycle).toBe(t('2025-03-10T15:00:00Z') - t('2025-03-07T16:00:00Z'));
+    expect(metrics.workingStages?.cycle).toEqual({ median: 25_200, p90: 25_200, n: 1 });
+  });
+});
