@@ -9,6 +9,7 @@
 // names and emails are linked through their git commits; the canonical
 // identity is the smallest email of that group.
 import { createHmac, randomBytes } from 'node:crypto';
+import { emailToLogin } from '../analysis/identities.js';
 import type { Db } from '../store/db.js';
 
 const ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
@@ -51,7 +52,7 @@ const KEEP = new Set([
 ]);
 
 /** Fields that hold one person's identity. */
-const PERSON = new Set(['author', 'login', 'email', 'reviewer', 'user']);
+const PERSON = new Set(['author', 'login', 'email', 'reviewer', 'user', 'machine', 'hostname']);
 
 export class Pseudonymizer {
   private readonly canonical = new Map<string, string>();
@@ -171,6 +172,13 @@ export async function anonymizationKey(db: Db): Promise<Buffer> {
   return Buffer.from(row!.cursor!, 'hex');
 }
 
+async function hasGithubTables(db: Db): Promise<boolean> {
+  const row = await db.get<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'github_pr_review_requests'",
+  );
+  return (row?.n ?? 0) > 0;
+}
+
 /** Loads the key and every identity the database knows, linked per person. */
 export async function loadPseudonymizer(db: Db): Promise<Pseudonymizer> {
   const key = await anonymizationKey(db);
@@ -178,8 +186,19 @@ export async function loadPseudonymizer(db: Db): Promise<Pseudonymizer> {
     `SELECT DISTINCT author_name AS n, author_email AS e, raw_author_name AS rn, raw_author_email AS re
      FROM git_commits`,
   );
-  return new Pseudonymizer(
-    key,
-    rows.map((r) => [r.e, r.n, r.re, r.rn]),
-  );
+  // a person's GitHub login joins their git identities, so one person has one pseudonym
+  const logins = await emailToLogin(db);
+  const groups: string[][] = rows.map((r) => {
+    const login = logins.get(r.e.toLowerCase());
+    return login ? [r.e, r.n, r.re, r.rn, login] : [r.e, r.n, r.re, r.rn];
+  });
+  if (await hasGithubTables(db)) {
+    const people = await db.all<{ login: string }>(
+      `SELECT author AS login FROM github_pull_requests WHERE author IS NOT NULL
+       UNION SELECT author FROM github_pr_reviews WHERE author IS NOT NULL
+       UNION SELECT reviewer FROM github_pr_review_requests`,
+    );
+    for (const p of people) groups.push([p.login]);
+  }
+  return new Pseudonymizer(key, groups);
 }

@@ -129,3 +129,21 @@ describe('CI metrics', () => {
     expect(metrics.workflows.some((w) => (w.rerunRate ?? 0) > 0)).toBe(true);
   });
 });
+
+describe('--anonymize with GitHub data', () => {
+  it('leaves no login in the report and keeps one pseudonym per person', async () => {
+    const { runCli } = await import('../support/cli.js');
+    const result = await runCli(['report', '--format', 'json', '--detail', '--anonymize', '--db', h.dbPath]);
+    expect(result.exitCode).toBe(0);
+    for (const person of [...org.people, ...org.bots]) {
+      expect(result.stdout.includes(`"${person.login}"`), person.login).toBe(false);
+    }
+    const json = JSON.parse(result.stdout);
+    const authors = new Set(json.pullRequests.items.map((i: { author: string }) => i.author));
+    expect([...authors].every((a) => a === null || /^Engineer [A-Z0-9]{5}$/.test(a as string))).toBe(true);
+    const subjects = json.diagnosis
+      .filter((d: { kind: string }) => d.kind === 'person')
+      .map((d: { subject: string }) => d.subject);
+    expect(subjects.every((s: string) => authors.has(s))).toBe(true);
+  });
+});
