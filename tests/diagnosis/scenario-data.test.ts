@@ -55,9 +55,14 @@ function checkRunsLinked(s: Scenario) {
     const runsBySha = new Map<string, GenRun[]>();
     for (const run of repo.runs) runsBySha.set(run.headSha, [...(runsBySha.get(run.headSha) ?? []), run]);
     for (const pr of merged(repo)) {
-      expect(
-        runsBySha.get(pr.headSha)?.some((r) => r.workflow.name === 'CI' && r.event === 'pull_request'),
-      ).toBe(true);
+      const onHead = runsBySha.get(pr.headSha) ?? [];
+      expect(onHead.some((r) => r.workflow.name === 'CI' && r.event === 'pull_request')).toBe(true);
+      // the PR waits for its checks: every attempt on the merged head finished before the merge
+      for (const run of onHead) {
+        for (const a of run.attempts) {
+          for (const j of a.jobs) expect(j.completedAt!).toBeLessThanOrEqual(pr.mergedAt!);
+        }
+      }
     }
     const byBranch = new Map(repo.pullRequests.map((p) => [p.headRef, p]));
     const prRuns = repo.runs.filter((r) => r.event === 'pull_request');
@@ -312,5 +317,8 @@ describe('runScenario', () => {
     } finally {
       await db.close();
     }
+    // seeding the GitHub rows instead of serving them gives the same report
+    const fast = await runScenario(s, join(dir, 'seeded'), { github: 'seed' });
+    expect({ ...fast.report, generatedAt: null }).toEqual({ ...report, generatedAt: null });
   });
 });

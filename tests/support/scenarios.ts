@@ -467,15 +467,33 @@ export interface ScenarioRun {
 
 const SCENARIO_TOKEN = 'ghp_scenarioTokenNeverStored0123456789';
 
+export interface RunScenarioOptions {
+  /**
+   * 'http' (default): `collect github` against the local GitHub server.
+   * 'seed': the same rows written straight into the database by seedOrg (no
+   * HTTP; tests/diagnosis/seed-github.test.ts shows they equal what
+   * `collect github` stores) — many times faster, for runs over many seeds.
+   */
+  github?: 'http' | 'seed';
+}
+
 /**
- * Serves the scenario's GitHub data on 127.0.0.1 and runs the real CLI over it:
- * `collect git <clones>`, `collect github <slugs> --github-url`, then
- * `report --format json --detail --since --until`, into `<dir>/dx.db`.
+ * Runs the real CLI over a scenario, into `<dir>/dx.db`: `collect git <clones>`,
+ * then `collect github <slugs> --github-url` against the scenario's data served
+ * on 127.0.0.1 (stopped at the end; or seeded, see `github`), then
+ * `report --format json --detail --since --until`.
  */
-export async function runScenario(s: Scenario, dir: string): Promise<ScenarioRun> {
+export async function runScenario(
+  s: Scenario,
+  dir: string,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioRun> {
   mkdirSync(dir, { recursive: true });
   const dbPath = join(dir, 'dx.db');
-  const server = await startGithubServer(s.org, { token: SCENARIO_TOKEN, validateRest: false });
+  const server =
+    options.github === 'seed'
+      ? null
+      : await startGithubServer(s.org, { token: SCENARIO_TOKEN, validateRest: false });
   const env = { GITHUB_TOKEN: SCENARIO_TOKEN, GH_TOKEN: '', GITHUB_API_URL: '', GITHUB_GRAPHQL_URL: '' };
   const step = async (args: string[]) => {
     const started = Date.now();
@@ -487,13 +505,16 @@ export async function runScenario(s: Scenario, dir: string): Promise<ScenarioRun
   };
   try {
     const git = await step(['collect', 'git', ...s.repos.map((r) => r.path)]);
-    const github = await step([
-      'collect',
-      'github',
-      ...s.repos.map((r) => r.slug),
-      '--github-url',
-      server.url,
-    ]);
+    let githubMs: number;
+    if (server) {
+      const slugs = s.repos.map((r) => r.slug);
+      githubMs = (await step(['collect', 'github', ...slugs, '--github-url', server.url])).ms;
+    } else {
+      const started = Date.now();
+      const { seedOrg } = await import('./seed-github.js');
+      await seedOrg(dbPath, s.org);
+      githubMs = Date.now() - started;
+    }
     const report = await step([
       'report',
       '--format',
@@ -507,9 +528,9 @@ export async function runScenario(s: Scenario, dir: string): Promise<ScenarioRun
     return {
       report: JSON.parse(report.result.stdout),
       dbPath,
-      timings: { collectGit: git.ms, collectGithub: github.ms, report: report.ms },
+      timings: { collectGit: git.ms, collectGithub: githubMs, report: report.ms },
     };
   } finally {
-    await server.close();
+    await server?.close();
   }
 }
