@@ -322,3 +322,40 @@ describe('runScenario', () => {
     expect({ ...fast.report, generatedAt: null }).toEqual({ ...report, generatedAt: null });
   });
 });
+
+describe('the fragile module as the git analysis sees it', () => {
+  it('makes the module files the top hotspots and the only strongly coupled pairs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dx-scenario-fragile-'));
+    dirs.push(dir);
+    const s = await buildScenario('fragile_architecture', 4, join(dir, 'repos'));
+    const { report } = await runScenario(s, join(dir, 'run'), { github: 'seed' });
+    const module = new Set(s.plan.moduleFiles);
+    const files = report.git.files as {
+      repo: string;
+      path: string;
+      revisions: number;
+      hotspotScore: number | null;
+    }[];
+    // hotspot scores are relative to each repository: within service-1 the module leads
+    const inRepo = files.filter((f) => f.repo === 'service-1' && f.hotspotScore !== null);
+    expect(
+      inRepo
+        .slice(0, 8)
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual([...module].sort());
+    // and across the organisation no other file comes near its revisions
+    const least = Math.min(
+      ...files.filter((f) => f.repo === 'service-1' && module.has(f.path)).map((f) => f.revisions),
+    );
+    const others = files.filter((f) => !module.has(f.path) && f.path !== 'package-lock.json');
+    expect(least).toBeGreaterThan(5 * Math.max(...others.map((f) => f.revisions)));
+    const pairs = report.git.coupling as { repo: string; a: string; b: string; shared: number }[];
+    expect(pairs.length).toBeGreaterThanOrEqual(20);
+    for (const pair of pairs) {
+      expect(pair.repo).toBe('service-1');
+      expect(module.has(pair.a) && module.has(pair.b)).toBe(true);
+      expect(pair.shared).toBeGreaterThanOrEqual(15);
+    }
+  });
+});
