@@ -1,8 +1,13 @@
 // Runs the real CLI (the compiled bin) as a child process, the way users do.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa, type Options } from 'execa';
 
-export const BIN = fileURLToPath(new URL('../../bin/dx-audit.js', import.meta.url));
+/** The bin shim, from tests/support (vitest) or from dist/tests/support (the compiled benchmark). */
+export const BIN = [
+  fileURLToPath(new URL('../../bin/dx-audit.js', import.meta.url)),
+  fileURLToPath(new URL('../../../bin/dx-audit.js', import.meta.url)),
+].find((path) => existsSync(path))!;
 
 export interface CliResult {
   exitCode: number;

@@ -161,6 +161,8 @@ export interface PrPlan {
   reviewers: GenActor[];
   /** Paths the PR changes are drawn from (default: the repository's modules). */
   paths?: string[];
+  /** Files the PR changes for sure (exact paths, first); the rest up to `files` come from `paths`. */
+  fixedPaths?: string[];
 }
 
 /** Knobs for a run, in seconds. */
@@ -175,6 +177,10 @@ export interface RunPlan {
   durationSec: number;
   jobs: number;
   inProgress: boolean;
+  /** Longest pause before a re-run, in seconds (default 3 hours). */
+  rerunGapSec?: number;
+  /** For a run on a pull request's pushed commit (with `prRuns`): the PR and its author. */
+  pr?: { number: number; author: GenActor };
 }
 
 /** Size, shape and timing of the generated organisation; every field has a default. */
@@ -186,7 +192,21 @@ export interface GeneratorOptions {
   archivedRepos?: number;
   forkRepos?: number;
   prsPerRepo?: number;
+  /** Pull requests of each repository (overrides `prsPerRepo` for the first repositories). */
+  repoPrs?: number[];
   runsPerRepo?: number;
+  /**
+   * Workflow runs on pull requests' pushed commits: every push (the last commit
+   * before ready, earlier ones at `pushRate`, each fix after a review, the
+   * head after a force-push) gets a CI run, and a Lint run at `lintRate`; the PR
+   * waits for them (later commits, ready and merge move by the CI wall time).
+   * Then the `runsPerRepo` runs are push runs on main, unrelated to PRs.
+   */
+  prRuns?: boolean;
+  /** Share of pushes that also get a Lint run (with `prRuns`). */
+  lintRate?: number;
+  /** Share of commits before the last one before ready that are pushed on their own (with `prRuns`). */
+  pushRate?: number;
   people?: number;
   /** End of the generated history (default 2025-06-30T00:00:00Z). */
   now?: string;
@@ -273,7 +293,11 @@ export function generateOrg(options: GeneratorOptions = {}): GenOrg {
     archivedRepos: 0,
     forkRepos: 0,
     prsPerRepo: 30,
+    repoPrs: [],
     runsPerRepo: 40,
+    prRuns: false,
+    lintRate: 0.6,
+    pushRate: 0.5,
     people: 12,
     now: '2025-06-30T00:00:00Z',
     days: 90,
@@ -323,17 +347,21 @@ export function generateOrg(options: GeneratorOptions = {}): GenOrg {
       runs: [],
       workflows: WORKFLOWS.map((w, i) => ({ id: 100_000 * (r + 1) + i + 1, ...w })),
     };
-    const prCount = archived || fork ? Math.min(3, o.prsPerRepo) : o.prsPerRepo;
+    const perRepo = o.repoPrs[r] ?? o.prsPerRepo;
+    const prCount = archived || fork ? Math.min(3, perRepo) : perRepo;
+    const runs: GenRun[] = [];
     for (let i = 0; i < prCount; i += 1) {
-      repo.pullRequests.push(buildPullRequest(o, rng, ids, { people, bots, start, now, repo: r, index: i }));
+      repo.pullRequests.push(
+        buildPullRequest(o, rng, ids, { people, bots, start, now, repo: r, index: i, gitRepo: repo, runs }),
+      );
     }
     const runCount = archived || fork ? Math.min(3, o.runsPerRepo) : o.runsPerRepo;
     let runNumber = 0;
-    const runs: GenRun[] = [];
     for (let i = 0; i < runCount; i += 1) {
       runs.push(buildRun(o, rng, ids, { repo, people, start, now, index: i, runNumber: ++runNumber }));
     }
     runs.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+    if (o.prRuns) for (const [i, run] of runs.entries()) run.runNumber = i + 1;
     repo.runs = runs;
     repositories.push(repo);
   }
@@ -346,17 +374,26 @@ type Resolved = Required<Omit<GeneratorOptions, 'tweakPr' | 'tweakRun'>> &
 function buildPullRequest(
   o: Resolved,
   rng: Rng,
-  ids: { review: number },
-  at: { people: GenActor[]; bots: GenActor[]; start: number; now: number; repo: number; index: number },
+  ids: { review: number; run: number; job: number },
+  at: {
+    people: GenActor[];
+    bots: GenActor[];
+    start: number;
+    now: number;
+    repo: number;
+    index: number;
+    gitRepo: GenRepository;
+    runs: GenRun[];
+  },
 ): GenPullRequest {
   const botAuthor = rng.chance(o.botPrRate);
-  const author = botAuthor ? at.bots[rng.int(0, 1)]! : rng.pick(at.people);
-  const others = at.people.filter((p) => p.login !== author.login);
+  const drawn = botAuthor ? at.bots[rng.int(0, 1)]! : rng.pick(at.people);
+  const others = at.people.filter((p) => p.login !== drawn.login);
   const large = rng.chance(o.largePrRate);
   const plan: PrPlan = {
     repo: at.repo,
     index: at.index,
-    author,
+    author: drawn,
     codingSec: rng.around(o.codingHours * HOUR),
     pickupSec: rng.around(o.pickupHours * HOUR),
     reviewSec: rng.around(o.reviewHours * HOUR),
@@ -374,21 +411,38 @@ function buildPullRequest(
   };
   plan.reviewers = [...new Map(plan.reviewers.map((p) => [p.login, p])).values()];
   o.tweakPr?.(plan, rng);
+  const author = plan.author;
+  const number = at.index + 1;
   const span = at.now - at.start;
   const firstCommit = at.start + Math.floor(rng.next() * span * 0.9);
+  // With prRuns, each push starts CI and the PR waits for it: `shift` is the CI wall time waited so far.
+  let shift = 0;
+  const pushed = (sha: string, time: number): number =>
+    o.prRuns
+      ? prRunsForPush(o, rng, ids, {
+          ...at,
+          sha,
+          time,
+          pr: number,
+          author,
+          headRef: `${author.login}/change-${number}`,
+        })
+      : 0;
   // commits before ready
   const commits: GenCommit[] = [];
   const preReady = Math.max(1, plan.commits - plan.rounds);
   for (let c = 0; c < preReady; c += 1) {
-    const t = firstCommit + Math.floor((plan.codingSec * c) / Math.max(1, preReady));
-    commits.push({ sha: rng.hex(40), authoredAt: t, committedAt: t });
+    const t = firstCommit + Math.floor((plan.codingSec * c) / Math.max(1, preReady)) + shift;
+    const sha = rng.hex(40);
+    commits.push({ sha, authoredAt: t, committedAt: t });
+    if (o.prRuns && (c === preReady - 1 || rng.chance(o.pushRate))) shift += pushed(sha, t);
   }
   const events: GenEvent[] = [];
   const draftLead = plan.draft ? Math.max(60, Math.floor(plan.codingSec / 2)) : 0;
-  const createdAt = firstCommit + plan.codingSec - draftLead + 1;
+  const createdAt = firstCommit + plan.codingSec - draftLead + 1 + shift;
   let readyAt: number | null = createdAt;
   if (plan.draft) {
-    readyAt = firstCommit + plan.codingSec + 1;
+    readyAt = firstCommit + plan.codingSec + 1 + shift;
     if (rng.chance(0.3)) {
       // marked ready, converted back to draft, then ready again: the last ready counts
       const early = createdAt + Math.floor(draftLead / 3);
@@ -410,17 +464,24 @@ function buildPullRequest(
   if (plan.reviewed && reviewer && !(plan.outcome === 'open' && rng.chance(0.5))) {
     t = readyAt + plan.pickupSec;
     const perRound = Math.max(60, Math.floor(plan.reviewSec / (plan.rounds + 1)));
+    const reviewShift = shift;
     for (let round = 0; round < plan.rounds; round += 1) {
       reviews.push({ id: ++ids.review, author: reviewer, state: 'CHANGES_REQUESTED', submittedAt: t });
       const fix = t + Math.floor(perRound / 2);
-      commits.push({ sha: rng.hex(40), authoredAt: fix, committedAt: fix });
+      const sha = rng.hex(40);
+      commits.push({ sha, authoredAt: fix, committedAt: fix });
+      if (o.prRuns) {
+        const wait = pushed(sha, fix);
+        shift += wait;
+        t += wait;
+      }
       t += perRound;
     }
     reviews.push({ id: ++ids.review, author: reviewer, state: 'APPROVED', submittedAt: t });
     if (plan.reviewers[1] && rng.chance(0.5)) {
       reviews.push({ id: ++ids.review, author: plan.reviewers[1], state: 'COMMENTED', submittedAt: t + 120 });
     }
-    merged = readyAt + plan.pickupSec + plan.reviewSec;
+    merged = readyAt + plan.pickupSec + plan.reviewSec + (shift - reviewShift);
   } else if (!plan.reviewed) {
     merged = readyAt + plan.pickupSec + plan.reviewSec;
   }
@@ -439,7 +500,11 @@ function buildPullRequest(
       before,
       after: commits.at(-1)!.sha,
     });
-    if (merged !== null && merged <= pushAt) merged = pushAt + 60;
+    if (o.prRuns) {
+      // the rebased head is checked again before it can merge
+      const wait = pushed(commits.at(-1)!.sha, pushAt);
+      if (merged !== null && merged <= pushAt + wait) merged = pushAt + wait + 60;
+    } else if (merged !== null && merged <= pushAt) merged = pushAt + 60;
   }
   const pendingReviewers = plan.reviewers.filter((p) => !reviews.some((r) => r.author.login === p.login));
   let state: GenPullRequest['state'] = 'MERGED';
@@ -473,9 +538,10 @@ function buildPullRequest(
   const paths = plan.paths ?? MODULES.map((m) => `src/${m}`);
   const files: GenFile[] = [];
   const seen = new Set<string>();
-  for (let f = 0; f < plan.files; f += 1) {
-    let path = `${rng.pick(paths)}/file${rng.int(1, 400)}.ts`;
-    if (f === 0 && rng.chance(0.1)) path = 'package-lock.json';
+  const fixed = plan.fixedPaths ?? [];
+  for (let f = 0; f < Math.max(plan.files, fixed.length); f += 1) {
+    let path = fixed[f] ?? `${rng.pick(paths)}/file${rng.int(1, 400)}.ts`;
+    if (f === 0 && fixed.length === 0 && rng.chance(0.1)) path = 'package-lock.json';
     if (seen.has(path)) path = `${path.slice(0, -3)}-${f}.ts`;
     seen.add(path);
     files.push({
@@ -484,7 +550,6 @@ function buildPullRequest(
       deletions: rng.int(0, plan.linesPerFile),
     });
   }
-  const number = at.index + 1;
   return {
     number,
     title: `${rng.pick(['Add', 'Fix', 'Refactor', 'Update', 'Remove'])} ${rng.pick(MODULES)} thing #${number}`,
@@ -550,7 +615,30 @@ function buildRun(
   o.tweakRun?.(plan, rng);
   const span = at.now - at.start;
   const createdAt = at.start + Math.floor(rng.next() * span * 0.97);
-  const pr = at.repo.pullRequests.length && rng.chance(0.7) ? rng.pick(at.repo.pullRequests) : null;
+  const pr =
+    !o.prRuns && at.repo.pullRequests.length && rng.chance(0.7) ? rng.pick(at.repo.pullRequests) : null;
+  const attempts = buildAttempts(rng, ids, plan, createdAt, at.now);
+  return {
+    id: ++ids.run,
+    runNumber: at.runNumber,
+    workflow,
+    event: pr ? 'pull_request' : 'push',
+    branch: pr ? pr.headRef : 'main',
+    headSha: pr ? pr.headSha : rng.hex(40),
+    createdAt: createdAt * 1000,
+    actor: pr ? pr.author : rng.pick(at.people),
+    attempts,
+  };
+}
+
+/** Attempts and jobs of a run created at `createdAt` (seconds), returned in milliseconds. */
+function buildAttempts(
+  rng: Rng,
+  ids: { job: number },
+  plan: RunPlan,
+  createdAt: number,
+  now: number,
+): GenAttempt[] {
   const attempts: GenAttempt[] = [];
   let startAt = createdAt + rng.int(0, 3);
   for (let a = 1; a <= plan.attempts; a += 1) {
@@ -584,16 +672,16 @@ function buildRun(
       updatedAt: end + 2,
       jobs,
     });
-    startAt = end + rng.int(60, 3 * HOUR);
+    startAt = end + rng.int(60, plan.rerunGapSec ?? 3 * HOUR);
   }
   const lastAttempt = attempts.at(-1)!;
-  if (plan.inProgress || lastAttempt.updatedAt >= at.now) {
+  if (plan.inProgress || lastAttempt.updatedAt >= now) {
     lastAttempt.status = 'in_progress';
     lastAttempt.conclusion = null;
-    lastAttempt.updatedAt = Math.min(lastAttempt.updatedAt, at.now - 1);
+    lastAttempt.updatedAt = Math.min(lastAttempt.updatedAt, now - 1);
     for (const job of lastAttempt.jobs) {
-      if ((job.completedAt ?? 0) >= at.now || plan.inProgress) {
-        job.status = job.startedAt !== null && job.startedAt < at.now ? 'in_progress' : 'queued';
+      if ((job.completedAt ?? 0) >= now || plan.inProgress) {
+        job.status = job.startedAt !== null && job.startedAt < now ? 'in_progress' : 'queued';
         job.conclusion = null;
         job.completedAt = null;
         if (job.status === 'queued') job.startedAt = null;
@@ -601,27 +689,88 @@ function buildRun(
     }
   }
   const ms = (s: number | null) => (s === null ? null : s * 1000);
-  return {
-    id: ++ids.run,
-    runNumber: at.runNumber,
-    workflow,
-    event: pr ? 'pull_request' : 'push',
-    branch: pr ? pr.headRef : 'main',
-    headSha: pr ? pr.headSha : rng.hex(40),
-    createdAt: createdAt * 1000,
-    actor: pr ? pr.author : rng.pick(at.people),
-    attempts: attempts.map((a) => ({
-      ...a,
-      runStartedAt: a.runStartedAt * 1000,
-      updatedAt: a.updatedAt * 1000,
-      jobs: a.jobs.map((j) => ({
-        ...j,
-        createdAt: j.createdAt * 1000,
-        startedAt: ms(j.startedAt),
-        completedAt: ms(j.completedAt),
-      })),
+  return attempts.map((a) => ({
+    ...a,
+    runStartedAt: a.runStartedAt * 1000,
+    updatedAt: a.updatedAt * 1000,
+    jobs: a.jobs.map((j) => ({
+      ...j,
+      createdAt: j.createdAt * 1000,
+      startedAt: ms(j.startedAt),
+      completedAt: ms(j.completedAt),
     })),
-  };
+  }));
+}
+
+/**
+ * The pull_request runs of one push (CI, and Lint at `lintRate`) on `sha` at
+ * `time` (seconds); returns how long the PR waits for them: from the push to
+ * the last job of the last attempt (re-runs and the pause before them count).
+ */
+function prRunsForPush(
+  o: Resolved,
+  rng: Rng,
+  ids: { run: number; job: number },
+  at: {
+    gitRepo: GenRepository;
+    runs: GenRun[];
+    now: number;
+    index: number;
+    sha: string;
+    time: number;
+    pr: number;
+    author: GenActor;
+    headRef: string;
+  },
+): number {
+  const ci = at.gitRepo.workflows.find((w) => w.name === 'CI') ?? at.gitRepo.workflows[0];
+  const lint = at.gitRepo.workflows.find((w) => w.name === 'Lint');
+  if (!ci) return 0;
+  const workflows = lint && rng.chance(o.lintRate) ? [ci, lint] : [ci];
+  let wait = 0;
+  for (const workflow of workflows) {
+    const rerun = rng.chance(o.rerunRate);
+    const plan: RunPlan = {
+      repo: at.gitRepo.id,
+      index: at.index,
+      workflow,
+      attempts: rerun ? (rng.chance(0.2) ? 3 : 2) : 1,
+      finalConclusion: rerun
+        ? rng.chance(o.flakyRate)
+          ? 'success'
+          : 'failure'
+        : rng.chance(o.failureRate)
+          ? 'failure'
+          : 'success',
+      queueSec: rng.around(o.ciQueueSec),
+      durationSec: rng.around(workflow === ci ? o.ciDurationSec : o.ciDurationSec / 5),
+      jobs: workflow === ci ? rng.int(1, 3) : 1,
+      inProgress: false,
+      rerunGapSec: 1800,
+      pr: { number: at.pr, author: at.author },
+    };
+    o.tweakRun?.(plan, rng);
+    const createdAt = at.time + rng.int(5, 60);
+    if (createdAt >= at.now - 60) continue;
+    const attempts = buildAttempts(rng, ids, plan, createdAt, at.now);
+    const end = Math.max(
+      ...attempts.at(-1)!.jobs.map((j) => (j.completedAt ?? at.now * 1000) / 1000),
+      createdAt,
+    );
+    wait = Math.max(wait, end - at.time);
+    at.runs.push({
+      id: ++ids.run,
+      runNumber: 0,
+      workflow,
+      event: 'pull_request',
+      branch: at.headRef,
+      headSha: at.sha,
+      createdAt: createdAt * 1000,
+      actor: at.author,
+      attempts,
+    });
+  }
+  return Math.round(wait);
 }
 
 /** The latest attempt of a run: what the runs list shows. */

@@ -1,0 +1,536 @@
+// Organisations with a known cause of slow delivery planted in them, for
+// checking the diagnosis end to end: GitHub data (served by the local GitHub
+// test server) and, for every repository, a git clone whose history mirrors the
+// merged pull requests (one squashed commit per merged PR at its merge time,
+// with the PR's files and line counts). Seeds make every scenario reproducible.
+//
+// Shared shape: 16 people (dev1..dev16), 3 repositories (service-1..3), 90 days
+// ending 2025-06-30, about 40 PRs per person (about 30 merged), bots, drafts,
+// force-pushes, squash merges, PRs merged without review. Every push to a PR
+// runs CI (and often Lint) on the pushed head, and the PR waits for it. Large
+// PRs take longer to write and to review for everyone (work time grows with
+// size, up to 2.5× from 625 lines).
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { runCli } from './cli.js';
+import { gitEnv } from './git-repo.js';
+import {
+  type GenActor,
+  type GeneratorOptions,
+  type GenOrg,
+  type GenPullRequest,
+  generateOrg,
+  type PrPlan,
+  type Rng,
+} from './github-generator.js';
+import { startGithubServer } from './github-server/server.js';
+
+export type PlantedCause =
+  | 'builds_ci'
+  | 'fragile_architecture'
+  | 'review_bottleneck'
+  | 'oversized_changes'
+  | 'none'
+  | 'chance';
+
+export const PLANTED_CAUSES: readonly PlantedCause[] = [
+  'builds_ci',
+  'fragile_architecture',
+  'review_bottleneck',
+  'oversized_changes',
+  'none',
+  'chance',
+];
+
+export interface ScenarioRepo {
+  /** owner/name on GitHub. */
+  slug: string;
+  /** The local clone (branch main, origin https://github.com/<slug>.git). */
+  path: string;
+}
+
+export interface Scenario {
+  cause: PlantedCause;
+  seed: number;
+  org: GenOrg;
+  repos: ScenarioRepo[];
+  /** Logins the verdict must name with `cause`; [] for none and chance. */
+  affected: string[];
+  /** Every human login. */
+  people: string[];
+  /** The window to report on (ISO): the whole generated history. */
+  since: string;
+  until: string;
+  /** What was planted where, in numbers (for tests and messages). */
+  plan: ScenarioPlan;
+}
+
+/** The planted parameters of a scenario. */
+export interface ScenarioPlan {
+  /** Login → index of the repository (0-based) they work in. */
+  home: Record<string, number>;
+  /** builds_ci: the repository with slow CI. */
+  slowRepo: number | null;
+  /** fragile_architecture: the repository and paths of the fragile module. */
+  moduleRepo: number | null;
+  moduleFiles: string[];
+  /** review_bottleneck: the one reviewer of the affected people's PRs. */
+  bottleneckReviewer: string | null;
+  /** chance: the person made slightly slower (×1.1), not significantly. */
+  slightlySlower: string | null;
+}
+
+export const SCENARIO_PEOPLE = 16;
+export const SCENARIO_REPOS = 3;
+export const SCENARIO_DAYS = 90;
+export const SCENARIO_NOW = '2025-06-30T00:00:00Z';
+/** Pull requests per person (bots come on top); about 78 % end merged. */
+export const PRS_PER_PERSON = 40;
+/** Typical stage durations in hours (log-normal around these medians). */
+export const BASE_HOURS = { coding: 6, pickup: 3, review: 5 };
+/** Normal CI: queue and duration medians, seconds. */
+export const BASE_CI = { queueSec: 30, durationSec: 420 };
+/** Slow CI (builds_ci): queue and duration medians, seconds, and the re-run rate. */
+export const SLOW_CI = { queueSec: 60 * 60, durationSec: 90 * 60, rerunRate: 0.5 };
+/** Factors of the planted causes. */
+export const EFFECTS = {
+  /** review_bottleneck: pickup median × this. */
+  pickup: 6,
+  /** fragile_architecture: coding and review of a PR touching the module × this. */
+  fragile: 3,
+  /** fragile_architecture: share of the affected people's PRs in the module, and of their repo-mates'. */
+  moduleShareAffected: 0.9,
+  moduleShareOthers: 0.2,
+  /** chance: coding and review × this for one person. */
+  chance: 1.1,
+};
+
+const MODULE = 'src/ledger';
+const MODULE_FILES = [
+  'ledger.ts',
+  'posting.ts',
+  'accounts.ts',
+  'balance.ts',
+  'journal.ts',
+  'reconcile.ts',
+  'currency.ts',
+  'rules.ts',
+].map((f) => `${MODULE}/${f}`);
+const HOUR = 3600;
+
+/** Work grows with size for everyone: ×1 up to 250 lines, then lines/250, up to ×2.5 from 625 lines. */
+export function sizeFactor(lines: number): number {
+  return Math.min(2.5, Math.max(1, lines / 250));
+}
+
+interface Layout {
+  affected: string[];
+  home: Record<string, number>;
+  plan: ScenarioPlan;
+}
+
+function layout(cause: PlantedCause, people: string[]): Layout {
+  const home: Record<string, number> = {};
+  const plan: ScenarioPlan = {
+    home,
+    slowRepo: null,
+    moduleRepo: null,
+    moduleFiles: [],
+    bottleneckReviewer: null,
+    slightlySlower: null,
+  };
+  // default: dev1..6 in service-1, dev7..11 in service-2, dev12..16 in service-3
+  people.forEach((login, i) => {
+    home[login] = i < 6 ? 0 : i < 11 ? 1 : 2;
+  });
+  let affected: string[] = [];
+  switch (cause) {
+    case 'builds_ci':
+      // three people work only in the slow repository; nobody else does
+      people.forEach((login, i) => {
+        home[login] = i < 3 ? 0 : i < 10 ? 1 : 2;
+      });
+      affected = people.slice(0, 3);
+      plan.slowRepo = 0;
+      break;
+    case 'fragile_architecture':
+      affected = people.slice(0, 3);
+      plan.moduleRepo = 0;
+      plan.moduleFiles = MODULE_FILES;
+      break;
+    case 'review_bottleneck':
+      affected = people.slice(0, 2);
+      plan.bottleneckReviewer = people[5]!;
+      break;
+    case 'oversized_changes':
+      affected = [people[0]!, people[6]!];
+      break;
+    case 'chance':
+      plan.slightlySlower = people[4]!;
+      break;
+    case 'none':
+      break;
+  }
+  return { affected, home, plan };
+}
+
+/** Generates the scenario's GitHub data (no git, no files): deterministic for a cause and seed. */
+export function scenarioOrg(
+  cause: PlantedCause,
+  seed: number,
+): { org: GenOrg; affected: string[]; plan: ScenarioPlan } {
+  const logins = Array.from({ length: SCENARIO_PEOPLE }, (_, i) => `dev${i + 1}`);
+  const { affected, home, plan } = layout(cause, logins);
+  const byRepo: string[][] = Array.from({ length: SCENARIO_REPOS }, () => []);
+  for (const login of logins) byRepo[home[login]!]!.push(login);
+  let actors: GenActor[] = [];
+  const actor = (login: string) => actors.find((a) => a.login === login)!;
+  const affectedSet = new Set(affected);
+  const repoIds: number[] = [];
+
+  const tweakPr = (p: PrPlan, rng: Rng) => {
+    if (actors.length === 0) return;
+    const team = byRepo[p.repo]!;
+    // people take turns, so everyone has about the same number of PRs
+    if (!p.author.bot) p.author = actor(team[p.index % team.length]!);
+    const login = p.author.login;
+    const mates = team.filter((l) => l !== login && l !== plan.bottleneckReviewer);
+    const first = rng.pick(mates.length ? mates : team.filter((l) => l !== login));
+    const second = rng.chance(0.4) ? rng.pick(team.filter((l) => l !== login && l !== first)) : null;
+    p.reviewers = [first, ...(second ? [second] : [])].map(actor);
+    const isAffected = affectedSet.has(login);
+    let factor = 1;
+    if (cause === 'review_bottleneck' && isAffected) {
+      p.reviewers = [actor(plan.bottleneckReviewer!)];
+      p.pickupSec = rng.around(BASE_HOURS.pickup * EFFECTS.pickup * HOUR);
+    }
+    if (cause === 'oversized_changes' && isAffected) {
+      p.files = rng.int(15, 40);
+      p.linesPerFile = rng.int(40, 120);
+    }
+    if (cause === 'fragile_architecture' && p.repo === plan.moduleRepo && !p.author.bot) {
+      const share = isAffected ? EFFECTS.moduleShareAffected : EFFECTS.moduleShareOthers;
+      if (rng.chance(share)) {
+        const count = rng.int(3, 6);
+        const pool = [...MODULE_FILES];
+        const chosen: string[] = [];
+        for (let i = 0; i < count; i += 1) chosen.push(pool.splice(rng.int(0, pool.length - 1), 1)[0]!);
+        p.fixedPaths = chosen;
+        p.files = count + rng.int(0, 3);
+        p.linesPerFile = rng.int(2, 60);
+        factor *= EFFECTS.fragile;
+        p.rounds += 1;
+        p.commits += 1;
+      }
+    }
+    if (cause === 'chance' && login === plan.slightlySlower) factor *= EFFECTS.chance;
+    // large changes take longer to write and to review, for everyone
+    const lines = p.files * p.linesPerFile;
+    factor *= sizeFactor(lines);
+    if (lines > 1500) {
+      p.rounds += 1;
+      p.commits += 1;
+    }
+    p.codingSec = Math.round(p.codingSec * factor);
+    p.reviewSec = Math.round(p.reviewSec * factor);
+  };
+
+  const options: GeneratorOptions = {
+    seed,
+    org: 'acme',
+    repos: SCENARIO_REPOS,
+    people: SCENARIO_PEOPLE,
+    days: SCENARIO_DAYS,
+    now: SCENARIO_NOW,
+    repoPrs: byRepo.map((team) => Math.round((team.length * PRS_PER_PERSON) / 0.92)),
+    runsPerRepo: 12,
+    prRuns: true,
+    pushRate: 0.2,
+    lintRate: 0.3,
+    largePrRate: 0,
+    codingHours: BASE_HOURS.coding,
+    pickupHours: BASE_HOURS.pickup,
+    reviewHours: BASE_HOURS.review,
+    ciQueueSec: BASE_CI.queueSec,
+    ciDurationSec: BASE_CI.durationSec,
+    tweakPr,
+    tweakRun: (run, rng) => {
+      if (plan.slowRepo === null || run.repo !== repoIds[plan.slowRepo] || !run.pr) return;
+      const lint = run.workflow.name === 'Lint';
+      run.queueSec = rng.around(SLOW_CI.queueSec);
+      run.durationSec = rng.around(lint ? SLOW_CI.durationSec / 4 : SLOW_CI.durationSec);
+      if (rng.chance(SLOW_CI.rerunRate)) {
+        // flaky: failed, re-run, passed
+        run.attempts = rng.chance(0.25) ? 3 : 2;
+        run.finalConclusion = 'success';
+      }
+    },
+  };
+  // The generator makes its people and repositories first; the hooks need them, so a
+  // first call with no PRs reveals them (same seed → same ids), then the real one runs.
+  const skeleton = generateOrg({ ...options, repoPrs: byRepo.map(() => 0), prsPerRepo: 0, runsPerRepo: 0 });
+  actors = skeleton.people;
+  repoIds.push(...skeleton.repositories.map((r) => r.id));
+  const org = generateOrg(options);
+  fitDeletions(org);
+  return { org, affected, plan };
+}
+
+/** Merged pull requests of a repository in merge order (ties by number). */
+export function mergedInOrder(prs: readonly GenPullRequest[]): GenPullRequest[] {
+  return prs
+    .filter((p) => p.state === 'MERGED' && p.mergedAt !== null)
+    .sort((a, b) => a.mergedAt! - b.mergedAt! || a.number - b.number);
+}
+
+/**
+ * A file cannot lose more lines than it has: walks merged PRs in merge order and
+ * lowers deletions to the lines the file holds at that point (new files: 0), and
+ * gives a file with no change one added line, so the git mirror's numstat equals
+ * the PR's file list. Unmerged PRs keep theirs.
+ */
+function fitDeletions(org: GenOrg): void {
+  for (const repo of org.repositories) {
+    const lines = new Map<string, number>();
+    for (const pr of mergedInOrder(repo.pullRequests)) {
+      for (const f of pr.files) {
+        const have = lines.get(f.path) ?? 0;
+        f.deletions = Math.min(f.deletions, have);
+        // every listed file really changes
+        if (f.additions + f.deletions === 0) f.additions = 1;
+        lines.set(f.path, have - f.deletions + f.additions);
+      }
+    }
+  }
+}
+
+/** Email of a login in the git mirror. */
+export function noreplyEmail(login: string): string {
+  return `${login}@users.noreply.github.com`;
+}
+
+/** How a mirror is written (defaults: squashed, exact). */
+export interface MirrorOptions {
+  /** Files written more deeply nested (a higher indentation complexity). */
+  deepPaths?: ReadonlySet<string>;
+  /**
+   * 'each': one commit per PR commit (authored at its time, committed at the merge),
+   * the PR's files shared out among them, instead of one squashed commit.
+   */
+  commits?: 'squash' | 'each';
+  /** Keep files under this many lines by dropping their oldest lines (numstat then differs). */
+  maxLines?: number;
+}
+
+/**
+ * Writes the git mirror of one repository into `path` (created): one commit per
+ * merged PR at its merge time, authored by the PR author, changing exactly the
+ * PR's files by its additions and deletions. Lines are unique, so git's numstat
+ * reports the same counts. Returns the number of commits written.
+ */
+export async function writeMirror(
+  path: string,
+  slug: string,
+  prs: readonly GenPullRequest[],
+  seed: number,
+  options: MirrorOptions = {},
+): Promise<number> {
+  const deepPaths = options.deepPaths ?? new Set<string>();
+  const short = options.maxLines !== undefined;
+  mkdirSync(path, { recursive: true });
+  const env = { ...process.env, ...gitEnv() };
+  await execa('git', ['init', '-q', '-b', 'main'], { cwd: path, env });
+  await execa('git', ['remote', 'add', 'origin', `https://github.com/${slug}.git`], { cwd: path, env });
+  const merged = mergedInOrder(prs);
+  const contents = new Map<string, string[]>();
+  let counter = 0;
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 4294967296;
+  };
+  const line = (deep: boolean) => {
+    counter += 1;
+    const depth = deep ? 2 + Math.floor(next() * 4) : Math.floor(next() * 2);
+    const indent = '    '.repeat(depth);
+    return short
+      ? `${indent}v${counter.toString(36)}()`
+      : `${indent}const v${counter.toString(36)} = step(${counter % 89});`;
+  };
+  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
+    cwd: path,
+    env,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const finished = new Promise<void>((ok, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) =>
+      code === 0 ? ok() : fail(new Error(`git fast-import failed (${code}): ${stderr}`)),
+    );
+  });
+  let pending: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    if (!child.stdin.write(text)) await new Promise<void>((ok) => child.stdin.once('drain', () => ok()));
+  };
+  let mark = 0;
+  for (const pr of merged) {
+    const at = Math.floor(pr.mergedAt! / 1000);
+    const who = pr.author.login;
+    const parts =
+      options.commits === 'each' && pr.commits.length > 1
+        ? pr.commits.map((c, i) => ({
+            authored: Math.floor(c.authoredAt / 1000),
+            files: pr.files.filter((_, f) => f % pr.commits.length === i),
+          }))
+        : [{ authored: at, files: pr.files }];
+    for (const [i, part] of parts.entries()) {
+      const message = parts.length > 1 ? `${pr.title} (part ${i + 1})\n` : `${pr.title} (#${pr.number})\n`;
+      mark += 1;
+      let text = `commit refs/heads/main\nmark :${mark}\n`;
+      text += `author ${who} <${noreplyEmail(who)}> ${part.authored} +0000\n`;
+      text += `committer GitHub <noreply@github.com> ${at} +0000\n`;
+      text += `data ${Buffer.byteLength(message)}\n${message}`;
+      if (mark > 1) text += `from :${mark - 1}\n`;
+      for (const f of part.files) {
+        const lines = contents.get(f.path) ?? [];
+        const deep = deepPaths.has(f.path);
+        const deletions = Math.min(f.deletions, lines.length);
+        if (deletions > 0) lines.splice(Math.floor(next() * (lines.length - deletions + 1)), deletions);
+        const added: string[] = [];
+        for (let n = 0; n < f.additions; n += 1) added.push(line(deep));
+        lines.splice(Math.floor(next() * (lines.length + 1)), 0, ...added);
+        if (options.maxLines !== undefined && lines.length > options.maxLines) {
+          lines.splice(0, lines.length - options.maxLines);
+        }
+        contents.set(f.path, lines);
+        const body = lines.length ? `${lines.join('\n')}\n` : '';
+        text += `M 100644 inline ${f.path}\ndata ${Buffer.byteLength(body)}\n${body}`;
+      }
+      pending.push(`${text}\n`);
+      size += text.length;
+      if (size > 1 << 22) await flush();
+    }
+  }
+  pending.push('done\n');
+  await flush();
+  child.stdin.end();
+  await finished;
+  if (mark > 0) await execa('git', ['reset', '-q', '--hard', 'main'], { cwd: path, env });
+  return mark;
+}
+
+/** Builds a scenario under `dir`: its GitHub data and a git clone per repository. */
+export async function buildScenario(cause: PlantedCause, seed: number, dir: string): Promise<Scenario> {
+  const { org, affected, plan } = scenarioOrg(cause, seed);
+  const repos: ScenarioRepo[] = [];
+  await Promise.all(
+    org.repositories.map(async (repo, i) => {
+      const path = join(dir, repo.name);
+      const deepPaths = new Set(plan.moduleRepo === i ? plan.moduleFiles : []);
+      await writeMirror(path, `${repo.owner}/${repo.name}`, repo.pullRequests, seed * 31 + i, { deepPaths });
+      repos[i] = { slug: `${repo.owner}/${repo.name}`, path };
+    }),
+  );
+  const until = org.now;
+  const since = until - SCENARIO_DAYS * 24 * HOUR * 1000;
+  return {
+    cause,
+    seed,
+    org,
+    repos,
+    affected,
+    people: org.people.map((p) => p.login),
+    since: new Date(since).toISOString(),
+    until: new Date(until).toISOString(),
+    plan,
+  };
+}
+
+/** What runScenario hands back: the parsed JSON report and where the data is. */
+export interface ScenarioRun {
+  // biome-ignore lint/suspicious/noExplicitAny: the report's shape grows with the report contract
+  report: any;
+  dbPath: string;
+  /** Wall time of each CLI step, ms. */
+  timings: { collectGit: number; collectGithub: number; report: number };
+}
+
+const SCENARIO_TOKEN = 'ghp_scenarioTokenNeverStored0123456789';
+
+export interface RunScenarioOptions {
+  /**
+   * 'http' (default): `collect github` against the local GitHub server.
+   * 'seed': the same rows written straight into the database by seedOrg (no
+   * HTTP; tests/diagnosis/seed-github.test.ts shows they equal what
+   * `collect github` stores) — many times faster, for runs over many seeds.
+   */
+  github?: 'http' | 'seed';
+}
+
+/**
+ * Runs the real CLI over a scenario, into `<dir>/dx.db`: `collect git <clones>`,
+ * then `collect github <slugs> --github-url` against the scenario's data served
+ * on 127.0.0.1 (stopped at the end; or seeded, see `github`), then
+ * `report --format json --detail --since --until`.
+ */
+export async function runScenario(
+  s: Scenario,
+  dir: string,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioRun> {
+  mkdirSync(dir, { recursive: true });
+  const dbPath = join(dir, 'dx.db');
+  const server =
+    options.github === 'seed'
+      ? null
+      : await startGithubServer(s.org, { token: SCENARIO_TOKEN, validateRest: false });
+  const env = { GITHUB_TOKEN: SCENARIO_TOKEN, GH_TOKEN: '', GITHUB_API_URL: '', GITHUB_GRAPHQL_URL: '' };
+  const step = async (args: string[]) => {
+    const started = Date.now();
+    const result = await runCli([...args, '--db', dbPath], { env, cwd: dir });
+    if (result.exitCode !== 0) {
+      throw new Error(`dx-audit ${args.join(' ')} exited ${result.exitCode}: ${result.stderr.trim()}`);
+    }
+    return { result, ms: Date.now() - started };
+  };
+  try {
+    const git = await step(['collect', 'git', ...s.repos.map((r) => r.path)]);
+    let githubMs: number;
+    if (server) {
+      const slugs = s.repos.map((r) => r.slug);
+      githubMs = (await step(['collect', 'github', ...slugs, '--github-url', server.url])).ms;
+    } else {
+      const started = Date.now();
+      const { seedOrg } = await import('./seed-github.js');
+      await seedOrg(dbPath, s.org);
+      githubMs = Date.now() - started;
+    }
+    const report = await step([
+      'report',
+      '--format',
+      'json',
+      '--detail',
+      '--since',
+      s.since,
+      '--until',
+      s.until,
+    ]);
+    return {
+      report: JSON.parse(report.result.stdout),
+      dbPath,
+      timings: { collectGit: git.ms, collectGithub: githubMs, report: report.ms },
+    };
+  } finally {
+    await server?.close();
+  }
+}
