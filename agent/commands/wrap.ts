@@ -11,9 +11,6 @@ interface Options {
   command?: string[];
 }
 
-/** How long a finished build waits for another writer before its record goes to the pending folder. */
-const BUSY_TIMEOUT_MS = 500;
-
 /** Signals this process re-raises on itself, so its parent sees the command's own death. */
 const RERAISED = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGPIPE']);
 
@@ -37,16 +34,16 @@ export async function runWrapped(
   argv: string[],
   options: { cwd: string; dbPath: string; kind: 'build' | 'test'; verbose: boolean },
 ): Promise<number> {
-  const result = await wrapCommand(argv, { ...options, busyTimeoutMs: BUSY_TIMEOUT_MS });
+  const result = await wrapCommand(argv, options);
   if (result.run.spawnError) {
     const what = result.run.spawnError.code === 'ENOENT' ? 'command not found' : 'cannot execute';
     // Like a shell: the command's problem on stderr, 127 or 126, nothing recorded.
     process.stderr.write(`dx-audit: ${argv[0]}: ${what} (${result.run.spawnError.code})\n`);
     return result.status;
   }
-  if (options.verbose && result.save?.where === 'pending') {
+  if (options.verbose && result.spooled !== null) {
     process.stderr.write(
-      `dx-audit: the database is not writable now; the record waits in ${result.save.file}\n`,
+      `dx-audit: recorded in ${result.spooled}; the next command that opens the database stores it\n`,
     );
   }
   if (result.saveError !== null) {

@@ -1,11 +1,12 @@
-// Records that could not be written because the database was locked, read-only
-// or broken wait here as one small JSON file each, and are ingested by the next
-// build or wrap that can write. One file per record, written to a temporary
-// name and renamed, so concurrent writers and readers never see half a record.
+// The spool of build records: `wrap` never opens the database (SQLite alone
+// would cost more than the rest of its start-up), so each wrapped run lands
+// here as one small JSON file, and every command that opens the database
+// ingests them first (Db.open). `build` uses it too when the database is
+// locked or broken. Each file is written to a temporary name and renamed, so
+// concurrent writers and readers never see half a record.
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeBuildRecords } from '../../agent/store/builds.js';
 import type { Db } from '../../agent/store/db.js';
 import { stableHash } from './ids.js';
 import type { BuildRecord } from './record.js';
@@ -79,6 +80,8 @@ export async function ingestPending(db: Db, dbPath: string): Promise<{ files: nu
     batch.push(...parsed.records);
     done.push(file);
   }
+  // loaded here, not at the top: `wrap` imports this module only to write
+  const { storeBuildRecords } = await import('../../agent/store/builds.js');
   const records = batch.length === 0 ? 0 : await db.transaction((tx) => storeBuildRecords(tx, batch));
   for (const file of done) {
     try {

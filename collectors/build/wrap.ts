@@ -1,12 +1,12 @@
 // Passive build tracking: runs a developer's real command exactly as if it were
 // run directly (same stdio, same exit status, signals forwarded) and records
 // how long it took. Only the runner is loaded before the command starts; the
-// recording code loads while the command runs, and the database is opened
-// only once it has ended.
+// recording code loads while the command runs. The record goes to the pending
+// spool (one small file), never to the database: SQLite is not loaded at all,
+// and the next command that opens the database takes the record in.
 import { isatty } from 'node:tty';
 import type { BuildKind, BuildRecord, GitState, MachineInfo } from './record.js';
 import { shellStatus, type TimedProcess, timeProcess } from './runner.js';
-import type { SaveResult } from './save.js';
 
 /** Signals a terminal or a supervisor sends to stop a build; forwarded to the wrapped command. */
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
@@ -23,17 +23,15 @@ export interface WrapOptions {
   cwd: string;
   dbPath: string;
   kind: BuildKind;
-  /** How long to wait for another writer before keeping the record in the pending folder. */
-  busyTimeoutMs: number;
 }
 
 export interface WrapResult {
   run: TimedProcess;
   /** The status a shell would report for the command (code, 128 + signal, 127 not found, 126 not executable). */
   status: number;
-  /** null when the command could not be started (nothing is recorded then) or nothing could be written. */
-  save: SaveResult | null;
-  /** Why the record was lost: no database and no pending folder was writable. */
+  /** The pending file holding the record; null when the command could not be started or nothing could be written. */
+  spooled: string | null;
+  /** Why the record was lost: no pending folder was writable. */
   saveError: unknown;
 }
 
@@ -71,14 +69,14 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
     forward = null;
   }
   const status = shellStatus(run);
-  let save: SaveResult | null = null;
+  let spooled: string | null = null;
   let saveError: unknown = null;
   if (!run.spawnError) {
     try {
       const loaded = await (recorder ?? loadRecorder(options.cwd));
-      save = await loaded.saveRecords(options.dbPath, [toRecord(argv, run, options, loaded)], options);
+      spooled = loaded.writePending(options.dbPath, [toRecord(argv, run, options, loaded)]);
     } catch (error) {
-      // Neither the database nor a pending folder took the record: the command's result still stands.
+      // No pending folder took the record: the command's result still stands.
       saveError = error;
     }
   }
@@ -87,7 +85,7 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
     for (const [signal, listeners] of previous)
       for (const listener of listeners) process.on(signal, listener);
   }
-  return { run, status, save, saveError };
+  return { run, status, spooled, saveError };
 
   function toRecord(
     args: readonly string[],
@@ -124,25 +122,23 @@ interface Recorder {
   git: GitState | null;
   machine: MachineInfo;
   displayCommand: (argv: readonly string[]) => string;
-  saveRecords: typeof import('./save.js').saveRecords;
+  writePending: typeof import('./pending.js').writePending;
 }
 
 async function loadRecorder(cwd: string): Promise<Recorder> {
-  const [{ newRunKey }, { readGitState }, { machineInfo }, { displayCommand }, { saveRecords }] =
+  const [{ newRunKey }, { readGitState }, { machineInfo }, { displayCommand }, { writePending }] =
     await Promise.all([
       import('./ids.js'),
       import('./git-state.js'),
       import('./machine.js'),
       import('./shell-words.js'),
-      import('./save.js'),
+      import('./pending.js'),
     ]);
-  // save.js loads SQLite itself; warm it up too, without opening anything.
-  await import('../../agent/store/db.js').catch(() => undefined);
   return {
     runKey: newRunKey(),
     git: readGitState(cwd),
     machine: machineInfo(),
     displayCommand,
-    saveRecords,
+    writePending,
   };
 }
