@@ -35,7 +35,7 @@ export async function fastWrap(
     else return null;
   }
   if (!seenWrap) return null;
-  const { runWrapped } = await import('./commands/wrap.js');
+  const { runWrapped } = await import('../collectors/build/wrap.js');
   return runWrapped(args.slice(dash + 1), {
     cwd: process.cwd(),
     // the rule of resolveDbPath (store/db.ts), which this path must not import

@@ -4,9 +4,8 @@
 // recording code loads while the command runs. The record goes to the pending
 // spool (one small file), never to the database: SQLite is not loaded at all,
 // and the next command that opens the database takes the record in.
-import { isatty } from 'node:tty';
 import type { BuildKind, BuildRecord, GitState, MachineInfo } from './record.js';
-import { shellStatus, type TimedProcess, timeProcess } from './runner.js';
+import { shellStatus, signalNumber, type TimedProcess, timeProcess } from './runner.js';
 
 /** Signals a terminal or a supervisor sends to stop a build; forwarded to the wrapped command. */
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
@@ -18,6 +17,9 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SI
  * second Ctrl-C as "force quit".
  */
 const FROM_KEYBOARD = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT']);
+
+/** Signals this process re-raises on itself, so its parent sees the command's own death. */
+const RERAISED = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGPIPE']);
 
 export interface WrapOptions {
   cwd: string;
@@ -41,9 +43,11 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
   const previous = new Map(FORWARDED.map((signal) => [signal, process.listeners(signal)]));
   for (const signal of FORWARDED) process.removeAllListeners(signal);
   let forward: ((signal: NodeJS.Signals) => void) | null = null;
-  const onTerminal = isatty(0) || isatty(1) || isatty(2);
+  // asked when a signal comes, not before: node:tty costs start-up time for every build
+  let onTerminal: boolean | undefined;
   const handlers = FORWARDED.map((signal) => {
     const handler = () => {
+      onTerminal ??= onATerminal();
       if (!(onTerminal && FROM_KEYBOARD.has(signal))) forward?.(signal);
     };
     process.on(signal, handler);
@@ -117,12 +121,18 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
   }
 }
 
+/** Whether any of our standard streams is a terminal (then the keyboard signals the command itself). */
+function onATerminal(): boolean {
+  const { isatty } = process.getBuiltinModule('node:tty');
+  return isatty(0) || isatty(1) || isatty(2);
+}
+
 interface Recorder {
   runKey: string;
   git: GitState | null;
   machine: MachineInfo;
   displayCommand: (argv: readonly string[]) => string;
-  writePending: typeof import('./pending.js').writePending;
+  writePending: typeof import('./spool.js').writePending;
 }
 
 async function loadRecorder(cwd: string): Promise<Recorder> {
@@ -132,7 +142,7 @@ async function loadRecorder(cwd: string): Promise<Recorder> {
       import('./git-state.js'),
       import('./machine.js'),
       import('./shell-words.js'),
-      import('./pending.js'),
+      import('./spool.js'),
     ]);
   return {
     runKey: newRunKey(),
@@ -141,4 +151,35 @@ async function loadRecorder(cwd: string): Promise<Recorder> {
     displayCommand,
     writePending,
   };
+}
+
+/** Runs and records the command; returns the exit status to leave with (or dies by its signal). */
+export async function runWrapped(
+  argv: string[],
+  options: { cwd: string; dbPath: string; kind: 'build' | 'test'; verbose: boolean },
+): Promise<number> {
+  const result = await wrapCommand(argv, options);
+  if (result.run.spawnError) {
+    const what = result.run.spawnError.code === 'ENOENT' ? 'command not found' : 'cannot execute';
+    // Like a shell: the command's problem on stderr, 127 or 126, nothing recorded.
+    process.stderr.write(`dx-audit: ${argv[0]}: ${what} (${result.run.spawnError.code})\n`);
+    return result.status;
+  }
+  if (options.verbose && result.spooled !== null) {
+    process.stderr.write(
+      `dx-audit: recorded in ${result.spooled}; the next command that opens the database stores it\n`,
+    );
+  }
+  if (result.saveError !== null) {
+    // Rare enough to mention even unasked: the build ran, but its timing is lost.
+    const reason = result.saveError instanceof Error ? result.saveError.message : String(result.saveError);
+    process.stderr.write(`dx-audit: could not record this build (${reason}); its result is unchanged\n`);
+  }
+  const signal = result.run.signal;
+  if (signal && RERAISED.has(signal)) {
+    // Die the way the command died (the shell then prints and reports the same).
+    process.kill(process.pid, signal);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return signal ? 128 + signalNumber(signal) : result.status;
 }
