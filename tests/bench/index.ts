@@ -44,10 +44,13 @@ let failed = 0;
 let db: string | null = null;
 
 for (const area of selected) {
-  const areaStarted = Date.now();
+  let areaStarted = Date.now();
   let rows: Row[];
   try {
-    if (area.needsDb && db === null) db = await ingestedDatabase();
+    if (area.needsDb && db === null) {
+      db = await ingestedDatabase();
+      areaStarted = Date.now();
+    }
     const result = await area.run({ db: db ?? '' });
     rows = result.rows;
     if (result.db) db = result.db;
