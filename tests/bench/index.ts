@@ -8,29 +8,8 @@
 // Exit status: 0 when every selected area ran (a missed target shows as NO in
 // the tables; the machine's load moves the figures), 1 when an area failed to
 // run, 2 for an unknown area name.
-import { AREAS, type Area, ingestedDatabase } from './areas.js';
+import { ingestedDatabase, selectAreas } from './areas.js';
 import { printTable, type Row } from './util.js';
-
-/** The areas chosen by `--only a,b`, `--only=a,b` or DX_BENCH_ONLY; all when none is given. */
-export function selectAreas(argv: readonly string[], env: NodeJS.ProcessEnv): Area[] | string {
-  let only: string | undefined = env['DX_BENCH_ONLY'] || undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '--only') only = argv[++i] ?? '';
-    else if (arg.startsWith('--only=')) only = arg.slice('--only='.length);
-    else return `unknown option ${arg}: use --only ${AREAS.map((a) => a.name).join(',')}`;
-  }
-  if (only === undefined) return AREAS;
-  const names = only
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
-  const unknown = names.filter((n) => !AREAS.some((a) => a.name === n));
-  if (names.length === 0 || unknown.length > 0) {
-    return `unknown bench area ${unknown.join(', ') || '(none given)'}: choose among ${AREAS.map((a) => a.name).join(', ')}`;
-  }
-  return AREAS.filter((a) => names.includes(a.name));
-}
 
 const selected = selectAreas(process.argv.slice(2), process.env);
 if (typeof selected === 'string') {
