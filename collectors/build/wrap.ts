@@ -4,6 +4,7 @@
 // recording code loads while the command runs. The record goes to the pending
 // spool (one small file), never to the database: SQLite is not loaded at all,
 // and the next command that opens the database takes the record in.
+// Also compiled to CommonJS for the short road (see agent/wrap-entry.ts).
 import type { BuildKind, BuildRecord, GitState, MachineInfo } from './record.js';
 import { shellStatus, signalNumber, type TimedProcess, timeProcess } from './runner.js';
 
