@@ -94,8 +94,12 @@ describe('pending build records', () => {
       ['make', 2],
     ]);
     expect(listPending(dbPath)).toEqual([]);
+    // a read-only open leaves them waiting
+    writePending(dbPath, [record('c', 3)]);
     const readonly = await Db.open(dbPath, { readonly: true });
     await readonly.close();
+    expect(listPending(dbPath)).toHaveLength(1);
+    expect(await storedRuns(dbPath, { pending: false })).toHaveLength(2);
   });
 
   it('is taken in by every command that opens the database', async () => {
