@@ -2,6 +2,10 @@
 // build: it parses the few flags wrap understands by hand and skips the
 // command-line framework and the config. Anything unusual (help, other flags,
 // a malformed line) returns null and goes through the full CLI instead.
+// The build also compiles this file and everything it imports to CommonJS in
+// bin/wrap/ (tsconfig.wrap.json), which bin/dx-audit.js loads without the ES
+// module loader: keep import.meta and top-level await out of that code, and
+// keep it free of SQLite, the config and the command-line framework.
 import { resolve } from 'node:path';
 
 /** Runs the wrapped command when the arguments are a plain wrap invocation; null otherwise. */
@@ -35,7 +39,7 @@ export async function fastWrap(
     else return null;
   }
   if (!seenWrap) return null;
-  const { runWrapped } = await import('./commands/wrap.js');
+  const { runWrapped } = await import('../collectors/build/wrap.js');
   return runWrapped(args.slice(dash + 1), {
     cwd: process.cwd(),
     // the rule of resolveDbPath (store/db.ts), which this path must not import

@@ -1,21 +1,35 @@
 #!/usr/bin/env node
-// Entry shim: the CLI is compiled to dist/ by `npm install` (the prepare script).
-import { existsSync } from 'node:fs';
+// Entry shim, CommonJS (bin/package.json): the CLI is compiled to dist/ by
+// `npm install` (the prepare script). `wrap -- CMD` runs before every wrapped
+// build, so it takes a short road, compiled to CommonJS in bin/wrap/ by the same
+// build (tsconfig.wrap.json): no ES module loader, no command-line framework,
+// no config and no SQLite before the command starts.
+'use strict';
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
 
-const cli = new URL('../dist/agent/cli.js', import.meta.url);
-if (!existsSync(cli)) {
-  process.stderr.write(
-    'dx-audit: the compiled CLI is missing; run `npm install` (or `npm run build`) in the dx-audit folder.\n',
-  );
-  process.exit(1);
-}
-// `wrap` runs before every wrapped build, so a plain `wrap -- CMD` skips the full CLI.
 const args = process.argv.slice(2);
-const fast = args.includes('wrap') && args.includes('--') ? await wrapFast() : null;
-if (fast === null) await import(cli.href);
-else process.exitCode = fast;
+const shortRoad = join(__dirname, 'wrap', 'agent', 'wrap-entry.js');
+if (args.includes('wrap') && args.includes('--') && existsSync(shortRoad)) {
+  // null: not a plain `wrap -- CMD` (help, other flags): the full CLI parses it
+  require(shortRoad)
+    .fastWrap(args)
+    .then((status) => {
+      if (status === null) fullCli();
+      else process.exitCode = status;
+    });
+} else {
+  fullCli();
+}
 
-async function wrapFast() {
-  const { fastWrap } = await import(new URL('../dist/agent/wrap-entry.js', import.meta.url).href);
-  return fastWrap(args);
+function fullCli() {
+  const cli = join(__dirname, '..', 'dist', 'agent', 'cli.js');
+  if (!existsSync(cli)) {
+    process.stderr.write(
+      'dx-audit: the compiled CLI is missing; run `npm install` (or `npm run build`) in the dx-audit folder.\n',
+    );
+    process.exitCode = 1;
+    return;
+  }
+  void import(require('node:url').pathToFileURL(cli).href);
 }

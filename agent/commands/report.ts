@@ -1,6 +1,5 @@
 // `dx-audit report [--week YYYY-Www] [--format json|text|md|html] [--detail] [--out FILE] [--anonymize]`
 import { extname } from 'node:path';
-import { ingestPending } from '../../collectors/build/pending.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { buildReport } from '../report/build.js';
@@ -50,8 +49,6 @@ export async function run(context: Context, _operands: string[], options: Option
   const db = await Db.open(context.dbPath);
   let text: string;
   try {
-    // Build records kept aside while the database was busy belong in this report.
-    await ingestPending(db, context.dbPath).catch(() => undefined);
     const pseudonymizer = await pseudonymizerFor(db, options.anonymize);
     if (format === 'md' || format === 'html') {
       const weekly = await weeklyReportFor(db, context, week ?? defaultWeek(context.now), pseudonymizer);

@@ -1,7 +1,7 @@
 // `dx-audit wrap [--kind build|test] -- CMD...`: run a real build as usual and record it.
-// Kept tiny on purpose: everything it imports loads before the wrapped command starts.
-import { signalNumber } from '../../collectors/build/runner.js';
-import { wrapCommand } from '../../collectors/build/wrap.js';
+// A plain `wrap -- CMD` never gets here: bin/dx-audit.js takes the short road
+// (agent/wrap-entry.ts); this is the full command line's way to the same code.
+import { runWrapped } from '../../collectors/build/wrap.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 
@@ -10,12 +10,6 @@ interface Options {
   /** The words after `--` (set by the CLI). */
   command?: string[];
 }
-
-/** How long a finished build waits for another writer before its record goes to the pending folder. */
-const BUSY_TIMEOUT_MS = 500;
-
-/** Signals this process re-raises on itself, so its parent sees the command's own death. */
-const RERAISED = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGPIPE']);
 
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
   const argv = options.command ?? [];
@@ -30,35 +24,4 @@ export async function run(context: Context, operands: string[], options: Options
     kind: options.kind ?? 'build',
     verbose: context.verbose,
   });
-}
-
-/** Runs and records the command; returns the exit status to leave with (or dies by its signal). */
-export async function runWrapped(
-  argv: string[],
-  options: { cwd: string; dbPath: string; kind: 'build' | 'test'; verbose: boolean },
-): Promise<number> {
-  const result = await wrapCommand(argv, { ...options, busyTimeoutMs: BUSY_TIMEOUT_MS });
-  if (result.run.spawnError) {
-    const what = result.run.spawnError.code === 'ENOENT' ? 'command not found' : 'cannot execute';
-    // Like a shell: the command's problem on stderr, 127 or 126, nothing recorded.
-    process.stderr.write(`dx-audit: ${argv[0]}: ${what} (${result.run.spawnError.code})\n`);
-    return result.status;
-  }
-  if (options.verbose && result.save?.where === 'pending') {
-    process.stderr.write(
-      `dx-audit: the database is not writable now; the record waits in ${result.save.file}\n`,
-    );
-  }
-  if (result.saveError !== null) {
-    // Rare enough to mention even unasked: the build ran, but its timing is lost.
-    const reason = result.saveError instanceof Error ? result.saveError.message : String(result.saveError);
-    process.stderr.write(`dx-audit: could not record this build (${reason}); its result is unchanged\n`);
-  }
-  const signal = result.run.signal;
-  if (signal && RERAISED.has(signal)) {
-    // Die the way the command died (the shell then prints and reports the same).
-    process.kill(process.pid, signal);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return signal ? 128 + signalNumber(signal) : result.status;
 }

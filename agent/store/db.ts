@@ -4,6 +4,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
+import { ingestPending, listPending } from '../../collectors/build/pending.js';
 import { InputError, WorkError } from '../errors.js';
 import { migrate } from './migrate.js';
 
@@ -26,6 +27,8 @@ export interface Queryable {
 }
 
 const BUSY_TIMEOUT_MS = 60_000;
+/** How long opening waits for another writer before leaving pending build records for the next open. */
+const PENDING_BUSY_TIMEOUT_MS = 1000;
 
 /** Default database location: `--db`, then DX_AUDIT_DB, then .dx-audit/dx.db under the working directory. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -118,9 +121,14 @@ export class Db extends Runner {
 
   /**
    * Opens (creating when needed) and migrates the database at `file`. `busyTimeoutMs`
-   * shortens the wait for another writer (wrap would rather keep its record aside).
+   * shortens the wait for another writer. A writable open first stores the build
+   * records waiting in the pending spool (`wrap` leaves every record there);
+   * with none waiting this costs two directory reads. `pending: false` skips it.
    */
-  static async open(file: string, options: { readonly?: boolean; busyTimeoutMs?: number } = {}): Promise<Db> {
+  static async open(
+    file: string,
+    options: { readonly?: boolean; busyTimeoutMs?: number; pending?: boolean } = {},
+  ): Promise<Db> {
     const path = resolve(file);
     if (!options.readonly) ensureFolder(path);
     const mode = options.readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
@@ -141,6 +149,15 @@ export class Db extends Runner {
     } catch (error) {
       await db.close().catch(() => undefined);
       throw error;
+    }
+    if (!options.readonly && options.pending !== false && listPending(path).length > 0) {
+      // Never a reason to fail or stall the command: a busy database keeps them for the next open.
+      raw.configure(
+        'busyTimeout',
+        Math.min(PENDING_BUSY_TIMEOUT_MS, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS),
+      );
+      await ingestPending(db, path).catch(() => undefined);
+      raw.configure('busyTimeout', options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     }
     return db;
   }

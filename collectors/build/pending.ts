@@ -1,41 +1,16 @@
-// Records that could not be written because the database was locked, read-only
-// or broken wait here as one small JSON file each, and are ingested by the next
-// build or wrap that can write. One file per record, written to a temporary
-// name and renamed, so concurrent writers and readers never see half a record.
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The spool of build records: `wrap` never opens the database (SQLite alone
+// would cost more than the rest of its start-up), so each wrapped run lands
+// here as one small JSON file, and every command that opens the database
+// ingests them first (Db.open). `build` uses it too when the database is
+// locked or broken. Each file is written to a temporary name and renamed, so
+// concurrent writers and readers never see half a record.
+import { readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { storeBuildRecords } from '../../agent/store/builds.js';
 import type { Db } from '../../agent/store/db.js';
-import { stableHash } from './ids.js';
 import type { BuildRecord } from './record.js';
+import { FORMAT, pendingDirs } from './spool.js';
 
-const FORMAT = 1;
-
-/** Where pending records of a database live: beside it, else (folder not writable) in the temp folder. */
-export function pendingDirs(dbPath: string): string[] {
-  const hash = stableHash(dbPath);
-  return [`${dbPath}.pending`, join(tmpdir(), 'dx-audit-pending', hash)];
-}
-
-/** Saves the records for later ingestion; returns the file written. Throws only when no folder is writable. */
-export function writePending(dbPath: string, records: readonly BuildRecord[]): string {
-  let lastError: unknown;
-  const first = records[0];
-  const name = `${Date.now()}-${process.pid}-${first?.runKey ?? 'empty'}-${Math.random().toString(36).slice(2, 8)}.json`;
-  for (const dir of pendingDirs(dbPath)) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, name);
-      writeFileSync(`${file}.tmp`, JSON.stringify({ format: FORMAT, records }));
-      renameSync(`${file}.tmp`, file);
-      return file;
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
+export { FORMAT, pendingDirs, writePending } from './spool.js';
 
 /** The pending files of a database, oldest first. */
 export function listPending(dbPath: string): string[] {
@@ -79,6 +54,8 @@ export async function ingestPending(db: Db, dbPath: string): Promise<{ files: nu
     batch.push(...parsed.records);
     done.push(file);
   }
+  // loaded here, not at the top: `wrap` imports this module only to write
+  const { storeBuildRecords } = await import('../../agent/store/builds.js');
   const records = batch.length === 0 ? 0 : await db.transaction((tx) => storeBuildRecords(tx, batch));
   for (const file of done) {
     try {

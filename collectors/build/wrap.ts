@@ -1,12 +1,12 @@
 // Passive build tracking: runs a developer's real command exactly as if it were
 // run directly (same stdio, same exit status, signals forwarded) and records
 // how long it took. Only the runner is loaded before the command starts; the
-// recording code loads while the command runs, and the database is opened
-// only once it has ended.
-import { isatty } from 'node:tty';
+// recording code loads while the command runs. The record goes to the pending
+// spool (one small file), never to the database: SQLite is not loaded at all,
+// and the next command that opens the database takes the record in.
+// Also compiled to CommonJS for the short road (see agent/wrap-entry.ts).
 import type { BuildKind, BuildRecord, GitState, MachineInfo } from './record.js';
-import { shellStatus, type TimedProcess, timeProcess } from './runner.js';
-import type { SaveResult } from './save.js';
+import { shellStatus, signalNumber, type TimedProcess, timeProcess } from './runner.js';
 
 /** Signals a terminal or a supervisor sends to stop a build; forwarded to the wrapped command. */
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
@@ -19,21 +19,22 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SI
  */
 const FROM_KEYBOARD = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT']);
 
+/** Signals this process re-raises on itself, so its parent sees the command's own death. */
+const RERAISED = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGPIPE']);
+
 export interface WrapOptions {
   cwd: string;
   dbPath: string;
   kind: BuildKind;
-  /** How long to wait for another writer before keeping the record in the pending folder. */
-  busyTimeoutMs: number;
 }
 
 export interface WrapResult {
   run: TimedProcess;
   /** The status a shell would report for the command (code, 128 + signal, 127 not found, 126 not executable). */
   status: number;
-  /** null when the command could not be started (nothing is recorded then) or nothing could be written. */
-  save: SaveResult | null;
-  /** Why the record was lost: no database and no pending folder was writable. */
+  /** The pending file holding the record; null when the command could not be started or nothing could be written. */
+  spooled: string | null;
+  /** Why the record was lost: no pending folder was writable. */
   saveError: unknown;
 }
 
@@ -43,9 +44,11 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
   const previous = new Map(FORWARDED.map((signal) => [signal, process.listeners(signal)]));
   for (const signal of FORWARDED) process.removeAllListeners(signal);
   let forward: ((signal: NodeJS.Signals) => void) | null = null;
-  const onTerminal = isatty(0) || isatty(1) || isatty(2);
+  // asked when a signal comes, not before: node:tty costs start-up time for every build
+  let onTerminal: boolean | undefined;
   const handlers = FORWARDED.map((signal) => {
     const handler = () => {
+      onTerminal ??= onATerminal();
       if (!(onTerminal && FROM_KEYBOARD.has(signal))) forward?.(signal);
     };
     process.on(signal, handler);
@@ -71,14 +74,14 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
     forward = null;
   }
   const status = shellStatus(run);
-  let save: SaveResult | null = null;
+  let spooled: string | null = null;
   let saveError: unknown = null;
   if (!run.spawnError) {
     try {
       const loaded = await (recorder ?? loadRecorder(options.cwd));
-      save = await loaded.saveRecords(options.dbPath, [toRecord(argv, run, options, loaded)], options);
+      spooled = loaded.writePending(options.dbPath, [toRecord(argv, run, options, loaded)]);
     } catch (error) {
-      // Neither the database nor a pending folder took the record: the command's result still stands.
+      // No pending folder took the record: the command's result still stands.
       saveError = error;
     }
   }
@@ -87,7 +90,7 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
     for (const [signal, listeners] of previous)
       for (const listener of listeners) process.on(signal, listener);
   }
-  return { run, status, save, saveError };
+  return { run, status, spooled, saveError };
 
   function toRecord(
     args: readonly string[],
@@ -119,30 +122,65 @@ export async function wrapCommand(argv: readonly string[], options: WrapOptions)
   }
 }
 
+/** Whether any of our standard streams is a terminal (then the keyboard signals the command itself). */
+function onATerminal(): boolean {
+  const { isatty } = process.getBuiltinModule('node:tty');
+  return isatty(0) || isatty(1) || isatty(2);
+}
+
 interface Recorder {
   runKey: string;
   git: GitState | null;
   machine: MachineInfo;
   displayCommand: (argv: readonly string[]) => string;
-  saveRecords: typeof import('./save.js').saveRecords;
+  writePending: typeof import('./spool.js').writePending;
 }
 
 async function loadRecorder(cwd: string): Promise<Recorder> {
-  const [{ newRunKey }, { readGitState }, { machineInfo }, { displayCommand }, { saveRecords }] =
+  const [{ newRunKey }, { readGitState }, { machineInfo }, { displayCommand }, { writePending }] =
     await Promise.all([
       import('./ids.js'),
       import('./git-state.js'),
       import('./machine.js'),
       import('./shell-words.js'),
-      import('./save.js'),
+      import('./spool.js'),
     ]);
-  // save.js loads SQLite itself; warm it up too, without opening anything.
-  await import('../../agent/store/db.js').catch(() => undefined);
   return {
     runKey: newRunKey(),
     git: readGitState(cwd),
     machine: machineInfo(),
     displayCommand,
-    saveRecords,
+    writePending,
   };
+}
+
+/** Runs and records the command; returns the exit status to leave with (or dies by its signal). */
+export async function runWrapped(
+  argv: string[],
+  options: { cwd: string; dbPath: string; kind: 'build' | 'test'; verbose: boolean },
+): Promise<number> {
+  const result = await wrapCommand(argv, options);
+  if (result.run.spawnError) {
+    const what = result.run.spawnError.code === 'ENOENT' ? 'command not found' : 'cannot execute';
+    // Like a shell: the command's problem on stderr, 127 or 126, nothing recorded.
+    process.stderr.write(`dx-audit: ${argv[0]}: ${what} (${result.run.spawnError.code})\n`);
+    return result.status;
+  }
+  if (options.verbose && result.spooled !== null) {
+    process.stderr.write(
+      `dx-audit: recorded in ${result.spooled}; the next command that opens the database stores it\n`,
+    );
+  }
+  if (result.saveError !== null) {
+    // Rare enough to mention even unasked: the build ran, but its timing is lost.
+    const reason = result.saveError instanceof Error ? result.saveError.message : String(result.saveError);
+    process.stderr.write(`dx-audit: could not record this build (${reason}); its result is unchanged\n`);
+  }
+  const signal = result.run.signal;
+  if (signal && RERAISED.has(signal)) {
+    // Die the way the command died (the shell then prints and reports the same).
+    process.kill(process.pid, signal);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return signal ? 128 + signalNumber(signal) : result.status;
 }

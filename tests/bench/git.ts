@@ -42,7 +42,8 @@ export async function benchRepository(): Promise<string> {
   return path;
 }
 
-export async function benchGit(): Promise<{ repo: string; db: string }> {
+/** Measures, prints its table, and returns the ingested database and the rows (for the summary). */
+export async function benchGit(): Promise<{ repo: string; db: string; rows: Row[] }> {
   const repo = await benchRepository();
   const db = join(cacheDir('db'), 'git.db');
   const rounds = 3;
@@ -98,5 +99,5 @@ export async function benchGit(): Promise<{ repo: string; db: string }> {
     ['unchanged re-run (median of 3)', `${(rerunMs / 1000).toFixed(2)} s`, '< 1 s', verdict(rerunMs < 1000)],
   ];
   printTable('Git ingestion', rows);
-  return { repo, db };
+  return { repo, db, rows };
 }

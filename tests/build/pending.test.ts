@@ -6,7 +6,7 @@ import { Db } from '../../agent/store/db.js';
 import { ingestPending, listPending, writePending } from '../../collectors/build/pending.js';
 import type { BuildRecord } from '../../collectors/build/record.js';
 import { runCli } from '../support/cli.js';
-import { tempDir } from '../support/git-repo.js';
+import { TestRepo, tempDir } from '../support/git-repo.js';
 import { fixture, storedRuns } from './support.js';
 
 const folders: string[] = [];
@@ -66,7 +66,7 @@ describe('pending build records', () => {
       JSON.stringify({ format: 1, records: [{ runKey: 'c' }] }),
     );
     expect(listPending(dbPath)).toHaveLength(4);
-    const db = await Db.open(dbPath);
+    const db = await Db.open(dbPath, { pending: false });
     try {
       expect(await ingestPending(db, dbPath)).toEqual({ files: 2, records: 2 });
       expect(await ingestPending(db, dbPath)).toEqual({ files: 0, records: 0 });
@@ -84,11 +84,59 @@ describe('pending build records', () => {
     expect(readdirSync(`${dbPath}.pending`).sort()).toEqual(['broken.json.bad', 'odd.json.bad']);
   });
 
-  it('keeps the wrapped command working when the database is locked, and loses no record', async () => {
+  it('is taken in by opening the database, and only once', async () => {
+    const dir = folder();
+    const dbPath = join(dir, 'dx.db');
+    writePending(dbPath, [record('a', 1), record('b', 2)]);
+    writePending(dbPath, [record('a', 1)]);
+    expect((await storedRuns(dbPath)).map((r) => [r.command, r.wall_seconds])).toEqual([
+      ['make', 1],
+      ['make', 2],
+    ]);
+    expect(listPending(dbPath)).toEqual([]);
+    // a read-only open leaves them waiting
+    writePending(dbPath, [record('c', 3)]);
+    const readonly = await Db.open(dbPath, { readonly: true });
+    await readonly.close();
+    expect(listPending(dbPath)).toHaveLength(1);
+    expect(await storedRuns(dbPath, { pending: false })).toHaveLength(2);
+  });
+
+  it('is taken in by every command that opens the database', async () => {
+    const repo = new TestRepo();
+    try {
+      repo.commit();
+      const dir = folder();
+      const commands = [
+        ['report', '--format', 'json'],
+        ['report', '--format', 'md', '--out', join(dir, 'weekly.md')],
+        ['dashboard', '--out', join(dir, 'dashboard.html')],
+        ['collect', 'git', repo.path, '--quiet'],
+        ['build', repo.path, '--runs', '1', '--warmup', '0', '--', 'true'],
+      ];
+      for (const [index, args] of commands.entries()) {
+        const dbPath = join(dir, `dx-${index}.db`);
+        writePending(dbPath, [record(`run-${index}`, 5)]);
+        const result = await runCli(args, { cwd: dir, env: { DX_AUDIT_DB: dbPath } });
+        expect([args[0], result.exitCode]).toEqual([args[0], 0]);
+        const keys = (await storedRuns(dbPath, { pending: false })).map((r) => [r.mode, r.wall_seconds]);
+        expect([args.join(' '), keys.filter(([mode]) => mode === 'wrapped')]).toEqual([
+          args.join(' '),
+          [['wrapped', 5]],
+        ]);
+        expect(listPending(dbPath)).toEqual([]);
+      }
+    } finally {
+      repo.remove();
+    }
+  });
+
+  it('waits in the pending folder while the database is locked, and the wrapped command is unaffected', async () => {
     const dir = folder();
     const dbPath = join(dir, 'dx.db');
     const env = { DX_AUDIT_DB: dbPath };
     expect((await runCli(['wrap', '--', 'true'], { cwd: dir, env })).exitCode).toBe(0);
+    expect(await storedRuns(dbPath)).toHaveLength(1);
 
     const locker = execa(process.execPath, [fixture('hold-lock.mjs'), dbPath], {
       stdin: 'pipe',
@@ -106,19 +154,22 @@ describe('pending build records', () => {
       });
       expect(result).toEqual({ exitCode: 7, stdout: 'out:7', stderr: 'err:7' });
       expect(listPending(dbPath)).toHaveLength(1);
+      // opening while another process writes neither fails nor drops the record
+      const db = await Db.open(dbPath, { readonly: false });
+      await db.close();
+      expect(listPending(dbPath)).toHaveLength(1);
     } finally {
       locker.stdin?.end();
       await locker;
     }
-    expect(await storedRuns(dbPath)).toHaveLength(1);
+    expect(await storedRuns(dbPath, { pending: false })).toHaveLength(1);
 
-    // the next write takes the pending record in
-    expect((await runCli(['wrap', '--', 'true'], { cwd: dir, env })).exitCode).toBe(0);
-    const runs = await storedRuns(dbPath);
+    // the next command that opens the database takes the pending record in
+    expect((await runCli(['report', '--format', 'json'], { cwd: dir, env })).exitCode).toBe(0);
+    const runs = await storedRuns(dbPath, { pending: false });
     expect(runs.map((r) => [r.outcome, r.exit_code])).toEqual([
       ['success', 0],
       ['failure', 7],
-      ['success', 0],
     ]);
     expect(listPending(dbPath)).toEqual([]);
   });

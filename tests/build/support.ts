@@ -27,9 +27,12 @@ export interface StoredRun {
   run_id: number | null;
 }
 
-/** Every stored build run, oldest first. */
-export async function storedRuns(dbPath: string): Promise<StoredRun[]> {
-  const db = await Db.open(dbPath);
+/**
+ * Every stored build run, oldest first. Opening the database takes in pending
+ * records (as every command does); `pending: false` shows only what is stored already.
+ */
+export async function storedRuns(dbPath: string, options: { pending?: boolean } = {}): Promise<StoredRun[]> {
+  const db = await Db.open(dbPath, options);
   try {
     return await db.all<StoredRun>('SELECT * FROM build_runs ORDER BY started_at, id');
   } finally {
