@@ -140,6 +140,8 @@ export interface DiagnosisEntry {
   cycleMedian: number | null;
   excess: number | null;
   verdict: string;
+  /** The diagnosis in one sentence. */
+  summary?: string;
   causes: DiagnosisCause[];
 }
 

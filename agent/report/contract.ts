@@ -93,6 +93,8 @@ export interface DiagnosisRow {
   cycleMedian: number | null;
   excess: number | null;
   verdict: string;
+  /** The diagnosis in one sentence. */
+  summary?: string;
   causes: { cause: string; share: number | null; hoursPerWeek: number | null; evidence: string }[];
 }
 

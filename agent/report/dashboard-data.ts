@@ -78,7 +78,7 @@ const LABELS: Record<string, string> = {
   local_builds: 'Waiting on local builds',
   build_wait: 'Waiting on local builds',
   review_wait: 'Waiting for review',
-  review_bottleneck: 'Waiting for review',
+  review_bottleneck: 'Review bottleneck',
   fragile_architecture: 'Extra time on PRs touching fragile code',
   fragile_code: 'Extra time on PRs touching fragile code',
   oversized_changes: 'Oversized changes',
@@ -511,10 +511,40 @@ function verdictOf(data: DashboardData, fileRevisions: number): Verdict {
       `${p.a} and ${p.b} change together in ${p.degree.toFixed(0)} % of their commits (${p.shared} shared).`,
     );
   }
+  const explained = data.diagnosis.data.filter((d) => d.verdict !== 'none');
+  if (explained.length > 0) {
+    // the diagnosis first: which system cause explains whose slower delivery
+    const byCause = new Map<string, { team: number; person: number }>();
+    for (const d of explained) {
+      const counts = byCause.get(d.verdict) ?? { team: 0, person: 0 };
+      counts[d.kind] += 1;
+      byCause.set(d.verdict, counts);
+    }
+    const count = (n: number, one: string, many: string) => (n === 0 ? [] : [`${n} ${n === 1 ? one : many}`]);
+    const parts = [...byCause.entries()]
+      .sort((a, b) => b[1].team + b[1].person - (a[1].team + a[1].person))
+      .map(
+        ([cause, n]) =>
+          `${causeLabel(cause).toLowerCase()} (${[...count(n.team, 'team', 'teams'), ...count(n.person, 'person', 'people')].join(', ')})`,
+      );
+    const diagnosed = explained
+      .slice(0, 3)
+      .map(
+        (d) =>
+          `${d.kind === 'team' ? 'Team' : 'Person'} ${d.subject}: ${d.summary ?? causeLabel(d.verdict)}.`,
+      );
+    return {
+      headline: `Slower delivery here is explained by the system, not the people: ${parts.join(', ')}.`,
+      status: 'diagnosed',
+      findings: [...diagnosed, ...findings].slice(0, 3),
+      next,
+    };
+  }
   if (data.costs.data.length > 0) {
     const topCost = data.costs.data[0]!;
+    const judged = data.diagnosis.data.filter((d) => d.verdict === 'none' && d.cycleMedian !== null).length;
     return {
-      headline: `The biggest measurable cost is ${topCost.label.toLowerCase()}: about ${hoursText(topCost.hoursPerWeek)} engineer-hours per week.`,
+      headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${topCost.label.toLowerCase()}: about ${hoursText(topCost.hoursPerWeek)} engineer-hours per week.`,
       status: 'diagnosed',
       findings: findings.slice(0, 3),
       next,

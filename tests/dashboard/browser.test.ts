@@ -99,7 +99,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const headline = page.locator('#verdict-headline');
     await expect(headline.isVisible()).resolves.toBe(true);
     expect(await headline.textContent()).toBe(
-      'The biggest measurable cost is waiting for review: about 20 engineer-hours per week.',
+      'Slower delivery here is explained by the system, not the people: review bottleneck (1 team, 1 person).',
     );
     // Every chart has a title, a "how to read this", a PNG button and a table.
     const cards = await page.locator('.card:has(canvas)').count();

@@ -140,12 +140,12 @@ describe('assembleDashboard', () => {
     ]);
     expect(data.verdict.status).toBe('diagnosed');
     expect(data.verdict.headline).toBe(
-      'The biggest measurable cost is waiting for review: about 20 engineer-hours per week.',
+      'Slower delivery here is explained by the system, not the people: review bottleneck (1 team, 1 person).',
     );
     expect(data.verdict.findings).toEqual([
+      'Team platform: Review bottleneck.',
+      `Person ${data.diagnosis.data[1]!.subject}: Review bottleneck.`,
       'Waiting for review: about 20 engineer-hours per week (10 PRs × 2 h pickup = 20 h).',
-      'Waiting on CI: about 13 engineer-hours per week (25 runs × 30 min median = 12.5 h).',
-      'Slowest local build: "npm run build" in shop takes 3.0 min (median of 3 cold runs).',
     ]);
     for (const section of [data.git, data.pullRequests, data.ci, data.builds, data.hotspots, data.coupling]) {
       expect(section.empty).toBeNull();

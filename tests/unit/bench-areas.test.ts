@@ -7,7 +7,14 @@ const names = (chosen: ReturnType<typeof selectAreas>) =>
 
 describe('bench area selection', () => {
   it('runs every area by default, in order', () => {
-    expect(names(selectAreas([], {}))).toEqual(['git', 'architecture', 'build', 'github', 'dashboard']);
+    expect(names(selectAreas([], {}))).toEqual([
+      'git',
+      'architecture',
+      'build',
+      'github',
+      'dashboard',
+      'report',
+    ]);
   });
 
   it('takes --only from the arguments or DX_BENCH_ONLY, in the bench order', () => {
@@ -20,13 +27,13 @@ describe('bench area selection', () => {
 
   it('names an unknown area or option and the valid ones', () => {
     expect(selectAreas(['--only', 'build,reprot'], {})).toBe(
-      'unknown bench area reprot: choose among git, architecture, build, github, dashboard',
+      'unknown bench area reprot: choose among git, architecture, build, github, dashboard, report',
     );
     expect(selectAreas(['--only', ''], {})).toBe(
-      'unknown bench area (none given): choose among git, architecture, build, github, dashboard',
+      'unknown bench area (none given): choose among git, architecture, build, github, dashboard, report',
     );
     expect(selectAreas(['--fast'], {})).toBe(
-      'unknown option --fast: use --only git,architecture,build,github,dashboard',
+      'unknown option --fast: use --only git,architecture,build,github,dashboard,report',
     );
   });
 });
