@@ -62,52 +62,74 @@ const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
 /** CI metrics of the workflow runs created in the window. */
 export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
   const since = w.since ?? 0;
-  const rows = await q.all<{
-    repo_id: number;
-    repo: string;
-    id: number;
-    attempt: number;
-    workflow: string;
-    head_sha: string;
-    event: string;
-    branch: string | null;
-    conclusion: string | null;
-    created_at: number;
-    run_started_at: number | null;
-    first_start: number | null;
-    last_end: number | null;
-  }>(
-    `WITH jobs AS (
-       SELECT repo_id, run_id, attempt, MIN(started_at) AS first_start, MAX(completed_at) AS last_end
-       FROM github_jobs GROUP BY repo_id, run_id, attempt
-     )
-     SELECT w.repo_id, r.name AS repo, w.id, w.attempt, w.workflow_name AS workflow, w.head_sha, w.event, w.branch,
-            w.conclusion, w.created_at, w.run_started_at, j.first_start, j.last_end
-     FROM github_workflow_runs w
-     JOIN repositories r ON r.id = w.repo_id
-     LEFT JOIN jobs j ON j.repo_id = w.repo_id AND j.run_id = w.id AND j.attempt = w.attempt
-     WHERE w.created_at BETWEEN ? AND ?
-     ORDER BY w.repo_id, w.workflow_name, w.id, w.attempt`,
+  // One JSON string holds every attempt (array per row), so 100,000s of rows
+  // cross from SQLite into JS without one object per row and column.
+  type AttemptRow = [
+    repoId: number,
+    repo: string,
+    id: number,
+    attempt: number,
+    workflow: string,
+    headSha: string,
+    event: string,
+    branch: string | null,
+    conclusion: string | null,
+    createdAt: number,
+    runStartedAt: number | null,
+    firstStart: number | null,
+    lastEnd: number | null,
+  ];
+  const packed = await q.get<{ rows: string | null }>(
+    `SELECT json_group_array(json_array(repo_id, repo, id, attempt, workflow, head_sha, event, branch, conclusion,
+                                        created_at, run_started_at, first_start, last_end)) AS rows
+     FROM (
+       SELECT w.repo_id, r.name AS repo, w.id, w.attempt, w.workflow_name AS workflow, w.head_sha, w.event, w.branch,
+              w.conclusion, w.created_at, w.run_started_at, j.first_start, j.last_end
+       FROM github_workflow_runs w
+       JOIN repositories r ON r.id = w.repo_id
+       LEFT JOIN (
+         SELECT repo_id, run_id, attempt, MIN(started_at) AS first_start, MAX(completed_at) AS last_end
+         FROM github_jobs GROUP BY repo_id, run_id, attempt
+       ) j ON j.repo_id = w.repo_id AND j.run_id = w.id AND j.attempt = w.attempt
+       WHERE w.created_at BETWEEN ? AND ?
+       ORDER BY w.repo_id, w.workflow_name, w.id, w.attempt
+     )`,
     [since, w.until],
   );
-  const jobRows = await q.all<{
-    repo_id: number;
-    workflow: string;
-    queue: number | null;
-    duration: number | null;
-  }>(
-    `SELECT j.repo_id, w.workflow_name AS workflow, j.started_at - j.created_at AS queue,
-            j.completed_at - j.started_at AS duration
-     FROM github_jobs j JOIN github_workflow_runs w ON w.repo_id = j.repo_id AND w.id = j.run_id AND w.attempt = j.attempt
-     WHERE w.created_at BETWEEN ? AND ? AND j.started_at IS NOT NULL`,
+  const rows = (packed?.rows ? (JSON.parse(packed.rows) as AttemptRow[]) : []).map((r) => ({
+    repo_id: r[0],
+    repo: r[1],
+    id: r[2],
+    attempt: r[3],
+    workflow: r[4],
+    head_sha: r[5],
+    event: r[6],
+    branch: r[7],
+    conclusion: r[8],
+    created_at: r[9],
+    run_started_at: r[10],
+    first_start: r[11],
+    last_end: r[12],
+  }));
+  // Job-level queue and duration: one JSON array of numbers per workflow, so
+  // hundreds of thousands of job rows cross into JS as a few strings.
+  const jobsByWorkflow = new Map<string, { queue: Summary; duration: Summary }>();
+  const jobArrays = await q.all<{ repo_id: number; workflow: string; queues: string; durations: string }>(
+    `SELECT j.repo_id, w.workflow_name AS workflow,
+            json_group_array(MAX(0, j.started_at - j.created_at)) AS queues,
+            json_group_array(CASE WHEN j.completed_at IS NULL THEN -1 ELSE MAX(0, j.completed_at - j.started_at) END) AS durations
+     FROM github_jobs j
+     JOIN github_workflow_runs w ON w.repo_id = j.repo_id AND w.id = j.run_id AND w.attempt = j.attempt
+     WHERE w.created_at BETWEEN ? AND ? AND j.started_at IS NOT NULL
+     GROUP BY j.repo_id, w.workflow_name`,
     [since, w.until],
   );
-  const jobsByWorkflow = new Map<string, { queue: number[]; duration: number[] }>();
-  for (const j of jobRows) {
-    const k = `${j.repo_id}\0${j.workflow}`;
-    const entry = getOrInit(jobsByWorkflow, k, () => ({ queue: [], duration: [] }));
-    if (j.queue !== null) entry.queue.push(Math.max(0, j.queue));
-    if (j.duration !== null) entry.duration.push(Math.max(0, j.duration));
+  for (const row of jobArrays) {
+    const durations = (JSON.parse(row.durations) as number[]).filter((v) => v >= 0);
+    jobsByWorkflow.set(`${row.repo_id}\0${row.workflow}`, {
+      queue: summarize(JSON.parse(row.queues) as number[]),
+      duration: summarize(durations),
+    });
   }
 
   let negative = 0;
@@ -174,7 +196,8 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
     }
     const judged = [...bySha.values()].filter((s) => s.failed || s.succeeded);
     const flaky = judged.filter((s) => s.failed && s.succeeded);
-    const jobs = jobsByWorkflow.get(k) ?? { queue: [], duration: [] };
+    const empty: Summary = { median: null, p90: null, n: 0 };
+    const jobs = jobsByWorkflow.get(k) ?? { queue: empty, duration: empty };
     const first = attempts[0]!;
     workflows.push({
       repo: first.repo,
@@ -186,8 +209,8 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
       flakyRate: judged.length > 0 ? flaky.length / judged.length : null,
       queue: summarize(attempts.map((a) => a.queue).filter((v): v is number => v !== null)),
       duration: summarize(attempts.map((a) => a.duration).filter((v): v is number => v !== null)),
-      jobQueue: summarize(jobs.queue),
-      jobDuration: summarize(jobs.duration),
+      jobQueue: jobs.queue,
+      jobDuration: jobs.duration,
       failedAttemptSeconds: failedSeconds,
       flakySeconds: flaky.reduce((total, s) => total + s.failedSeconds, 0),
     });

@@ -21,7 +21,7 @@
 //   4. The verdict is the cause explaining the largest share, if it explains
 //      at least a third of the gap; otherwise "none" (no systemic cause found).
 import { getOrInit } from '../util/maps.js';
-import { mannWhitneyGreater, median } from './stats.js';
+import { mannWhitneyGreater, mannWhitneyGreaterRanked, median, rankAll } from './stats.js';
 
 export type Cause = 'builds_ci' | 'fragile_architecture' | 'review_bottleneck' | 'oversized_changes';
 export type Verdict = Cause | 'none';
@@ -223,6 +223,10 @@ export function diagnose(
   const bands = sizeBands(all);
   const baseline = median(all.map((d) => d.cycle));
   const eligible = [...groups.values()].filter((list) => list.length >= settings.minDeliveries).length;
+  // one ranking of every cycle time serves every subject's rank test
+  const { ranks, tieTerm } = rankAll(all.map((d) => d.cycle));
+  const rankOf = new Map<Delivery, number>();
+  for (const [i, d] of all.entries()) rankOf.set(d, ranks[i]!);
   const threshold = settings.alpha / Math.max(1, eligible);
   const results: SubjectDiagnosis[] = [];
   for (const [subject, mine] of groups) {
@@ -254,10 +258,8 @@ export function diagnose(
       results.push(base);
       continue;
     }
-    const p = mannWhitneyGreater(
-      mine.map((d) => d.cycle),
-      others.map((d) => d.cycle),
-    );
+    const rankSum = mine.reduce((total, d) => total + (rankOf.get(d) ?? 0), 0);
+    const p = mannWhitneyGreaterRanked(rankSum, mine.length, all.length, tieTerm);
     base.pValue = p;
     const relative = baseline > 0 ? base.excess / baseline : 0;
     if (p >= threshold || relative < settings.minRelativeExcess) {

@@ -19,7 +19,7 @@ export async function emailToLogin(q: Queryable): Promise<Map<string, string>> {
       `SELECT g.author_email AS email, p.author AS login, COUNT(*) AS n
        FROM github_pr_commits c
        JOIN github_pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
-       JOIN git_commits g ON g.sha = c.sha
+       JOIN git_commits g ON g.repo_id = c.repo_id AND g.sha = c.sha
        WHERE p.author IS NOT NULL AND p.author_is_bot = 0
        GROUP BY g.author_email, p.author`,
     );

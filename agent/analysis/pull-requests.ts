@@ -7,7 +7,7 @@
 // Negative durations (clock skew) are clamped to 0 and counted, never hidden.
 
 import type { WorkingHours } from '../config.js';
-import type { Queryable } from '../store/db.js';
+import { packedRows, type Queryable } from '../store/db.js';
 import { getOrInit } from '../util/maps.js';
 import type { Window } from './git-files.js';
 import { type Summary, summarize } from './stats.js';
@@ -123,43 +123,55 @@ export async function pullRequestMetrics(
   );
   const bots = new Set(options.bots.map((b) => b.toLowerCase()));
   const key = (repoId: number, number: number) => `${repoId}:${number}`;
-  const reviews = await q.all<{
-    repo_id: number;
-    pr_number: number;
-    author: string | null;
-    author_is_bot: number;
-    state: string;
-    submitted_at: number | null;
-  }>(
-    `SELECT v.repo_id, v.pr_number, v.author, v.author_is_bot, v.state, v.submitted_at
-     FROM github_pr_reviews v JOIN github_pull_requests p ON p.repo_id = v.repo_id AND p.number = v.pr_number
-     WHERE ((p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)) AND v.submitted_at IS NOT NULL`,
-    [since, w.until, since, w.until],
-  );
+  const reviews = (
+    await packedRows<[number, number, string | null, number, string, number | null]>(
+      q,
+      `SELECT v.repo_id, v.pr_number, v.author, v.author_is_bot, v.state, v.submitted_at
+       FROM github_pr_reviews v JOIN github_pull_requests p ON p.repo_id = v.repo_id AND p.number = v.pr_number
+       WHERE ((p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)) AND v.submitted_at IS NOT NULL`,
+      ['repo_id', 'pr_number', 'author', 'author_is_bot', 'state', 'submitted_at'],
+      [since, w.until, since, w.until],
+    )
+  ).map(([repo_id, pr_number, author, author_is_bot, state, submitted_at]) => ({
+    repo_id,
+    pr_number,
+    author,
+    author_is_bot,
+    state,
+    submitted_at,
+  }));
   const reviewsByPr = new Map<string, typeof reviews>();
   for (const r of reviews) {
     const k = key(r.repo_id, r.pr_number);
     const list = getOrInit(reviewsByPr, k, () => []);
     list.push(r);
   }
-  const commits = await q.all<{ repo_id: number; pr_number: number; committed_at: number }>(
-    `SELECT c.repo_id, c.pr_number, c.committed_at FROM github_pr_commits c
-     JOIN github_pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
-     WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)`,
-    [since, w.until, since, w.until],
-  );
+  const commits = (
+    await packedRows<[number, number, number]>(
+      q,
+      `SELECT c.repo_id, c.pr_number, c.committed_at FROM github_pr_commits c
+       JOIN github_pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
+       WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)`,
+      ['repo_id', 'pr_number', 'committed_at'],
+      [since, w.until, since, w.until],
+    )
+  ).map(([repo_id, pr_number, committed_at]) => ({ repo_id, pr_number, committed_at }));
   const commitTimes = new Map<string, number[]>();
   for (const c of commits) {
     const k = key(c.repo_id, c.pr_number);
     const list = getOrInit(commitTimes, k, () => []);
     list.push(c.committed_at);
   }
-  const files = await q.all<{ repo_id: number; pr_number: number; path: string; lines: number }>(
-    `SELECT f.repo_id, f.pr_number, f.path, f.additions + f.deletions AS lines FROM github_pr_files f
-     JOIN github_pull_requests p ON p.repo_id = f.repo_id AND p.number = f.pr_number
-     WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)`,
-    [since, w.until, since, w.until],
-  );
+  const files = (
+    await packedRows<[number, number, string, number]>(
+      q,
+      `SELECT f.repo_id, f.pr_number, f.path, f.additions + f.deletions AS lines FROM github_pr_files f
+       JOIN github_pull_requests p ON p.repo_id = f.repo_id AND p.number = f.pr_number
+       WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)`,
+      ['repo_id', 'pr_number', 'path', 'lines'],
+      [since, w.until, since, w.until],
+    )
+  ).map(([repo_id, pr_number, path, lines]) => ({ repo_id, pr_number, path, lines }));
   const excluded = new Map<string, boolean>();
   const sizeByPr = new Map<string, number>();
   const fragileByPr = new Set<string>();
@@ -309,19 +321,21 @@ export async function pullRequestMetrics(
  */
 export async function ciWaitPerPr(q: Queryable, w: Window): Promise<Map<string, number>> {
   const since = w.since ?? 0;
-  const rows = await q.all<{ repo_id: number; pr_number: number; start: number; finish: number }>(
-    `WITH attempt_end AS (
-       SELECT repo_id, run_id, attempt, MAX(completed_at) AS finish FROM github_jobs GROUP BY repo_id, run_id, attempt
-     )
-     SELECT c.repo_id, c.pr_number, COALESCE(w.run_started_at, w.created_at) AS start, e.finish
-     FROM github_pr_commits c
-     JOIN github_pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
-     JOIN github_workflow_runs w ON w.repo_id = c.repo_id AND w.head_sha = c.sha
-     JOIN attempt_end e ON e.repo_id = w.repo_id AND e.run_id = w.id AND e.attempt = w.attempt
-     WHERE ((p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)) AND e.finish IS NOT NULL
+  const rows = (
+    await packedRows<[number, number, number, number]>(
+      q,
+      `SELECT c.repo_id, c.pr_number, COALESCE(w.run_started_at, w.created_at) AS start,
+            (SELECT MAX(j.completed_at) FROM github_jobs j INDEXED BY github_jobs_run
+              WHERE j.repo_id = w.repo_id AND j.run_id = w.id AND j.attempt = w.attempt) AS finish
+     FROM github_pull_requests p
+     CROSS JOIN github_pr_commits c ON c.repo_id = p.repo_id AND c.pr_number = p.number
+     CROSS JOIN github_workflow_runs w INDEXED BY github_workflow_runs_sha ON w.repo_id = c.repo_id AND w.head_sha = c.sha
+     WHERE ((p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)) AND finish IS NOT NULL
      ORDER BY c.repo_id, c.pr_number, start`,
-    [since, w.until, since, w.until],
-  );
+      ['repo_id', 'pr_number', 'start', 'finish'],
+      [since, w.until, since, w.until],
+    )
+  ).map(([repo_id, pr_number, start, finish]) => ({ repo_id, pr_number, start, finish }));
   const result = new Map<string, number>();
   let currentKey = '';
   let total = 0;

@@ -235,3 +235,21 @@ export async function insertJsonRows(
   if (rows.length === 0) return;
   await q.run(sql, [...head, JSON.stringify(rows)]);
 }
+
+/**
+ * Runs `inner` and returns its rows as arrays (in `columns` order) packed by
+ * SQLite into one JSON string: for 100,000s of rows this is several times
+ * faster than one JS object per row.
+ */
+export async function packedRows<T extends unknown[]>(
+  q: Queryable,
+  inner: string,
+  columns: readonly string[],
+  params: Params = [],
+): Promise<T[]> {
+  const row = await q.get<{ rows: string | null }>(
+    `SELECT json_group_array(json_array(${columns.join(', ')})) AS rows FROM (${inner})`,
+    params,
+  );
+  return row?.rows ? (JSON.parse(row.rows) as T[]) : [];
+}

@@ -126,6 +126,34 @@ describe('CI metrics', () => {
         expect(wf.duration.median).toBe((durations[Math.floor(mid)]! + durations[Math.ceil(mid)]!) / 2);
       }
     }
+    for (const wf of metrics.workflows) {
+      const jobs = runs
+        .filter((r) => r.workflow.name === wf.name)
+        .flatMap((r) => r.attempts.flatMap((a) => a.jobs))
+        .filter((j) => j.startedAt !== null);
+      const quantile = (values: number[], q: number) => {
+        const sorted = [...values].sort((x, y) => x - y);
+        const position = (sorted.length - 1) * q;
+        const lower = Math.floor(position);
+        const a = sorted[lower]!;
+        const b = sorted[Math.ceil(position)]!;
+        return a + (b - a) * (position - lower);
+      };
+      const durations = jobs
+        .filter((j) => j.completedAt !== null)
+        .map((j) => s(j.completedAt!) - s(j.startedAt!));
+      const queues = jobs.map((j) => s(j.startedAt!) - s(j.createdAt));
+      expect(wf.jobDuration).toEqual({
+        median: quantile(durations, 0.5),
+        p90: quantile(durations, 0.9),
+        n: durations.length,
+      });
+      expect(wf.jobQueue).toEqual({
+        median: quantile(queues, 0.5),
+        p90: quantile(queues, 0.9),
+        n: queues.length,
+      });
+    }
     expect(metrics.workflows.some((w) => (w.rerunRate ?? 0) > 0)).toBe(true);
   });
 });

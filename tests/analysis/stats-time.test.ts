@@ -75,3 +75,19 @@ describe('calendar', () => {
     expect(workingSeconds(10, 5, hours)).toBe(0);
   });
 });
+
+describe('rank test over a ranked population', () => {
+  it('gives the same p-value as the two-sample form', async () => {
+    const { mannWhitneyGreaterRanked, rankAll } = await import('../../agent/analysis/stats.js');
+    const population = [5, 3, 9, 9, 1, 7, 3, 12, 8, 8, 2, 6, 10, 4, 9];
+    const mine = [2, 7, 8, 12, 13]; // indices into population
+    const { ranks, tieTerm } = rankAll(population);
+    const rankSum = mine.reduce((t, i) => t + ranks[i]!, 0);
+    const a = mine.map((i) => population[i]!);
+    const b = population.filter((_, i) => !mine.includes(i));
+    expect(mannWhitneyGreaterRanked(rankSum, a.length, population.length, tieTerm)).toBeCloseTo(
+      mannWhitneyGreater(a, b),
+      12,
+    );
+  });
+});
