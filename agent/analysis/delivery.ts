@@ -100,14 +100,21 @@ export async function analyseDelivery(
   if (github) {
     const attributes = new Map();
     const exclusion = createExclusion(config.exclude, attributes);
+    const metrics = await ciMetrics(q, w);
     pullRequests = await pullRequestMetrics(q, w, {
       bots: config.bots,
       isExcluded: (path) => exclusion.excludes(-1, path),
       fragileFiles: fragile,
       workingHours: config.workingHours,
+      // CI wait counts the runs created in the window, already loaded for the CI metrics
+      ciAttempts: metrics.items.map((a) => ({
+        repoId: a.repoId,
+        headSha: a.headSha,
+        start: a.startedAt ?? a.createdAt,
+        finish: a.completedAt,
+      })),
     });
     if (pullRequests.items.length === 0) pullRequests = null;
-    const metrics = await ciMetrics(q, w);
     ci = metrics.attempts > 0 ? metrics : null;
   }
 

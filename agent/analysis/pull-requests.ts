@@ -82,6 +82,8 @@ export interface PullRequestOptions {
   isExcluded: (path: string) => boolean;
   /** Fragile files per repository id. */
   fragileFiles: ReadonlyMap<number, ReadonlySet<string>>;
+  /** CI attempts already loaded (by ciMetrics): CI wait is then joined in memory instead of in SQL. */
+  ciAttempts?: readonly { repoId: number; headSha: string; start: number; finish: number | null }[];
   /** When set, every stage also gets a working-hours variant. */
   workingHours?: WorkingHours | null;
 }
@@ -147,15 +149,15 @@ export async function pullRequestMetrics(
     list.push(r);
   }
   const commits = (
-    await packedRows<[number, number, number]>(
+    await packedRows<[number, number, number, string]>(
       q,
-      `SELECT c.repo_id, c.pr_number, c.committed_at FROM github_pr_commits c
+      `SELECT c.repo_id, c.pr_number, c.committed_at, c.sha FROM github_pr_commits c
        JOIN github_pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
        WHERE (p.created_at BETWEEN ? AND ?) OR (p.merged_at BETWEEN ? AND ?)`,
-      ['repo_id', 'pr_number', 'committed_at'],
+      ['repo_id', 'pr_number', 'committed_at', 'sha'],
       [since, w.until, since, w.until],
     )
-  ).map(([repo_id, pr_number, committed_at]) => ({ repo_id, pr_number, committed_at }));
+  ).map(([repo_id, pr_number, committed_at, sha]) => ({ repo_id, pr_number, committed_at, sha }));
   const commitTimes = new Map<string, number[]>();
   for (const c of commits) {
     const k = key(c.repo_id, c.pr_number);
@@ -183,7 +185,9 @@ export async function pullRequestMetrics(
     if (!out) sizeByPr.set(k, (sizeByPr.get(k) ?? 0) + f.lines);
     if (options.fragileFiles.get(f.repo_id)?.has(f.path)) fragileByPr.add(k);
   }
-  const ciWaitByPr = await ciWaitPerPr(q, w);
+  const ciWaitByPr = options.ciAttempts
+    ? ciWaitFromAttempts(commits, options.ciAttempts)
+    : await ciWaitPerPr(q, w);
 
   const quality: DataQuality = {
     negativeDurations: { coding: 0, pickup: 0, review: 0, cycle: 0 },
@@ -362,5 +366,38 @@ export async function ciWaitPerPr(q: Queryable, w: Window): Promise<Map<string, 
     } else openEnd = Math.max(openEnd, r.finish);
   }
   close();
+  return result;
+}
+
+/** CI wait per PR from attempts in memory: the same union of intervals as ciWaitPerPr. */
+export function ciWaitFromAttempts(
+  commits: readonly { repo_id: number; pr_number: number; sha: string }[],
+  attempts: readonly { repoId: number; headSha: string; start: number; finish: number | null }[],
+): Map<string, number> {
+  const bySha = new Map<string, [number, number][]>();
+  for (const a of attempts) {
+    if (a.finish === null) continue;
+    getOrInit(bySha, `${a.repoId}\0${a.headSha}`, () => []).push([a.start, a.finish]);
+  }
+  const intervals = new Map<string, [number, number][]>();
+  for (const c of commits) {
+    const found = bySha.get(`${c.repo_id}\0${c.sha}`);
+    if (found) getOrInit(intervals, `${c.repo_id}:${c.pr_number}`, () => []).push(...found);
+  }
+  const result = new Map<string, number>();
+  for (const [k, list] of intervals) {
+    list.sort((a, b) => a[0] - b[0]);
+    let total = 0;
+    let [open, close] = list[0]!;
+    for (const [start, finish] of list.slice(1)) {
+      if (start > close) {
+        total += Math.max(0, close - open);
+        open = start;
+        close = finish;
+      } else close = Math.max(close, finish);
+    }
+    total += Math.max(0, close - open);
+    result.set(k, total);
+  }
   return result;
 }

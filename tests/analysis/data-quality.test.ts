@@ -74,6 +74,25 @@ describe('data quality', () => {
       { since: null, until: 100_000 },
       { bots: [], isExcluded: () => false, fragileFiles: new Map() },
     );
+    // the in-memory join over CI attempts gives the same CI wait as the SQL one
+    const { ciMetrics } = await import('../../agent/analysis/ci.js');
+    const ci = await ciMetrics(db, { since: null, until: 100_000 });
+    const joined = await pullRequestMetrics(
+      db,
+      { since: null, until: 100_000 },
+      {
+        bots: [],
+        isExcluded: () => false,
+        fragileFiles: new Map(),
+        ciAttempts: ci.items.map((a) => ({
+          repoId: a.repoId,
+          headSha: a.headSha,
+          start: a.startedAt ?? a.createdAt,
+          finish: a.completedAt,
+        })),
+      },
+    );
+    expect(joined.items.map((i) => i.ciWait)).toEqual(metrics.items.map((i) => i.ciWait));
     await db.close();
     const [one, two] = metrics.items;
     expect(one).toMatchObject({
