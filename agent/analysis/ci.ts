@@ -8,7 +8,7 @@
 //   flaky        = same workflow, same head sha, both failed and succeeded
 
 import type { Queryable } from '../store/db.js';
-import { getOrInit } from '../util/maps.js';
+import { getOrInit, pushTo } from '../util/maps.js';
 import type { Window } from './git-files.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -96,21 +96,7 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
      )`,
     [since, w.until],
   );
-  const rows = (packed?.rows ? (JSON.parse(packed.rows) as AttemptRow[]) : []).map((r) => ({
-    repo_id: r[0],
-    repo: r[1],
-    id: r[2],
-    attempt: r[3],
-    workflow: r[4],
-    head_sha: r[5],
-    event: r[6],
-    branch: r[7],
-    conclusion: r[8],
-    created_at: r[9],
-    run_started_at: r[10],
-    first_start: r[11],
-    last_end: r[12],
-  }));
+  const rows = packed?.rows ? (JSON.parse(packed.rows) as AttemptRow[]) : [];
   // Job-level queue and duration: one JSON array of numbers per workflow, so
   // hundreds of thousands of job rows cross into JS as a few strings.
   const jobsByWorkflow = new Map<string, { queue: Summary; duration: Summary }>();
@@ -134,26 +120,41 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
 
   let negative = 0;
   const items: CiAttempt[] = rows.map((r) => {
-    const start = r.run_started_at ?? r.created_at;
-    let queue = r.first_start !== null ? r.first_start - start : null;
-    let duration = r.last_end !== null ? r.last_end - start : null;
+    const [
+      repoId,
+      repo,
+      id,
+      attempt,
+      workflow,
+      headSha,
+      event,
+      branch,
+      conclusion,
+      createdAt,
+      runStartedAt,
+      firstStart,
+      lastEnd,
+    ] = r;
+    const start = runStartedAt ?? createdAt;
+    let queue = firstStart !== null ? firstStart - start : null;
+    let duration = lastEnd !== null ? lastEnd - start : null;
     if ((queue !== null && queue < 0) || (duration !== null && duration < 0)) negative += 1;
     if (queue !== null && queue < 0) queue = 0;
     if (duration !== null && duration < 0) duration = 0;
     return {
-      repoId: r.repo_id,
-      repo: r.repo,
-      id: r.id,
-      attempt: r.attempt,
-      workflow: r.workflow,
-      headSha: r.head_sha,
-      event: r.event,
-      branch: r.branch,
-      conclusion: r.conclusion,
-      createdAt: r.created_at,
-      startedAt: r.run_started_at,
-      firstJobStartedAt: r.first_start,
-      completedAt: r.last_end,
+      repoId,
+      repo,
+      id,
+      attempt,
+      workflow,
+      headSha,
+      event,
+      branch,
+      conclusion,
+      createdAt,
+      startedAt: runStartedAt,
+      firstJobStartedAt: firstStart,
+      completedAt: lastEnd,
       queue,
       duration,
     };
@@ -162,15 +163,13 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
   const byWorkflow = new Map<string, CiAttempt[]>();
   for (const item of items) {
     const k = `${item.repoId}\0${item.workflow}`;
-    const list = getOrInit(byWorkflow, k, () => []);
-    list.push(item);
+    pushTo(byWorkflow, k, item);
   }
   const workflows: WorkflowMetrics[] = [];
   for (const [k, attempts] of byWorkflow) {
     const runs = new Map<number, CiAttempt[]>();
     for (const a of attempts) {
-      const list = getOrInit(runs, a.id, () => []);
-      list.push(a);
+      pushTo(runs, a.id, a);
     }
     let concluded = 0;
     let succeeded = 0;

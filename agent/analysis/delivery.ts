@@ -3,7 +3,7 @@
 // each cause. Reads the store, returns plain numbers; renderers format them.
 import type { Config } from '../config.js';
 import type { Queryable } from '../store/db.js';
-import { getOrInit } from '../util/maps.js';
+import { getOrInit, pushTo } from '../util/maps.js';
 import type { Architecture } from './architecture.js';
 import { type CiMetrics, ciMetrics } from './ci.js';
 import { type CostEntry, computeCosts } from './costs.js';
@@ -64,7 +64,7 @@ function fragileFiles(
     for (const id of repoIds.get(repo) ?? []) getOrInit(result, id, () => new Set<string>()).add(path);
   };
   const byRepo = new Map<string, typeof architecture.files>();
-  for (const f of architecture.files) getOrInit(byRepo, f.repo, () => []).push(f);
+  for (const f of architecture.files) pushTo(byRepo, f.repo, f);
   for (const [repo, files] of byRepo) {
     const ranked = files
       .filter((f) => f.hotspotScore !== null && f.revisions >= minRevisions)
@@ -89,7 +89,7 @@ export async function analyseDelivery(
 ): Promise<DeliveryAnalysis> {
   const repos = await q.all<{ id: number; name: string }>('SELECT id, name FROM repositories');
   const repoIds = new Map<string, number[]>();
-  for (const r of repos) getOrInit(repoIds, r.name, () => []).push(r.id);
+  for (const r of repos) pushTo(repoIds, r.name, r.id);
   const fragile = fragileFiles(architecture, repoIds, config.coupling.minRevisions);
   const logins = await emailToLogin(q);
   const teamOf = teamLookup(config.teams, logins);

@@ -20,7 +20,7 @@
 //      with others working in that module.
 //   4. The verdict is the cause explaining the largest share, if it explains
 //      at least a third of the gap; otherwise "none" (no systemic cause found).
-import { getOrInit } from '../util/maps.js';
+import { pushTo } from '../util/maps.js';
 import { mannWhitneyGreater, mannWhitneyGreaterRanked, median, rankAll } from './stats.js';
 
 export type Cause = 'builds_ci' | 'fragile_architecture' | 'review_bottleneck' | 'oversized_changes';
@@ -145,8 +145,7 @@ function norms(others: readonly Delivery[], bands: readonly number[]): Norms {
   for (const d of others) {
     const b = band(d.size, bands);
     if (b < 0) continue;
-    const list = getOrInit(byBand, b, () => []);
-    list.push(workTime(d));
+    pushTo(byBand, b, workTime(d));
   }
   const workByBand = new Map<number, number>();
   for (const [b, list] of byBand) if (list.length >= 3) workByBand.set(b, median(list)!);
@@ -329,11 +328,9 @@ export function groupDeliveries(deliveries: readonly Delivery[]) {
   const people = new Map<string, Delivery[]>();
   const teams = new Map<string, Delivery[]>();
   for (const d of deliveries) {
-    const list = getOrInit(people, d.person, () => []);
-    list.push(d);
+    pushTo(people, d.person, d);
     if (d.team) {
-      const t = getOrInit(teams, d.team, () => []);
-      t.push(d);
+      pushTo(teams, d.team, d);
     }
   }
   return { people, teams };
@@ -358,7 +355,7 @@ export function organisationEffects(
 ): { fragile: OrgEffect | null; oversized: OrgEffect | null } {
   const bands = sizeBands(all);
   const byBand = new Map<number, Delivery[]>();
-  for (const d of all) getOrInit(byBand, band(d.size, bands), () => []).push(d);
+  for (const d of all) pushTo(byBand, band(d.size, bands), d);
   let fragileChanges = 0;
   let fragileExtra = 0;
   const fragileWork: number[] = [];

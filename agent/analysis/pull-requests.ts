@@ -8,7 +8,7 @@
 
 import type { WorkingHours } from '../config.js';
 import { packedRows, type Queryable } from '../store/db.js';
-import { getOrInit } from '../util/maps.js';
+import { pushTo } from '../util/maps.js';
 import type { Window } from './git-files.js';
 import { type Summary, summarize } from './stats.js';
 import { workingSeconds } from './time.js';
@@ -145,8 +145,7 @@ export async function pullRequestMetrics(
   const reviewsByPr = new Map<string, typeof reviews>();
   for (const r of reviews) {
     const k = key(r.repo_id, r.pr_number);
-    const list = getOrInit(reviewsByPr, k, () => []);
-    list.push(r);
+    pushTo(reviewsByPr, k, r);
   }
   const commits = (
     await packedRows<[number, number, number, string]>(
@@ -161,8 +160,7 @@ export async function pullRequestMetrics(
   const commitTimes = new Map<string, number[]>();
   for (const c of commits) {
     const k = key(c.repo_id, c.pr_number);
-    const list = getOrInit(commitTimes, k, () => []);
-    list.push(c.committed_at);
+    pushTo(commitTimes, k, c.committed_at);
   }
   const files = (
     await packedRows<[number, number, string, number]>(
@@ -181,7 +179,11 @@ export async function pullRequestMetrics(
   for (const f of files) {
     const k = key(f.repo_id, f.pr_number);
     hasFiles.add(k);
-    const out = getOrInit(excluded, f.path, () => options.isExcluded(f.path));
+    let out = excluded.get(f.path);
+    if (out === undefined) {
+      out = options.isExcluded(f.path);
+      excluded.set(f.path, out);
+    }
     if (!out) sizeByPr.set(k, (sizeByPr.get(k) ?? 0) + f.lines);
     if (options.fragileFiles.get(f.repo_id)?.has(f.path)) fragileByPr.add(k);
   }
@@ -377,12 +379,16 @@ export function ciWaitFromAttempts(
   const bySha = new Map<string, [number, number][]>();
   for (const a of attempts) {
     if (a.finish === null) continue;
-    getOrInit(bySha, `${a.repoId}\0${a.headSha}`, () => []).push([a.start, a.finish]);
+    pushTo(bySha, `${a.repoId}\0${a.headSha}`, [a.start, a.finish]);
   }
   const intervals = new Map<string, [number, number][]>();
   for (const c of commits) {
     const found = bySha.get(`${c.repo_id}\0${c.sha}`);
-    if (found) getOrInit(intervals, `${c.repo_id}:${c.pr_number}`, () => []).push(...found);
+    if (!found) continue;
+    const key = `${c.repo_id}:${c.pr_number}`;
+    const list = intervals.get(key);
+    if (list) list.push(...found);
+    else intervals.set(key, [...found]);
   }
   const result = new Map<string, number>();
   for (const [k, list] of intervals) {

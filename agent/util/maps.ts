@@ -9,3 +9,10 @@ export function getOrInit<K, V>(map: Map<K, V>, key: K, init: () => V): V {
   }
   return value;
 }
+
+/** Appends `value` to the list at `key` (no closure per call: this runs in the hottest loops). */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

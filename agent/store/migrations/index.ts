@@ -4,8 +4,9 @@ import { core } from './001-core.js';
 import { builds } from './002-builds.js';
 import { github } from './003-github.js';
 import { architecture } from './004-architecture.js';
+import { indexes } from './005-indexes.js';
 
-export const migrations: Migration[] = [core, builds, github, architecture];
+export const migrations: Migration[] = [core, builds, github, architecture, indexes];
 
 for (const [index, migration] of migrations.entries()) {
   if (migration.version !== index + 1) {
