@@ -86,6 +86,8 @@ export async function analyseDelivery(
   architecture: Architecture,
   wrapped: { seconds: number; runs: number } | null,
   benchmarkMedian: number | null,
+  /** CI metrics already under way (e.g. on a second connection); computed here when absent. */
+  ciEarly: Promise<CiMetrics> | null = null,
 ): Promise<DeliveryAnalysis> {
   const repos = await q.all<{ id: number; name: string }>('SELECT id, name FROM repositories');
   const repoIds = new Map<string, number[]>();
@@ -100,7 +102,7 @@ export async function analyseDelivery(
   if (github) {
     const attributes = new Map();
     const exclusion = createExclusion(config.exclude, attributes);
-    const metrics = await ciMetrics(q, w);
+    const metrics = await (ciEarly ?? ciMetrics(q, w));
     pullRequests = await pullRequestMetrics(q, w, {
       bots: config.bots,
       isExcluded: (path) => exclusion.excludes(-1, path),

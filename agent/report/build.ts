@@ -3,11 +3,12 @@
 
 import { type ArchitectureConfig, analyseArchitecture } from '../analysis/architecture.js';
 import { buildsSection } from '../analysis/build-summary.js';
+import { ciMetrics } from '../analysis/ci.js';
 import { analyseDelivery } from '../analysis/delivery.js';
 import { DEFAULT_DIAGNOSIS } from '../analysis/diagnosis.js';
 import { gitSummary, type Window } from '../analysis/git-files.js';
 import { type Config, DEFAULT_CONFIG } from '../config.js';
-import type { Queryable } from '../store/db.js';
+import { Db, type Queryable } from '../store/db.js';
 import { listRepositories } from '../store/repositories.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
 
@@ -29,7 +30,21 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
   };
   const repositories = await listRepositories(q);
   const summary = await gitSummary(q, window);
-  const architecture = await analyseArchitecture(q, window, options.config ?? DEFAULT_CONFIG);
+  // CI metrics need no architecture: on a database file, read them through a
+  // second connection while the first one reads the git history.
+  const second =
+    q instanceof Db ? await Db.open(q.file, { readonly: true, pending: false }).catch(() => null) : null;
+  const ciEarly = (await hasGithubTables(q)) ? ciMetrics(second ?? q, window) : null;
+  // a failure surfaces where the result is awaited
+  ciEarly?.catch(() => undefined);
+  let architecture: Awaited<ReturnType<typeof analyseArchitecture>>;
+  try {
+    architecture = await analyseArchitecture(q, window, options.config ?? DEFAULT_CONFIG);
+  } catch (error) {
+    await ciEarly?.catch(() => undefined);
+    await second?.close().catch(() => undefined);
+    throw error;
+  }
   const files = architecture.files;
   const cut = <T>(items: T[]) => (options.detail ? items : items.slice(0, options.top));
   const builds = await buildsSection(q, { since: options.since, until: options.until });
@@ -51,7 +66,8 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
     architecture,
     wrapped,
     warm.length ? warm.sort((a, b) => a - b)[Math.floor(warm.length / 2)]! : null,
-  );
+    ciEarly,
+  ).finally(() => second?.close().catch(() => undefined));
   const iso = (t: number | null) => (t === null ? null : new Date(t * 1000).toISOString());
   const prs = delivery.pullRequests;
   const ci = delivery.ci;
@@ -159,4 +175,11 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
       minShare: DEFAULT_DIAGNOSIS.minShare,
     },
   };
+}
+
+async function hasGithubTables(q: Queryable): Promise<boolean> {
+  const row = await q.get<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'github_workflow_runs'",
+  );
+  return (row?.n ?? 0) > 0;
 }
