@@ -2,6 +2,7 @@
 // mean ± sample standard deviation, median, p90, min, max, and outliers found
 // with the median absolute deviation (robust to the outliers themselves).
 
+import { quantileSorted } from './stats.js';
 /** Summary of a list of durations in seconds; every field is null when there are none. */
 export interface DurationStats {
   n: number;
@@ -14,20 +15,8 @@ export interface DurationStats {
   max: number | null;
 }
 
-/**
- * The q-quantile (0..1) of sorted values by linear interpolation between
- * closest ranks (the default of numpy and of R's type 7): p90 of
- * [1..10] is 9.1. Null for an empty list.
- */
-export function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const a = sorted[lower]!;
-  const b = sorted[upper]!;
-  return a + (b - a) * (position - lower);
-}
+/** The q-quantile of sorted values, linear interpolation (numpy's and R's type 7 default). */
+export const quantile = quantileSorted;
 
 /** mean, stddev, median, p90, min and max of the values (seconds). */
 export function durationStats(values: readonly number[]): DurationStats {

@@ -55,6 +55,8 @@ export interface CiMetrics {
   items: CiAttempt[];
   /** Attempts whose computed queue or duration came out negative (clock skew), clamped to 0. */
   negativeDurations: number;
+  /** Failed attempts on head commits where the same workflow later succeeded. */
+  flakyAttempts: number;
 }
 
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
@@ -166,6 +168,7 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
     pushTo(byWorkflow, k, item);
   }
   const workflows: WorkflowMetrics[] = [];
+  let flakyAttempts = 0;
   for (const [k, attempts] of byWorkflow) {
     const runs = new Map<number, CiAttempt[]>();
     for (const a of attempts) {
@@ -182,19 +185,29 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
       }
       if (last.attempt > 1) rerun += 1;
     }
-    const bySha = new Map<string, { failed: boolean; succeeded: boolean; failedSeconds: number }>();
+    const bySha = new Map<
+      string,
+      { failed: boolean; succeeded: boolean; failedSeconds: number; failures: number }
+    >();
     let failedSeconds = 0;
     for (const a of attempts) {
-      const s = getOrInit(bySha, a.headSha, () => ({ failed: false, succeeded: false, failedSeconds: 0 }));
+      const s = getOrInit(bySha, a.headSha, () => ({
+        failed: false,
+        succeeded: false,
+        failedSeconds: 0,
+        failures: 0,
+      }));
       if (a.conclusion === 'success') s.succeeded = true;
       if (a.conclusion !== null && FAILED.has(a.conclusion)) {
         s.failed = true;
+        s.failures += 1;
         s.failedSeconds += a.duration ?? 0;
         failedSeconds += a.duration ?? 0;
       }
     }
     const judged = [...bySha.values()].filter((s) => s.failed || s.succeeded);
     const flaky = judged.filter((s) => s.failed && s.succeeded);
+    flakyAttempts += flaky.reduce((total, s) => total + s.failures, 0);
     const empty: Summary = { median: null, p90: null, n: 0 };
     const jobs = jobsByWorkflow.get(k) ?? { queue: empty, duration: empty };
     const first = attempts[0]!;
@@ -223,5 +236,6 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
     workflows,
     items,
     negativeDurations: negative,
+    flakyAttempts,
   };
 }

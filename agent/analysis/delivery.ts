@@ -45,14 +45,6 @@ export interface DeliveryAnalysis {
 
 const WEEK = 7 * 86_400;
 
-async function hasTable(q: Queryable, name: string): Promise<boolean> {
-  const row = await q.get<{ n: number }>(
-    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
-    [name],
-  );
-  return (row?.n ?? 0) > 0;
-}
-
 /** Fragile files per repository id: the top tenth of hotspots (≥ minRevisions) and every coupled file. */
 function fragileFiles(
   architecture: Architecture,
@@ -98,8 +90,7 @@ export async function analyseDelivery(
 
   let pullRequests: PullRequestMetrics | null = null;
   let ci: CiMetrics | null = null;
-  const github = await hasTable(q, 'github_pull_requests');
-  if (github) {
+  {
     const attributes = new Map();
     const exclusion = createExclusion(config.exclude, attributes);
     const metrics = await (ciEarly ?? ciMetrics(q, w));
@@ -182,7 +173,7 @@ export async function analyseDelivery(
     weeks,
     ciWaits: mergedPrs.map((i) => i.ciWait).filter((v): v is number => v !== null),
     flakySeconds: flaky,
-    flakyAttempts: ci ? countFlakyAttempts(ci) : null,
+    flakyAttempts: ci ? ci.flakyAttempts : null,
     wrapped,
     benchmarkMedian,
     pickups: mergedPrs.map((i) => i.pickup).filter((v): v is number => v !== null),
@@ -213,15 +204,4 @@ export async function analyseDelivery(
     deliveries: deliveries.length,
     unknownTeamMembers: [...new Set(unknownTeamMembers)].sort(),
   };
-}
-
-function countFlakyAttempts(ci: CiMetrics): number {
-  const passed = new Set<string>();
-  for (const a of ci.items)
-    if (a.conclusion === 'success') passed.add(`${a.repoId}\0${a.workflow}\0${a.headSha}`);
-  return ci.items.filter(
-    (a) =>
-      (a.conclusion === 'failure' || a.conclusion === 'timed_out' || a.conclusion === 'startup_failure') &&
-      passed.has(`${a.repoId}\0${a.workflow}\0${a.headSha}`),
-  ).length;
 }

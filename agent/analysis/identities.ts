@@ -11,10 +11,7 @@ const NOREPLY = /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/i;
 export async function emailToLogin(q: Queryable): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   const votes = new Map<string, Map<string, number>>();
-  const hasGithub = await q.get<{ n: number }>(
-    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'github_pr_commits'",
-  );
-  if (hasGithub?.n) {
+  {
     const rows = await q.all<{ email: string; login: string; n: number }>(
       `SELECT g.author_email AS email, p.author AS login, COUNT(*) AS n
        FROM github_pr_commits c

@@ -4,7 +4,6 @@
 // dashboard and the weekly report into .dx-audit/ and prints three findings.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { execa } from 'execa';
 import type { LocalRepository } from '../../collectors/git/repository.js';
 import { renderDashboard } from '../../dashboard/render.js';
 import type { CommandModule } from '../cli.js';
@@ -46,13 +45,16 @@ async function optionalCommand(specifier: string): Promise<CommandModule<Record<
   }
 }
 
-/** A GitHub token from the environment or the gh CLI, or null. Never printed or stored here. */
+/** Whether the GitHub collector will find a token (the same lookup it uses). Never printed or stored here. */
 async function githubTokenAvailable(context: Context): Promise<boolean> {
-  if (context.env['GITHUB_TOKEN'] || context.env['GH_TOKEN']) return true;
-  const gh = await execa('gh', ['auth', 'token'], { reject: false, timeout: 5000, stdin: 'ignore' }).catch(
-    () => null,
-  );
-  return Boolean(gh && gh.exitCode === 0 && String(gh.stdout).trim());
+  const { findToken, resolveEndpoints } = await import('../../collectors/github/client.js');
+  let apiUrl = 'https://api.github.com';
+  try {
+    apiUrl = resolveEndpoints(undefined, context.loaded.config.github.url, context.env).apiUrl;
+  } catch {
+    // a bad URL is reported by the collection step itself
+  }
+  return (await findToken(context.env, apiUrl)) !== null;
 }
 
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {

@@ -1,7 +1,6 @@
 // `dx-audit dashboard [--out FILE] [--anonymize]`
-import { renderDashboard } from '../../dashboard/render.js';
 import type { Context } from '../context.js';
-import { dashboardData, pseudonymizerFor, resolveOutput, writeOutput } from '../report/outputs.js';
+import { pseudonymizerFor, renderDashboardPage, resolveOutput, writeOutput } from '../report/outputs.js';
 import { Db } from '../store/db.js';
 
 interface Options {
@@ -15,15 +14,7 @@ export async function run(context: Context, _operands: string[], options: Option
   let html: string;
   let weeks: number;
   try {
-    const pseudonymizer = await pseudonymizerFor(db, options.anonymize);
-    const data = await dashboardData(
-      db,
-      context,
-      { since: context.since, until: context.until },
-      pseudonymizer,
-    );
-    weeks = data.weeks.length;
-    html = renderDashboard(data);
+    ({ html, weeks } = await renderDashboardPage(db, context, await pseudonymizerFor(db, options.anonymize)));
   } finally {
     await db.close();
   }

@@ -172,13 +172,6 @@ export async function anonymizationKey(db: Db): Promise<Buffer> {
   return Buffer.from(row!.cursor!, 'hex');
 }
 
-async function hasGithubTables(db: Db): Promise<boolean> {
-  const row = await db.get<{ n: number }>(
-    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'github_pr_review_requests'",
-  );
-  return (row?.n ?? 0) > 0;
-}
-
 /** Loads the key and every identity the database knows, linked per person. */
 export async function loadPseudonymizer(db: Db): Promise<Pseudonymizer> {
   const key = await anonymizationKey(db);
@@ -192,7 +185,7 @@ export async function loadPseudonymizer(db: Db): Promise<Pseudonymizer> {
     const login = logins.get(r.e.toLowerCase());
     return login ? [r.e, r.n, r.re, r.rn, login] : [r.e, r.n, r.re, r.rn];
   });
-  if (await hasGithubTables(db)) {
+  {
     const people = await db.all<{ login: string }>(
       `SELECT author AS login FROM github_pull_requests WHERE author IS NOT NULL
        UNION SELECT author FROM github_pr_reviews WHERE author IS NOT NULL

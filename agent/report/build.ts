@@ -34,14 +34,14 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
   // second connection while the first one reads the git history.
   const second =
     q instanceof Db ? await Db.open(q.file, { readonly: true, pending: false }).catch(() => null) : null;
-  const ciEarly = (await hasGithubTables(q)) ? ciMetrics(second ?? q, window) : null;
+  const ciEarly = ciMetrics(second ?? q, window);
   // a failure surfaces where the result is awaited
-  ciEarly?.catch(() => undefined);
+  ciEarly.catch(() => undefined);
   let architecture: Awaited<ReturnType<typeof analyseArchitecture>>;
   try {
     architecture = await analyseArchitecture(q, window, options.config ?? DEFAULT_CONFIG);
   } catch (error) {
-    await ciEarly?.catch(() => undefined);
+    await ciEarly.catch(() => undefined);
     await second?.close().catch(() => undefined);
     throw error;
   }
@@ -175,11 +175,4 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
       minShare: DEFAULT_DIAGNOSIS.minShare,
     },
   };
-}
-
-async function hasGithubTables(q: Queryable): Promise<boolean> {
-  const row = await q.get<{ n: number }>(
-    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'github_workflow_runs'",
-  );
-  return (row?.n ?? 0) > 0;
 }

@@ -18,6 +18,7 @@ import {
   type WorkflowWeekly,
   type WrappedPerDay,
 } from '../../dashboard/types.js';
+import { quantileSorted } from '../analysis/stats.js';
 import type { Queryable } from '../store/db.js';
 import type { CiRunItem, CouplingRow, FullReport, PullRequestItem } from './contract.js';
 import { dayOf, isoWeekOfDay, mondayOf, weeksBetween } from './iso-week.js';
@@ -91,13 +92,7 @@ export function causeLabel(cause: string): string {
 }
 
 /** Linear-interpolation quantile of sorted values (q in 0..1); null for none. */
-export function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
+export const quantile = quantileSorted;
 
 const sortNumbers = (values: number[]) => values.sort((a, b) => a - b);
 

@@ -4,6 +4,7 @@
 // from the database, anonymized on request.
 import { accessSync, constants, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { renderDashboard } from '../../dashboard/render.js';
 import type { DashboardData } from '../../dashboard/types.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
@@ -149,4 +150,19 @@ export async function weeklyReportFor(
 /** The default week of the weekly report: the last complete ISO week before `now` (UTC). */
 export function defaultWeek(now: Date): string {
   return previousWeek(isoWeekOf(now));
+}
+
+/** The dashboard page for the context's window, and how many weeks it spans. */
+export async function renderDashboardPage(
+  db: Db,
+  context: Context,
+  pseudonymizer: Pseudonymizer | null,
+): Promise<{ html: string; weeks: number }> {
+  const data = await dashboardData(
+    db,
+    context,
+    { since: context.since, until: context.until },
+    pseudonymizer,
+  );
+  return { html: renderDashboard(data), weeks: data.weeks.length };
 }

@@ -6,18 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../agent/report/model.js';
 import { type ImportedCommit, importHistory } from '../support/fast-import.js';
 import { gitEnv, type TestRepo } from '../support/git-repo.js';
+import { Random } from '../support/random.js';
 import { type Audit, audit, UNTIL_SECONDS } from './helpers.js';
 
-/** Small deterministic PRNG (mulberry32). */
+/** The shared seeded generator (mulberry32), as a function. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 const MODULES = ['api', 'core', 'ui/web', 'ui/cli', 'lib/ünï'];

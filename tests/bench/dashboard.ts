@@ -14,19 +14,14 @@ import { assembleDashboard, buildDashboardData, type GitDayRow } from '../../age
 import { Db } from '../../agent/store/db.js';
 import { renderDashboard } from '../../dashboard/render.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { Random } from '../support/random.js';
 
 const DAY = 86_400;
 
-/** A deterministic pseudo-random generator (mulberry32). */
+/** The shared seeded generator (mulberry32), as a function. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 /** A year of a 200-engineer organisation: 20 repositories, 10 teams, 52,000 PRs, 208,000 CI runs. */
