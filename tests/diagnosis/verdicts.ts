@@ -23,6 +23,9 @@ export async function checkScenario(cause: PlantedCause, seed: number): Promise<
     const scenario = await buildScenario(cause, seed, dir);
     const { report } = await runScenario(scenario, join(dir, 'run'), { github: 'seed' });
     const people = (report.diagnosis as Diagnosis[]).filter((d) => d.kind === 'person');
+    // every person of the organisation is judged, with enough data: the checks below cannot pass vacuously
+    expect(people.map((d) => d.subject).sort()).toEqual([...scenario.people].sort());
+    expect(people.every((d) => d.enoughData)).toBe(true);
     const verdicts = Object.fromEntries(people.map((d) => [d.subject, d.verdict]));
     const expected = Object.fromEntries(
       people.map((d) => [d.subject, scenario.affected.includes(d.subject) ? cause : 'none']),
