@@ -249,14 +249,13 @@ export function diagnose(
     }
     const mineSet = new Set(mine);
     const others = all.filter((d) => !mineSet.has(d));
-    base.enoughData = true;
-    base.excess = cycleMedian - baseline;
     if (others.length < settings.minDeliveries) {
       base.summary = `not enough data: only ${others.length} changes by others to compare with`;
-      base.enoughData = false;
       results.push(base);
       continue;
     }
+    base.enoughData = true;
+    base.excess = cycleMedian - baseline;
     const rankSum = mine.reduce((total, d) => total + (rankOf.get(d) ?? 0), 0);
     const p = mannWhitneyGreaterRanked(rankSum, mine.length, all.length, tieTerm);
     base.pValue = p;

@@ -85,6 +85,11 @@ const LABELS: Record<string, string> = {
   oversized_changes: 'Oversized changes',
 };
 
+/** "Extra time on PRs…" → "extra time on PRs…" (acronyms stay). */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
 /** Human label of a cause name from the report. */
 export function causeLabel(cause: string): string {
   if (Object.hasOwn(LABELS, cause)) return LABELS[cause]!;
@@ -252,8 +257,11 @@ export function assembleDashboard(input: AssembleInput): DashboardData {
   const filePairs = pairsOf(report.git.coupling);
   const modulePairs = pairsOf(report.git.moduleCoupling);
 
+  // a cost that rounds to 0.0 h/week is not a finding
   const costs = (report.costs ?? [])
-    .flatMap((c) => (c.hoursPerWeek === null ? [] : [{ ...c, hoursPerWeek: c.hoursPerWeek }]))
+    .flatMap((c) =>
+      c.hoursPerWeek === null || c.hoursPerWeek < 0.05 ? [] : [{ ...c, hoursPerWeek: c.hoursPerWeek }],
+    )
     .sort((a, b) => b.hoursPerWeek - a.hoursPerWeek)
     .map((c) => ({ ...c, label: causeLabel(c.cause) }));
   const diagnosis = report.diagnosis ?? [];
@@ -520,7 +528,7 @@ function verdictOf(data: DashboardData, fileRevisions: number): Verdict {
       .sort((a, b) => b[1].team + b[1].person - (a[1].team + a[1].person))
       .map(
         ([cause, n]) =>
-          `${causeLabel(cause).toLowerCase()} (${[...count(n.team, 'team', 'teams'), ...count(n.person, 'person', 'people')].join(', ')})`,
+          `${lowerFirst(causeLabel(cause))} (${[...count(n.team, 'team', 'teams'), ...count(n.person, 'person', 'people')].join(', ')})`,
       );
     const diagnosed = explained
       .slice(0, 3)
@@ -537,9 +545,10 @@ function verdictOf(data: DashboardData, fileRevisions: number): Verdict {
   }
   if (data.costs.data.length > 0) {
     const topCost = data.costs.data[0]!;
-    const judged = data.diagnosis.data.filter((d) => d.verdict === 'none' && d.cycleMedian !== null).length;
+    // only subjects actually compared (enough data of their own and of others) have an excess
+    const judged = data.diagnosis.data.filter((d) => d.verdict === 'none' && d.excess !== null).length;
     return {
-      headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${topCost.label.toLowerCase()}: about ${hoursText(topCost.hoursPerWeek)} engineer-hours per week.`,
+      headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${lowerFirst(topCost.label)}: about ${hoursText(topCost.hoursPerWeek)} engineer-hours per week.`,
       status: 'diagnosed',
       findings: findings.slice(0, 3),
       next,
