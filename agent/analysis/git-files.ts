@@ -8,6 +8,8 @@ export interface Window {
   since: number | null;
   /** Unix seconds, inclusive. */
   until: number;
+  /** Unix seconds that ages ("days since the last change") are measured to; default `until`. */
+  asOf?: number;
 }
 
 export interface FileStats {

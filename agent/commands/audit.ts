@@ -5,20 +5,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LocalRepository } from '../../collectors/git/repository.js';
-import { renderDashboard } from '../../dashboard/render.js';
 import type { CommandModule } from '../cli.js';
 import type { Context } from '../context.js';
 import { DxError, InputError } from '../errors.js';
-import { renderHtml } from '../report/html.js';
-import { renderMarkdown } from '../report/markdown.js';
-import {
-  dashboardData,
-  defaultWeek,
-  pseudonymizerFor,
-  resolveOutput,
-  weeklyReportFor,
-  writeOutput,
-} from '../report/outputs.js';
+import { renderDashboard } from '../render/dashboard.js';
+import { renderHtml } from '../render/html.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { analyseForContext, resolveOutput, writeOutput } from '../render/outputs.js';
+import { partialCollections } from '../render/weekly-view.js';
 import { Db } from '../store/db.js';
 import { findRepositories } from './init.js';
 
@@ -124,35 +118,20 @@ export async function run(context: Context, operands: string[], options: Options
     }
   }
 
-  // 4. outputs
+  // 4. outputs: one analysis, rendered three ways
   const db = await Db.open(context.dbPath);
-  let findings: string[];
-  let headline: string;
-  let week: string;
+  let report: Awaited<ReturnType<typeof analyseForContext>>;
   try {
-    const pseudonymizer = await pseudonymizerFor(db, options.anonymize);
-    const data = await dashboardData(
-      db,
-      context,
-      { since: context.since, until: context.until },
-      pseudonymizer,
-    );
-    writeOutput(dashboardFile, renderDashboard(data));
-    week = defaultWeek(context.now);
-    let weekly = await weeklyReportFor(db, context, week, pseudonymizer);
-    const lastActive = lastActiveWeek(data.weeks, data.git.data['all']?.commits);
-    if (!weekly.hasData && lastActive && lastActive !== week) {
-      // A quiet clone (or a brand new one): report its last active week rather than an empty one.
-      week = lastActive;
-      weekly = await weeklyReportFor(db, context, week, pseudonymizer);
-    }
-    writeOutput(markdownFile, renderMarkdown(weekly));
-    writeOutput(htmlFile, renderHtml(weekly));
-    findings = data.verdict.findings;
-    headline = data.verdict.headline;
+    report = await analyseForContext(db, context, { anonymize: options.anonymize });
   } finally {
     await db.close();
   }
+  writeOutput(dashboardFile, renderDashboard(report));
+  writeOutput(markdownFile, renderMarkdown(report));
+  writeOutput(htmlFile, renderHtml(report));
+  const { headline, findings } = report.verdict;
+  const week = report.week.week;
+  const partial = partialCollections(report);
 
   if (context.json) {
     context.out(
@@ -160,8 +139,10 @@ export async function run(context: Context, operands: string[], options: Options
         {
           dashboard: dashboardFile,
           report: { markdown: markdownFile, html: htmlFile, week },
+          window: report.window,
           headline,
           findings,
+          partial,
           skipped,
         },
         null,
@@ -172,19 +153,15 @@ export async function run(context: Context, operands: string[], options: Options
   }
   const lines = [
     '',
+    `Window:        ${report.window.statement}`,
     `Dashboard:     ${dashboardFile}`,
     `Weekly report: ${markdownFile}  (and ${htmlFile}), week ${week}`,
     '',
+    ...partial.map((p) => `Partial data: ${p}`),
     headline,
     ...findings.slice(0, 3).map((f, i) => `  ${i + 1}. ${f}`),
   ];
   if (skipped.length > 0) lines.push('', `Skipped: ${skipped.join('; ')}.`);
   context.out(lines.join('\n'));
   return 0;
-}
-
-function lastActiveWeek(weeks: string[], commits: (number | null)[] | undefined): string | null {
-  if (!commits) return null;
-  for (let i = commits.length - 1; i >= 0; i--) if ((commits[i] ?? 0) > 0) return weeks[i] ?? null;
-  return null;
 }

@@ -1,6 +1,7 @@
-// `dx-audit dashboard [--out FILE] [--anonymize]`
+// `dx-audit dashboard [--out FILE|-] [--anonymize]`
 import type { Context } from '../context.js';
-import { pseudonymizerFor, renderDashboardPage, resolveOutput, writeOutput } from '../report/outputs.js';
+import { renderDashboard } from '../render/dashboard.js';
+import { analyseForContext, emit, resolveOutput, STDOUT } from '../render/outputs.js';
 import { Db } from '../store/db.js';
 
 interface Options {
@@ -14,12 +15,16 @@ export async function run(context: Context, _operands: string[], options: Option
   let html: string;
   let weeks: number;
   try {
-    ({ html, weeks } = await renderDashboardPage(db, context, await pseudonymizerFor(db, options.anonymize)));
+    const report = await analyseForContext(db, context, { anonymize: options.anonymize });
+    html = renderDashboard(report);
+    weeks = report.series.weeks.length;
   } finally {
     await db.close();
   }
-  writeOutput(out, html);
-  if (context.json) context.out(JSON.stringify({ dashboard: out, bytes: Buffer.byteLength(html), weeks }));
-  else context.note(`dashboard written to ${out}`);
+  if (out === STDOUT) emit(context, out, html, 'dashboard');
+  else if (context.json) {
+    emit({ ...context, note: () => undefined }, out, html, 'dashboard');
+    context.out(JSON.stringify({ dashboard: out, bytes: Buffer.byteLength(html), weeks }));
+  } else emit(context, out, html, 'dashboard');
   return 0;
 }

@@ -8,7 +8,7 @@ import { inspectRepository, type LocalRepository } from '../../collectors/git/re
 import { CONFIG_FILE, validateConfig } from '../config.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
-import { resolveOutput, writeOutput } from '../report/outputs.js';
+import { resolveOutput, writeOutput } from '../render/outputs.js';
 import { githubHosts } from './collect-git.js';
 
 interface Options {

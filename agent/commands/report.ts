@@ -1,19 +1,14 @@
-// `dx-audit report [--week YYYY-Www] [--format json|text|md|html] [--detail] [--out FILE] [--anonymize]`
+// `dx-audit report [--week YYYY-Www] [--format json|text|md|html] [--detail] [--out FILE|-] [--anonymize]`
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
+import { parseIsoWeek, weekBounds } from '../analysis/iso-week.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
-import { buildReport } from '../report/build.js';
-import { renderHtml } from '../report/html.js';
-import { parseIsoWeek, weekBounds } from '../report/iso-week.js';
-import { renderMarkdown } from '../report/markdown.js';
-import {
-  defaultWeek,
-  pseudonymizerFor,
-  resolveOutput,
-  weeklyReportFor,
-  writeOutput,
-} from '../report/outputs.js';
-import { renderText } from '../report/text.js';
+import { renderHtml } from '../render/html.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { analyseForContext, emit, resolveOutput } from '../render/outputs.js';
+import { renderText } from '../render/text.js';
 import { Db } from '../store/db.js';
 
 type Format = 'json' | 'text' | 'md' | 'html';
@@ -43,36 +38,37 @@ export async function run(context: Context, _operands: string[], options: Option
   const week = options.week ? parseIsoWeek(options.week) : null;
   const format: Format =
     options.format ??
-    (options.out ? BY_EXTENSION[extname(options.out).toLowerCase()] : undefined) ??
+    (options.out && options.out !== '-' ? BY_EXTENSION[extname(options.out).toLowerCase()] : undefined) ??
     (context.json || !process.stdout.isTTY || options.out ? 'json' : 'text');
   const out = options.out ? resolveOutput(context, options.out, '') : null;
-  const db = await Db.open(context.dbPath);
+  // nothing collected yet: report on an empty in-memory store rather than create a database (or its folder) here
+  const db = existsSync(context.dbPath) ? await Db.open(context.dbPath) : await Db.open(Db.MEMORY);
   let text: string;
   try {
-    const pseudonymizer = await pseudonymizerFor(db, options.anonymize);
-    if (format === 'md' || format === 'html') {
-      const weekly = await weeklyReportFor(db, context, week ?? defaultWeek(context.now), pseudonymizer);
-      text = format === 'md' ? renderMarkdown(weekly) : renderHtml(weekly);
-    } else {
-      const bounds = week ? weekBounds(week) : null;
-      const report = await buildReport(db, {
-        since: bounds ? bounds.start : context.since,
-        until: bounds ? new Date(bounds.end.getTime() - 1000) : context.until,
-        now: context.now,
-        detail: options.detail ?? false,
-        top,
-        config: context.loaded.config,
-      });
-      for (const warning of report.git.warnings) context.note(`dx-audit: warning: ${warning}`);
-      const shown = pseudonymizer ? pseudonymizer.apply(report) : report;
-      text = format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : renderText(shown);
-    }
+    const report = await analyseForContext(db, week ? { ...context, until: weekEnd(week) } : context, {
+      detail: options.detail ?? false,
+      top,
+      week,
+      anonymize: options.anonymize,
+    });
+    for (const warning of report.git.warnings) context.note(`dx-audit: warning: ${warning}`);
+    text =
+      format === 'json'
+        ? renderJson(report)
+        : format === 'md'
+          ? renderMarkdown(report)
+          : format === 'html'
+            ? renderHtml(report)
+            : renderText(report);
   } finally {
     await db.close();
   }
-  if (out) {
-    writeOutput(out, text);
-    context.note(`report written to ${out}`);
-  } else context.out(text);
+  if (out) emit(context, out, text, 'report');
+  else context.out(text);
   return 0;
+}
+
+/** The last second of an ISO week: `--week` ends the window there. */
+function weekEnd(week: string): Date {
+  return new Date(weekBounds(week).end.getTime() - 1000);
 }

@@ -125,12 +125,17 @@ export class Db extends Runner {
    * records waiting in the pending spool (`wrap` leaves every record there);
    * with none waiting this costs two directory reads. `pending: false` skips it.
    */
+  /** The name of an in-memory store. */
+  static readonly MEMORY = ':memory:';
+
   static async open(
     file: string,
     options: { readonly?: boolean; busyTimeoutMs?: number; pending?: boolean } = {},
   ): Promise<Db> {
-    const path = resolve(file);
-    if (!options.readonly) ensureFolder(path);
+    // ':memory:' is an empty store that leaves no file behind (a report before any collection)
+    const memory = file === Db.MEMORY;
+    const path = memory ? Db.MEMORY : resolve(file);
+    if (!options.readonly && !memory) ensureFolder(path);
     const mode = options.readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
     const raw = await new Promise<sqlite3.Database>((ok, fail) => {
       const handle: sqlite3.Database = new sqlite3.Database(path, mode, (err) =>
@@ -150,7 +155,7 @@ export class Db extends Runner {
       await db.close().catch(() => undefined);
       throw error;
     }
-    if (!options.readonly && options.pending !== false && listPending(path).length > 0) {
+    if (!options.readonly && !memory && options.pending !== false && listPending(path).length > 0) {
       // Never a reason to fail or stall the command: a busy database keeps them for the next open.
       raw.configure(
         'busyTimeout',

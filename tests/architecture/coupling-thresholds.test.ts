@@ -2,7 +2,7 @@
 // shared 5 vs 4, degree exactly 30 vs 29.27, a 30-file change set kept vs a 31-file
 // one dropped, and average revisions exactly 5 vs 4.5.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../agent/report/model.js';
+import type { Report } from '../../agent/analysis/model.js';
 import { type ImportedCommit, importHistory } from '../support/fast-import.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { type Audit, audit } from './helpers.js';

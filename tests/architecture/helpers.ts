@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Report } from '../../agent/report/model.js';
+import type { Report } from '../../agent/analysis/model.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/git-repo.js';
 

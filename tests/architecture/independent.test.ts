@@ -3,7 +3,7 @@
 // output and file contents read with `git show` (none of the product's code).
 import { execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../agent/report/model.js';
+import type { Report } from '../../agent/analysis/model.js';
 import { type ImportedCommit, importHistory } from '../support/fast-import.js';
 import { gitEnv, type TestRepo } from '../support/git-repo.js';
 import { Random } from '../support/random.js';

@@ -1,6 +1,6 @@
 // A five-commit history whose every figure is computed by hand in the comments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../agent/report/model.js';
+import type { Report } from '../../agent/analysis/model.js';
 import { importHistory } from '../support/fast-import.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { type Audit, ageDays, audit, commitTime } from './helpers.js';

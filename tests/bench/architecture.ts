@@ -2,7 +2,7 @@
 // is what computes it) on a database that already holds an ingested history.
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_CONFIG } from '../../agent/config.js';
-import { buildReport } from '../../agent/report/build.js';
+import { analyse } from '../../agent/analysis/analyse.js';
 import { Db } from '../../agent/store/db.js';
 
 const RUNS = 3;
@@ -13,12 +13,12 @@ export async function benchArchitecture(dbPath: string): Promise<Record<string, 
   try {
     const times: number[] = [];
     const cpu: number[] = [];
-    let report: Awaited<ReturnType<typeof buildReport>> | null = null;
+    let report: Awaited<ReturnType<typeof analyse>> | null = null;
     let peakHeap = 0;
     for (let i = 0; i < RUNS; i++) {
       const start = performance.now();
       const cpuStart = process.cpuUsage();
-      report = await buildReport(db, {
+      report = await analyse(db, {
         since: null,
         until: new Date(),
         now: new Date(),

@@ -3,7 +3,7 @@
 // (≥ 50,000 PRs, ≥ 200,000 CI runs, ≥ 100,000 commits) built by the scenario
 // generator, timed in-process and through the CLI.
 import { performance } from 'node:perf_hooks';
-import { buildReport } from '../../agent/report/build.js';
+import { analyse } from '../../agent/analysis/analyse.js';
 import { Db } from '../../agent/store/db.js';
 import { buildBigOrg } from '../support/seed-github.js';
 import { BIN, median, ROOT, timeCommand } from './util.js';
@@ -20,7 +20,7 @@ export async function benchReport(): Promise<Record<string, string | number>> {
   for (let i = 0; i < 3; i += 1) {
     const db = await Db.open(org.dbPath, { pending: false });
     const t = performance.now();
-    const report = await buildReport(db, { since, until, now: until, detail: false, top: 50 });
+    const report = await analyse(db, { since, until, now: until, detail: false, top: 50 });
     inProcess.push((performance.now() - t) / 1000);
     await db.close();
     const people = report.diagnosis.filter((d) => d.kind === 'person');

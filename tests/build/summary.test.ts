@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../../agent/report/build.js';
-import { renderText } from '../../agent/report/text.js';
+import { analyse } from '../../agent/analysis/analyse.js';
+import { renderText } from '../../agent/render/text.js';
 import { storeBuildRecords } from '../../agent/store/builds.js';
 import { Db } from '../../agent/store/db.js';
 import type { BuildRecord, MachineInfo } from '../../collectors/build/record.js';
@@ -114,7 +114,7 @@ describe('builds section of the report', () => {
   it('summarises per repository, machine, command and kind, with failures counted apart', async () => {
     const db = await Db.open(dbPath);
     try {
-      const report = await buildReport(db, {
+      const report = await analyse(db, {
         since: new Date('2026-03-01T00:00:00Z'),
         until: new Date('2026-03-31T00:00:00Z'),
         now: new Date('2026-03-31T00:00:00Z'),

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPseudonymizer, Pseudonymizer } from '../../agent/report/anonymize.js';
+import { loadPseudonymizer, Pseudonymizer } from '../../agent/render/anonymize.js';
 import { assembleDashboard } from '../../agent/report/dashboard-data.js';
 import { Db } from '../../agent/store/db.js';
 import { runCli } from '../support/cli.js';

@@ -7,7 +7,7 @@ import {
   previousWeek,
   weekBounds,
   weeksBetween,
-} from '../../agent/report/iso-week.js';
+} from '../../agent/analysis/iso-week.js';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 

@@ -1,14 +1,10 @@
+// The dashboard page as text: escaping helpers, one page with exactly its three
+// scripts, and the report embedded as the very object the JSON renderer prints.
 import { describe, expect, it } from 'vitest';
-import { assembleDashboard } from '../../agent/report/dashboard-data.js';
-import {
-  embedJson,
-  escapeHtml,
-  fill,
-  inlineScript,
-  loadAssets,
-  renderDashboard,
-} from '../../dashboard/render.js';
-import { fullReport, gitDays, HOSTILE, TEAMS } from './fixtures.js';
+import { renderDashboard, loadAssets } from '../../agent/render/dashboard.js';
+import { embedJson, escapeHtml, fill, inlineScript } from '../../agent/render/escape.js';
+import { renderJson } from '../../agent/render/json.js';
+import { fixtureReport, HOSTILE, sharedFixture } from '../support/report-fixture.js';
 
 describe('page assembly helpers', () => {
   it('escapes HTML text and attribute values', () => {
@@ -31,30 +27,26 @@ describe('page assembly helpers', () => {
   });
 
   it('makes inlined library code unable to end its script element', () => {
-    expect(inlineScript('var a = "</script><!-- </SCRIPT>";')).toBe(
-      'var a = "<\\/script><\\!-- <\\/SCRIPT>";',
-    );
-    const { chartJs } = loadAssets();
+    expect(inlineScript('var a = "</script><!-- </SCRIPT>";')).toBe('var a = "<\\/script><\\!-- <\\/SCRIPT>";');
+    const { chartJs, pageJs } = loadAssets();
     expect(chartJs).toContain('Chart.js v4');
     expect(chartJs).not.toContain('sourceMappingURL');
+    // the page script is the bundle of dashboard/page/*.ts: one IIFE reading the embedded report
+    expect(pageJs).toContain('dx-report');
   });
 
-  it('renders one page with exactly three scripts, a CSP that allows only them, and no external reference', () => {
-    const data = assembleDashboard({
-      report: fullReport(true),
-      gitDays: gitDays(true),
-      fileRevisions: 23,
-      teams: TEAMS,
-      window: { since: new Date('2024-01-01T00:00:00Z'), until: new Date('2024-01-14T23:59:59Z') },
-      generatedAt: new Date('2024-01-15T00:00:00Z'),
-    });
-    const html = renderDashboard(data);
+  it('renders one page with exactly three scripts, a CSP that allows only them, and the report embedded as JSON prints it', async () => {
+    const report = await fixtureReport(sharedFixture(true));
+    const html = renderDashboard(report);
     expect(html.match(/<script/g)).toHaveLength(3);
     expect(html).toMatch(/script-src &#39;sha256-[A-Za-z0-9+/=]+&#39; &#39;sha256-[A-Za-z0-9+/=]+&#39;;/);
     expect(html).not.toMatch(/<(link|img|iframe|object|embed)\b/i);
     expect(html).not.toMatch(/\bsrc=["']?https?:/i);
-    // The data parses back intact, hostile strings included.
-    const json = html.slice(html.indexOf('id="dx-data">') + 'id="dx-data">'.length);
-    expect(JSON.parse(json.slice(0, json.indexOf('</script>')))).toEqual(data);
+    const start = html.indexOf('id="dx-report">') + 'id="dx-report">'.length;
+    const embedded = JSON.parse(html.slice(start, html.indexOf('</script>', start)));
+    // the same object `report --format json` prints, hostile strings included
+    expect(embedded).toEqual(JSON.parse(renderJson(report)));
+    expect(embedded.schemaVersion).toBe(1);
+    expect(html).toContain(`Window ${escapeHtml(report.window.statement)}`);
   });
 });

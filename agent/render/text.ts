@@ -1,11 +1,18 @@
-// The terminal view of the report: headline counts, hotspots and change coupling.
-import type { Report } from './model.js';
+// The terminal view of the report: the window, the verdict, headline counts,
+// hotspots and change coupling, pull requests, CI, diagnosis and costs.
+import type { Report } from '../analysis/model.js';
+import { causeLabel } from '../analysis/verdict.js';
+import { formatDuration, formatHours, formatPercent, plural } from '../util/format.js';
 import { architectureLines } from './text-architecture.js';
+import { partialCollections } from './weekly-view.js';
 
 export function renderText(report: Report): string {
   const lines: string[] = [];
-  const window = `${report.window.since?.slice(0, 10) ?? 'start'} → ${report.window.until.slice(0, 10)}`;
-  lines.push(`dx-audit report  (${window})`);
+  lines.push('dx-audit report');
+  lines.push(`Window: ${report.window.statement}`);
+  for (const partial of partialCollections(report)) lines.push(`Partial data: ${partial}`);
+  lines.push('');
+  lines.push(report.verdict.headline);
   lines.push('');
   if (report.repositories.length === 0) {
     lines.push('No data yet: run `dx-audit collect git [PATH]` (or `dx-audit audit`) first.');
@@ -51,13 +58,7 @@ function printable(text: string): string {
   return /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text;
 }
 
-function duration(seconds: number | null): string {
-  if (seconds === null) return '-';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86_400).toFixed(1)} days`;
-}
+const duration = formatDuration;
 
 /** Pull requests, CI, the diagnosis and the costs, in that order. */
 function renderDelivery(report: Report): string[] {
@@ -65,7 +66,9 @@ function renderDelivery(report: Report): string[] {
   const prs = report.pullRequests;
   if (prs) {
     const st = prs.stages;
-    lines.push(`Pull requests: ${prs.count} opened, ${prs.merged} merged (median / p90)`);
+    lines.push(
+      `Pull requests: ${prs.count} opened, ${prs.mergedByPeople} merged by people (${prs.merged - prs.mergedByPeople} by bots, left out); median / p90`,
+    );
     for (const [name, s] of [
       ['coding (first commit → ready)', st.coding],
       ['pickup (ready → first review)', st.pickup],
@@ -81,15 +84,19 @@ function renderDelivery(report: Report): string[] {
       `Deliveries from merges (no pull-request data): ${report.deliveries.merges}, median cycle ${duration(report.deliveries.cycle.median)}, p90 ${duration(report.deliveries.cycle.p90)}`,
     );
   } else {
-    lines.push('Pull requests: none collected — run `dx-audit collect github OWNER/REPO` with a token.');
+    lines.push(
+      report.outsideWindow.pullRequests > 0
+        ? `Pull requests: none inside the window; ${report.outsideWindow.pullRequests} collected outside it (widen it with --since).`
+        : 'Pull requests: none collected — run `dx-audit audit` with a GitHub token (GITHUB_TOKEN or `gh auth login`).',
+    );
   }
   if (report.ci) {
     lines.push(
       '',
-      `CI: ${report.ci.runs} workflow runs (${report.ci.attempts} attempts); median / p90 per attempt`,
+      `CI: ${report.ci.runs} workflow ${plural(report.ci.runs, 'run')} (${report.ci.attempts} ${plural(report.ci.attempts, 'attempt')}); median / p90 per attempt`,
     );
     for (const w of report.ci.workflows.slice(0, 10)) {
-      const pct = (v: number | null) => (v === null ? '-' : `${Math.round(v * 100)} %`);
+      const pct = (v: number | null) => formatPercent(v);
       lines.push(
         `  ${printable(`${w.repo} · ${w.name}`)}: duration ${duration(w.duration.median)} / ${duration(w.duration.p90)}, queue ${duration(w.queue.median)}, success ${pct(w.successRate)}, re-run ${pct(w.rerunRate)}, flaky ${pct(w.flakyRate)}`,
       );
@@ -104,17 +111,21 @@ function renderDelivery(report: Report): string[] {
     for (const d of report.diagnosis.filter((x) => x.verdict !== 'none')) {
       lines.push(`  ${d.kind} ${printable(d.subject)}: ${d.summary}`);
       for (const c of d.causes)
-        lines.push(`    ${c.cause}: ${Math.round(c.share * 100)} % of the gap — ${c.evidence}`);
+        lines.push(`    ${causeLabel(c.cause)}: ${Math.round(c.share * 100)} % of the gap — ${c.evidence}`);
     }
     const none = report.diagnosis.filter((x) => x.verdict === 'none');
     if (none.length > 0)
-      lines.push(`  ${none.length} subjects: no systemic cause to report (or not enough data)`);
+      lines.push(
+        `  ${none.length} ${plural(none.length, 'subject')}: no systemic cause to report (or not enough data)`,
+      );
   }
   const costs = report.costs.filter((c) => c.hoursPerWeek !== null);
   if (costs.length > 0) {
-    lines.push('', 'Cost per cause (engineer-hours per week)');
+    lines.push('', `Cost per cause (engineer-hours per week of data, over ${report.window.weeks} weeks)`);
     for (const c of costs)
-      lines.push(`  ${c.cause.padEnd(18)} ${(c.hoursPerWeek ?? 0).toFixed(1).padStart(7)}  ${c.evidence}`);
+      lines.push(
+        `  ${causeLabel(c.cause).padEnd(40)} ${formatHours(c.hoursPerWeek ?? 0).padStart(5)}  ${c.evidence}`,
+      );
   }
   return lines;
 }

@@ -14,6 +14,9 @@ import type { Db } from '../store/db.js';
 
 const ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
 
+/** A GitHub @mention: a login of letters, digits and single hyphens, not inside an email address. */
+const MENTION = /(^|[^\w@.+-])@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?![\w@-])/g;
+
 /** Fields whose strings are kept as they are (paths and names of things, not people). */
 const KEEP = new Set([
   'repo',
@@ -49,6 +52,15 @@ const KEEP = new Set([
   'missing',
   'label',
   'headline',
+  'url',
+  'statement',
+  'basis',
+  'section',
+  'unit',
+  'better',
+  'judgement',
+  'source',
+  'state',
 ]);
 
 /** Fields that hold one person's identity. */
@@ -122,7 +134,10 @@ export class Pseudonymizer {
       escaped.push('[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+');
       this.pattern = new RegExp(`(?<![\\w@.+-])(?:${escaped.join('|')})(?![\\w@-])`, 'giu');
     }
-    return text.replace(this.pattern, (match) => this.person(match));
+    // @login mentions name a person even when the login appears nowhere else in the data
+    return text
+      .replace(MENTION, (_match, before: string, login: string) => `${before}@${this.person(login).replace(' ', '-')}`)
+      .replace(this.pattern, (match) => this.person(match));
   }
 
   /**

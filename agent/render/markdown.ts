@@ -1,7 +1,10 @@
 // The weekly report as Markdown for chat and GitHub issues. Every string from
 // the data is escaped so that a `|` cannot break a table and `*`, `_`, `<`,
 // `[`... stay literal text.
-import { formatChange, formatValue, movements, type WeeklyReport } from './weekly.js';
+import type { Report } from '../analysis/model.js';
+import { causeLabel, materialCosts } from '../analysis/verdict.js';
+import { formatChange, formatHours, formatValue } from '../util/format.js';
+import { lastDay, missingSections, movements, partialCollections } from './weekly-view.js';
 
 /** Escapes Markdown (and inline HTML) in one line of data; newlines become spaces. */
 export function escapeMarkdown(text: string): string {
@@ -11,43 +14,53 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`);
 }
 
-/** The Sunday that ends the week, as YYYY-MM-DD. */
-export const lastDay = (report: WeeklyReport) =>
-  new Date(Date.parse(report.end) - 86_400_000).toISOString().slice(0, 10);
+const hours = (h: number | null | undefined) => (h === null || h === undefined ? '–' : formatHours(h));
 
-const hours = (h: number | null) => (h === null ? '–' : h >= 10 ? h.toFixed(0) : h.toFixed(1));
-
-export function renderMarkdown(report: WeeklyReport): string {
+export function renderMarkdown(report: Report): string {
   const md: string[] = [];
   const e = escapeMarkdown;
-  md.push(`# DX weekly report — ${report.week}`);
+  const w = report.week;
+  md.push(`# DX weekly report — ${w.week}`);
   md.push('');
   md.push(
-    `Week ${report.week} (${report.start.slice(0, 10)} to ${lastDay(report)}, UTC) against ${report.previousWeek}` +
-      (report.repositories.length > 0 ? ` · ${report.repositories.map(e).join(', ')}` : '') +
+    `Week ${w.week} (${w.start.slice(0, 10)} to ${lastDay(report)}, UTC) against ${w.previousWeek}` +
+      (report.repositories.length > 0 ? ` · ${report.repositories.map((r) => e(r.name)).join(', ')}` : '') +
       (report.anonymized ? ' · people anonymized' : ''),
   );
   md.push('');
-  md.push(`**${e(report.headline)}**`);
-  if (report.findings.length > 0) {
+  md.push(`Window: ${e(report.window.statement)}`);
+  for (const partial of partialCollections(report)) {
     md.push('');
-    for (const f of report.findings) md.push(`- ${e(f)}`);
+    md.push(`> **Partial data:** ${e(partial)}`);
+  }
+  md.push('');
+  md.push(`**${e(report.verdict.headline)}**`);
+  if (w.headline !== report.verdict.headline) {
+    md.push('');
+    md.push(e(w.headline));
+  }
+  if (report.verdict.findings.length > 0) {
+    md.push('');
+    for (const f of report.verdict.findings) md.push(`- ${e(f)}`);
   }
 
   md.push('');
   md.push('## Top causes and what they cost');
   md.push('');
-  if (report.causes.length === 0) {
-    const empty = report.causesEmpty;
+  const costs = materialCosts(report).slice(0, 5);
+  if (costs.length === 0) {
+    const empty = report.empty.diagnosis;
     md.push(
       empty
         ? `No cost can be computed yet: ${e(empty.missing)}. Collect it with \`${empty.command}\`.`
-        : 'No cause with a measurable cost this week.',
+        : 'No cause with a measurable cost in the window.',
     );
   } else {
+    md.push(`Per week of data in the window (${report.window.weeks} weeks).`);
+    md.push('');
     md.push('| Cause | Engineer-hours / week | How it is computed |');
     md.push('|---|---:|---|');
-    for (const c of report.causes) md.push(`| ${e(c.label)} | ${hours(c.hoursPerWeek)} | ${e(c.evidence)} |`);
+    for (const c of costs) md.push(`| ${e(causeLabel(c.cause))} | ${hours(c.hoursPerWeek)} | ${e(c.evidence)} |`);
   }
 
   const { better, worse } = movements(report);
@@ -64,18 +77,18 @@ export function renderMarkdown(report: WeeklyReport): string {
   md.push('');
   md.push(
     worse.length > 0
-      ? worse.map((w) => `- ${e(w)}`).join('\n')
+      ? worse.map((x) => `- ${e(x)}`).join('\n')
       : '- Nothing measurably worse (changes under 10 % count as the same).',
   );
 
   md.push('');
-  md.push(`## ${report.week} against ${report.previousWeek}`);
+  md.push(`## ${w.week} against ${w.previousWeek}`);
   md.push('');
-  if (report.comparisons.length === 0) md.push('No weekly figures yet.');
+  if (w.comparisons.length === 0) md.push('No weekly figures yet.');
   else {
-    md.push(`| Metric | ${report.previousWeek} | ${report.week} | Change |`);
+    md.push(`| Metric | ${w.previousWeek} | ${w.week} | Change |`);
     md.push('|---|---:|---:|---:|');
-    for (const c of report.comparisons) {
+    for (const c of w.comparisons) {
       md.push(
         `| ${e(c.label)} | ${formatValue(c.lastWeek, c.unit)} | ${formatValue(c.thisWeek, c.unit)} | ${e(formatChange(c.change))}${c.judgement === 'better' ? ' ✅' : c.judgement === 'worse' ? ' ⚠️' : ''} |`,
       );
@@ -91,16 +104,17 @@ export function renderMarkdown(report: WeeklyReport): string {
     md.push('|---|---:|---|---|');
     for (const d of teams) {
       md.push(
-        `| ${e(d.subject)} | ${d.prs} | ${e(d.verdict.replace(/_/g, ' '))} | ${e(d.causes.map((c) => `${c.cause}: ${c.evidence}`).join('; '))} |`,
+        `| ${e(d.subject)} | ${d.prs} | ${e(causeLabel(d.verdict))} | ${e(d.causes.map((c) => `${causeLabel(c.cause)}: ${c.evidence}`).join('; '))} |`,
       );
     }
   }
 
-  if (report.missing.length > 0) {
+  const missing = missingSections(report);
+  if (missing.length > 0) {
     md.push('');
     md.push('## Not measured yet');
     md.push('');
-    for (const m of report.missing) md.push(`- ${e(m.missing)}: \`${m.command}\``);
+    for (const m of missing) md.push(`- ${e(m.missing)}: \`${m.command}\``);
   }
   md.push('');
   md.push(`Generated by dx-audit at ${report.generatedAt}. Durations are medians unless marked p90.`);

@@ -1,6 +1,6 @@
 // Terminal view of the fragile-architecture figures: top hotspots, strongest
 // file couplings and the coupling between modules, each with its units.
-import type { Report } from './model.js';
+import type { Report } from '../analysis/model.js';
 
 const ROWS = 15;
 

@@ -1,0 +1,277 @@
+// The analysis: reads the store once and computes the whole report model,
+// every number any output shows. Renderers (JSON, text, Markdown, HTML, the
+// dashboard) only format what this returns.
+
+import { type Config, DEFAULT_CONFIG } from '../config.js';
+import { Db, type Queryable } from '../store/db.js';
+import { listRepositories } from '../store/repositories.js';
+import { type ArchitectureConfig, analyseArchitecture } from './architecture.js';
+import { buildsSection } from './build-summary.js';
+import { ciMetrics } from './ci.js';
+import { analyseDelivery } from './delivery.js';
+import { DEFAULT_DIAGNOSIS } from './diagnosis.js';
+import { gitSummary, type Window } from './git-files.js';
+import { isoWeekOf } from './iso-week.js';
+import { type EmptyState, REPORT_SCHEMA_VERSION, type Report, type SectionName } from './model.js';
+import { weeklySeries } from './series.js';
+import { verdictOf } from './verdict.js';
+import { reportedWeek, weekComparison } from './week.js';
+import { resolveWindow } from './window.js';
+
+export interface AnalysisOptions {
+  /** The requested window (--since/--until or the config); clamped to the data. */
+  since: Date | null;
+  until: Date;
+  now: Date;
+  /** Every file, PR and CI attempt instead of the top `top` files. */
+  detail: boolean;
+  top: number;
+  /** The ISO week of the weekly comparison; default: the last complete week of the window. */
+  week?: string | null;
+  /** Exclusions, fix patterns, coupling thresholds, modules, teams, bots (defaults when absent). */
+  config?: ArchitectureConfig & Partial<Config>;
+}
+
+/** What each empty section says, and the command that fills it. */
+export const HOW_TO_COLLECT: Record<SectionName, EmptyState> = {
+  git: { missing: 'no git history is collected inside the window', command: 'dx-audit audit [PATH...]' },
+  pullRequests: {
+    missing: 'no pull requests or reviews are collected inside the window (needs a GitHub remote and a token)',
+    command: 'dx-audit audit  (with GITHUB_TOKEN set or `gh auth login` done)',
+  },
+  ci: {
+    missing: 'no GitHub Actions runs are collected inside the window (needs a GitHub remote and a token)',
+    command: 'dx-audit audit  (with GITHUB_TOKEN set or `gh auth login` done)',
+  },
+  builds: {
+    missing: 'no local build is timed yet',
+    command: 'dx-audit build [PATH]  (or time real builds with: dx-audit wrap -- CMD)',
+  },
+  hotspots: { missing: 'no git history is collected inside the window', command: 'dx-audit audit [PATH...]' },
+  coupling: {
+    missing:
+      'no pair of files or modules was found changing together often enough (≥ 5 shared commits and ≥ 30 % of their changes)',
+    command: 'dx-audit audit --since 2y  (a longer history finds more pairs)',
+  },
+  diagnosis: {
+    missing: 'the diagnosis and its hour costs need pull requests, reviews and CI runs',
+    command: 'dx-audit audit  (with GITHUB_TOKEN set or `gh auth login` done)',
+  },
+};
+
+/** Runs the whole analysis once. */
+export async function analyse(q: Queryable, options: AnalysisOptions): Promise<Report> {
+  const resolved = await resolveWindow(q, { since: options.since, until: options.until });
+  // ages of files are measured to the requested end (now by default), not to the newest data
+  const window: Window = {
+    since: resolved.since,
+    until: resolved.until,
+    asOf: Math.max(resolved.until, Math.floor(options.until.getTime() / 1000)),
+  };
+  const repositories = await listRepositories(q);
+  const summary = await gitSummary(q, window);
+  // CI metrics need no architecture: on a database file, read them through a
+  // second connection while the first one reads the git history.
+  const second =
+    q instanceof Db ? await Db.open(q.file, { readonly: true, pending: false }).catch(() => null) : null;
+  const ciEarly = ciMetrics(second ?? q, window);
+  // a failure surfaces where the result is awaited
+  ciEarly.catch(() => undefined);
+  let architecture: Awaited<ReturnType<typeof analyseArchitecture>>;
+  try {
+    architecture = await analyseArchitecture(q, window, options.config ?? DEFAULT_CONFIG);
+  } catch (error) {
+    await ciEarly.catch(() => undefined);
+    await second?.close().catch(() => undefined);
+    throw error;
+  }
+  const files = architecture.files;
+  const cut = <T>(items: T[]) => (options.detail ? items : items.slice(0, options.top));
+  // Build timings measure today's machines, not history: they count from the window's start to the requested end.
+  const builds = await buildsSection(q, {
+    since: window.since === null ? null : new Date(window.since * 1000),
+    until: options.until,
+  });
+  const config: Config = { ...DEFAULT_CONFIG, ...options.config };
+  const wrappedRows = builds.wrappedPerDay;
+  const wrapped = wrappedRows.length
+    ? {
+        seconds: wrappedRows.reduce((t, r) => t + r.waitMinutes * 60, 0),
+        runs: wrappedRows.reduce((t, r) => t + r.runs, 0),
+      }
+    : null;
+  const warm = builds.summary
+    .filter((r) => r.kind === 'warm' && r.median !== null)
+    .map((r) => r.median as number);
+  const delivery = await analyseDelivery(
+    q,
+    window,
+    config,
+    architecture,
+    wrapped,
+    warm.length ? warm.sort((a, b) => a - b)[Math.floor(warm.length / 2)]! : null,
+    ciEarly,
+  ).finally(() => second?.close().catch(() => undefined));
+  const iso = (t: number | null) => (t === null ? null : new Date(t * 1000).toISOString());
+  const prs = delivery.pullRequests;
+  const ci = delivery.ci;
+  const teams = config.teams ?? {};
+  const series = await weeklySeries(q, {
+    window,
+    repositories: repositories.map((r) => r.name),
+    github: new Map(repositories.flatMap((r) => (r.github ? [[r.name, r.github] as const] : []))),
+    teams,
+    pullRequests: prs?.items ?? [],
+    ciAttempts: ci?.items ?? [],
+  });
+  const outsideWindow = await countOutside(q, window);
+  const fileRevisions = files.reduce((total, f) => total + f.revisions, 0);
+  const mergedByPeople = prs
+    ? prs.items.filter(
+        (i) => !i.authorIsBot && i.mergedAt !== null && i.mergedAt >= (window.since ?? 0) && i.mergedAt <= window.until,
+      ).length
+    : 0;
+  const model: Omit<Report, 'verdict' | 'week'> = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: options.now.toISOString(),
+    window: resolved.report,
+    repositories: repositories.map((r) => ({ name: r.name, path: r.path, github: r.github })),
+    git: {
+      commits: summary.commits,
+      merges: summary.merges,
+      authors: summary.authors,
+      filesChanged: files.length,
+      files: cut(files),
+      coupling: cut(architecture.coupling),
+      modules: cut(architecture.modules),
+      moduleCoupling: cut(architecture.moduleCoupling),
+      couplingPairs: architecture.coupling.length,
+      excludedFiles: architecture.excludedFiles,
+      largeChangeSets: architecture.largeChangeSets,
+      warnings: architecture.warnings,
+    },
+    builds,
+    pullRequests: prs
+      ? {
+          count: prs.count,
+          merged: prs.merged,
+          mergedByPeople,
+          stages: prs.stages,
+          workingStages: prs.workingStages,
+          size: prs.size,
+          reviewRounds: prs.reviewRounds,
+          rework: prs.rework,
+          ciWait: prs.ciWait,
+          ...(options.detail
+            ? {
+                items: prs.items.map((i) => ({
+                  repo: i.repo,
+                  number: i.number,
+                  title: i.title,
+                  author: i.author,
+                  createdAt: iso(i.createdAt) as string,
+                  readyAt: iso(i.readyAt),
+                  firstCommitAt: iso(i.firstCommitAt),
+                  firstReviewAt: iso(i.firstReviewAt),
+                  mergedAt: iso(i.mergedAt),
+                  additions: i.additions,
+                  deletions: i.deletions,
+                  size: i.size,
+                  reviewRounds: i.reviewRounds,
+                  rework: i.rework,
+                  coding: i.coding,
+                  pickup: i.pickup,
+                  review: i.review,
+                  cycle: i.cycle,
+                  ciWait: i.ciWait,
+                  fragile: i.fragile,
+                  bot: i.authorIsBot,
+                  working: i.working,
+                })),
+              }
+            : {}),
+        }
+      : null,
+    ci: ci
+      ? {
+          runs: ci.runs,
+          attempts: ci.attempts,
+          workflows: ci.workflows,
+          ...(options.detail
+            ? {
+                items: ci.items.map((a) => ({
+                  repo: a.repo,
+                  id: a.id,
+                  workflow: a.workflow,
+                  headSha: a.headSha,
+                  attempt: a.attempt,
+                  conclusion: a.conclusion,
+                  createdAt: iso(a.createdAt) as string,
+                  startedAt: iso(a.startedAt),
+                  completedAt: iso(a.completedAt),
+                  queue: a.queue,
+                  duration: a.duration,
+                })),
+              }
+            : {}),
+        }
+      : null,
+    deliveries: delivery.gitDeliveries,
+    diagnosis: delivery.diagnosis,
+    costs: delivery.costs,
+    dataQuality: {
+      ...(prs ? prs.dataQuality : {}),
+      ciNegativeDurations: ci?.negativeDurations ?? 0,
+      unknownTeamMembers: delivery.unknownTeamMembers,
+    },
+    method: {
+      baselineCycle: delivery.baselineCycle,
+      deliveries: delivery.deliveries,
+      weeks: delivery.weeks,
+      minDeliveries: DEFAULT_DIAGNOSIS.minDeliveries,
+      alpha: DEFAULT_DIAGNOSIS.alpha,
+      minRelativeExcess: DEFAULT_DIAGNOSIS.minRelativeExcess,
+      minShare: DEFAULT_DIAGNOSIS.minShare,
+    },
+    collection: [],
+    series,
+    outsideWindow,
+    anonymized: false,
+    empty: {
+      git: summary.commits + summary.merges > 0 ? null : HOW_TO_COLLECT.git,
+      pullRequests: prs && prs.count > 0 ? null : HOW_TO_COLLECT.pullRequests,
+      ci: ci && ci.runs > 0 ? null : HOW_TO_COLLECT.ci,
+      builds: builds.summary.length > 0 || builds.wrappedPerDay.length > 0 ? null : HOW_TO_COLLECT.builds,
+      hotspots: files.length > 0 ? null : HOW_TO_COLLECT.hotspots,
+      coupling:
+        architecture.coupling.length + architecture.moduleCoupling.length > 0
+          ? null
+          : files.length > 0
+            ? HOW_TO_COLLECT.coupling
+            : HOW_TO_COLLECT.git,
+      diagnosis: delivery.diagnosis.length > 0 || delivery.costs.length > 0 ? null : HOW_TO_COLLECT.diagnosis,
+    },
+  };
+  const verdict = verdictOf(model, fileRevisions);
+  const week =
+    options.week ?? reportedWeek(new Date(window.until * 1000), options.now, isoWeekOf);
+  return { ...model, verdict, week: weekComparison(model, series, week, verdict.headline) };
+}
+
+/** Commits, pull requests and CI runs collected outside the window. */
+async function countOutside(q: Queryable, w: Window): Promise<Report['outsideWindow']> {
+  const since = w.since ?? Number.MIN_SAFE_INTEGER;
+  const count = async (table: string, time: string) =>
+    (
+      await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${time} < ? OR ${time} > ?`, [
+        since,
+        w.until,
+      ])
+    )?.n ?? 0;
+  return {
+    commits: await count('git_commits', 'commit_time'),
+    pullRequests: await count('github_pull_requests', 'COALESCE(merged_at, created_at)'),
+    ciRuns: await count('github_workflow_runs', 'created_at'),
+  };
+}
+

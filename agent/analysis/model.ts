@@ -1,0 +1,358 @@
+// The one model of an audit: every number any output shows. The analysis
+// computes it once; the JSON contract (SPEC §11), the text, Markdown and HTML
+// reports and the dashboard only format it. Other tools depend on these names:
+// add fields freely, never rename or drop one without bumping
+// REPORT_SCHEMA_VERSION. This module holds types and constants only, so the
+// dashboard's page script can import it too.
+import type { ArchitectureFile, ArchitectureModule, FileCoupling, ModuleCoupling } from './architecture.js';
+import type { BuildsSection } from './build-summary.js';
+import type { CostEntry } from './costs.js';
+import type { GitDeliverySummary } from './delivery.js';
+import type { SubjectDiagnosis } from './diagnosis.js';
+import type { DataQuality } from './pull-requests.js';
+import type { Summary } from './stats.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportRepository {
+  name: string;
+  path: string | null;
+  github: string | null;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  generatedAt: string;
+  window: ReportWindow;
+  repositories: ReportRepository[];
+  git: {
+    commits: number;
+    merges: number;
+    authors: number;
+    /** Number of files changed in the window, after exclusions (files[] may be cut to the top ones without --detail). */
+    filesChanged: number;
+    /** Ranked by hotspotScore (see README "Fragile architecture"). */
+    files: ArchitectureFile[];
+    /** Change coupling between files, ranked by degree then shared (code-maat's definitions). */
+    coupling: FileCoupling[];
+    /** Directory and component roll-ups, ranked by hotspotScore. */
+    modules: ArchitectureModule[];
+    /** Change coupling between modules, directories first, ranked by degree. */
+    moduleCoupling: ModuleCoupling[];
+    /** Pairs of coupled files in the window (coupling[] may be cut to the top ones without --detail). */
+    couplingPairs: number;
+    /** Paths changed in the window that exclusions left out (lock, vendored, generated files). */
+    excludedFiles: number;
+    /** Commits left out of coupling because they change more than coupling.maxChangeSetSize files. */
+    largeChangeSets: number;
+    /** Problems with the input that did not stop the report (e.g. a config glob matching nothing). */
+    warnings: string[];
+  };
+  /** Local build and test timings (SPEC §5 "Local builds"); durations in seconds. */
+  builds: BuildsSection;
+  /** Pull-request lifecycle (SPEC §5); null when no pull requests are collected. */
+  pullRequests: ReportPullRequests | null;
+  /** GitHub Actions (SPEC §5 "CI"); null when no workflow runs are collected. */
+  ci: ReportCi | null;
+  /** Deliveries read from merge commits, for repositories without pull-request data. */
+  deliveries: GitDeliverySummary;
+  /** "Slow engineer or slow system?" per team, then per person (SPEC §6). */
+  diagnosis: ReportDiagnosis[];
+  /** Engineer-hours per week per cause, ranked, with the arithmetic in `evidence`. */
+  costs: CostEntry[];
+  /** Inputs that were clamped, dropped or ignored, counted instead of hidden. */
+  dataQuality: ReportDataQuality;
+  /** How the diagnosis was computed: its baseline and thresholds. */
+  method: {
+    baselineCycle: number | null;
+    deliveries: number;
+    weeks: number;
+    minDeliveries: number;
+    alpha: number;
+    minRelativeExcess: number;
+    minShare: number;
+  };
+  /** State of the latest collection per repository and source: a partial collection is never shown as complete. */
+  collection: CollectionEntry[];
+  /** Weekly series per filter slice: what the dashboard charts and the weekly report compares. */
+  series: Series;
+  /** The reported ISO week against the week before (the weekly report). */
+  week: WeekComparison;
+  /** The verdict a manager reads first, its findings and what to collect next. */
+  verdict: Verdict;
+  /** Sections without data: what is missing and the command that collects it (null: the section has data). */
+  empty: Record<SectionName, EmptyState | null>;
+  /** What is collected but lies outside the window, so that no output calls it missing. */
+  outsideWindow: { commits: number; pullRequests: number; ciRuns: number };
+  /** True when people are replaced by pseudonyms (--anonymize). */
+  anonymized: boolean;
+}
+
+/** The analysis window, stated once and printed identically by every output. */
+export interface ReportWindow {
+  /** Start (inclusive); null only when nothing is collected. */
+  since: string | null;
+  until: string;
+  /** Length of the window in weeks (days ÷ 7): every "per week" figure divides by it. */
+  weeks: number;
+  /** How the window was chosen, in words ("the 52 weeks up to the newest data", "clamped to the data"). */
+  basis: string;
+  /** The one line every output prints, e.g. "2025-01-06 → 2025-06-30 (25.0 weeks, up to the newest data)". */
+  statement: string;
+}
+
+export interface CollectionEntry {
+  repo: string;
+  source: 'git' | 'github' | 'builds';
+  state: 'complete' | 'interrupted' | 'failed';
+  at: string;
+  note: string | null;
+}
+
+/** Sections that can be empty, each with its own way to collect data. */
+export type SectionName = 'git' | 'pullRequests' | 'ci' | 'builds' | 'hotspots' | 'coupling' | 'diagnosis';
+
+/** A section with no data says what is missing and the command that collects it. */
+export interface EmptyState {
+  missing: string;
+  command: string;
+}
+
+/** Weekly values aligned with `Series.weeks` (index i is week weeks[i]); null where nothing could be computed. */
+export type WeeklyValues = (number | null)[];
+
+/**
+ * Series per filter slice. Keys: `all`, `r<i>` (repository i), `t<j>` (team j)
+ * and `r<i>t<j>` (both), where i and j index `Series.repositories` and `Series.teams`.
+ * A slice with no data is absent.
+ */
+export type Slices<T> = Record<string, T>;
+
+/** Git activity of one slice, per ISO week. */
+export interface GitWeekly {
+  commits: WeeklyValues;
+  merges: WeeklyValues;
+  added: WeeklyValues;
+  deleted: WeeklyValues;
+  /** Distinct (mailmapped) author emails who committed that week. */
+  authors: WeeklyValues;
+}
+
+/** Pull requests by people (bots left out, as in every PR figure) per ISO week of the merge; seconds. */
+export interface PullRequestWeekly {
+  merged: WeeklyValues;
+  codingMedian: WeeklyValues;
+  pickupMedian: WeeklyValues;
+  reviewMedian: WeeklyValues;
+  cycleMedian: WeeklyValues;
+  cycleP90: WeeklyValues;
+  pickupP90: WeeklyValues;
+  /** Mean review rounds (CHANGES_REQUESTED count + 1). */
+  reviewRoundsMean: WeeklyValues;
+  /** Lines changed without lock, generated and vendored files (the PR `size`). */
+  sizeMedian: WeeklyValues;
+  sizeP90: WeeklyValues;
+}
+
+/** One CI workflow per ISO week of the run's creation, with the same definitions as `ci.workflows`. */
+export interface WorkflowWeekly {
+  repo: number;
+  name: string;
+  runs: WeeklyValues;
+  /** Seconds, per attempt. */
+  queueMedian: WeeklyValues;
+  durationMedian: WeeklyValues;
+  /** Share (0..1) of judged head commits on which the workflow both failed and succeeded. */
+  flakyRate: WeeklyValues;
+  /** Share (0..1) of concluded runs whose last attempt succeeded. */
+  successRate: WeeklyValues;
+}
+
+export interface SlowPullRequest {
+  repo: number;
+  number: number;
+  title: string;
+  /** Seconds. */
+  cycle: number;
+  size: number;
+  /** Link to the pull request on GitHub, when the repository's remote is known. */
+  url: string | null;
+}
+
+export interface Series {
+  /** ISO weeks (YYYY-Www, UTC), ascending and contiguous, covering the window. */
+  weeks: string[];
+  repositories: string[];
+  teams: string[];
+  git: Slices<GitWeekly>;
+  pullRequests: Slices<PullRequestWeekly>;
+  workflows: WorkflowWeekly[];
+  /** The slowest merged pull requests of the window. */
+  slowest: SlowPullRequest[];
+}
+
+export type Judgement = 'better' | 'worse' | 'same' | 'new' | 'gone' | 'n/a';
+
+/** One metric in the reported week against the week before. */
+export interface Comparison {
+  label: string;
+  unit: 'count' | 'lines' | 'seconds' | 'percent';
+  /** Which way is better; `neutral` for activity that is context, not a goal. */
+  better: 'lower' | 'higher' | 'neutral';
+  thisWeek: number | null;
+  lastWeek: number | null;
+  /** Relative change (0.25 = +25 %); null when either side is missing or last week is 0. */
+  change: number | null;
+  judgement: Judgement;
+  /** Dashboard section that charts it. */
+  section: string;
+}
+
+export interface WeekComparison {
+  /** The last complete ISO week inside the window (never the current, unfinished one). */
+  week: string;
+  previousWeek: string;
+  /** Monday 00:00 UTC of the week, and of the next week (exclusive). */
+  start: string;
+  end: string;
+  /** True when the week has any collected activity. */
+  hasData: boolean;
+  headline: string;
+  comparisons: Comparison[];
+}
+
+export interface Verdict {
+  /** One sentence a manager reads first. */
+  headline: string;
+  /** `diagnosed`: a verdict backed by PR data; `insufficient`: some data, not enough for one; `empty`: nothing collected. */
+  status: 'diagnosed' | 'insufficient' | 'empty';
+  /** Up to three findings from the data that exists, in plain words. */
+  findings: string[];
+  /** What to collect next, with its command. */
+  next: EmptyState[];
+}
+
+/** Section ids of the dashboard page; the weekly report links to them. */
+export const SECTION_IDS = {
+  verdict: 'verdict',
+  cycleTime: 'cycle-time',
+  reviewWait: 'review-wait',
+  ci: 'ci',
+  builds: 'builds',
+  hotspots: 'hotspots',
+  coupling: 'coupling',
+  prSize: 'pr-size',
+  gitActivity: 'git-activity',
+} as const;
+
+/** People's words for the cause ids of the diagnosis and the costs. */
+export const CAUSE_LABELS: Record<string, string> = {
+  builds_ci: 'Slow builds / CI',
+  ci_wait: 'Waiting on CI',
+  ci_flaky: 'Re-running flaky CI',
+  flaky_ci: 'Re-running flaky CI',
+  local_builds: 'Waiting on local builds',
+  build_wait: 'Waiting on local builds',
+  review_wait: 'Waiting for review',
+  review_bottleneck: 'Review bottleneck',
+  fragile_architecture: 'Fragile architecture',
+  fragile_code: 'Extra time on PRs touching fragile code',
+  oversized_changes: 'Oversized changes',
+  none: 'No systemic cause found',
+};
+
+export interface ReportPullRequestItem {
+  repo: string;
+  number: number;
+  title: string;
+  author: string | null;
+  createdAt: string;
+  readyAt: string | null;
+  firstCommitAt: string | null;
+  firstReviewAt: string | null;
+  mergedAt: string | null;
+  additions: number;
+  deletions: number;
+  /** Lines changed without lock, generated and vendored files. */
+  size: number;
+  reviewRounds: number | null;
+  /** Commits after the first review. */
+  rework: number | null;
+  coding: number | null;
+  pickup: number | null;
+  review: number | null;
+  cycle: number | null;
+  ciWait: number | null;
+  /** Touches a hotspot or a strongly coupled file. */
+  fragile: boolean;
+  bot: boolean;
+  /** Working-hours variants of the stages; null without `workingHours` in the config. */
+  working: {
+    coding: number | null;
+    pickup: number | null;
+    review: number | null;
+    cycle: number | null;
+  } | null;
+}
+
+export interface ReportPullRequests {
+  count: number;
+  /** Merged pull requests in the window, bots' included. */
+  merged: number;
+  /** Merged pull requests by people: the set every stage, size and weekly series is computed on. */
+  mergedByPeople: number;
+  stages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary };
+  /** The stages in working hours (nights, weekends, holidays left out); null without `workingHours` in the config. */
+  workingStages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary } | null;
+  size: Summary;
+  reviewRounds: Summary;
+  rework: Summary;
+  ciWait: Summary;
+  items?: ReportPullRequestItem[];
+}
+
+export interface ReportWorkflow {
+  repo: string;
+  name: string;
+  runs: number;
+  attempts: number;
+  successRate: number | null;
+  rerunRate: number | null;
+  flakyRate: number | null;
+  queue: Summary;
+  duration: Summary;
+  jobQueue: Summary;
+  jobDuration: Summary;
+  failedAttemptSeconds: number;
+  flakySeconds: number;
+}
+
+export interface ReportCiItem {
+  repo: string;
+  id: number;
+  workflow: string;
+  headSha: string;
+  attempt: number;
+  conclusion: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  queue: number | null;
+  duration: number | null;
+}
+
+export interface ReportCi {
+  runs: number;
+  attempts: number;
+  workflows: ReportWorkflow[];
+  items?: ReportCiItem[];
+}
+
+export type ReportDiagnosis = SubjectDiagnosis;
+
+export interface ReportDataQuality extends Partial<DataQuality> {
+  /** CI attempts whose queue or duration came out negative (clock skew), clamped to 0. */
+  ciNegativeDurations: number;
+  /** Team members in the config that appear nowhere in the data. */
+  unknownTeamMembers: string[];
+}

@@ -1,0 +1,144 @@
+// The verdict a manager reads first: which system cause explains slower
+// delivery, else the biggest measurable cost, else what the data shows and
+// what to collect next. Every number in it comes from the report itself.
+import { formatCount, formatHours, formatSeconds, plural } from '../util/format.js';
+import { CAUSE_LABELS, type EmptyState, type Report, type Verdict } from './model.js';
+
+/** Human label of a cause id. */
+export function causeLabel(cause: string): string {
+  if (Object.hasOwn(CAUSE_LABELS, cause)) return CAUSE_LABELS[cause]!;
+  return cause.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+/** "Extra time on PRs…" → "extra time on PRs…" (acronyms stay). */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
+/** Costs worth naming: computed, and not rounding to 0.0 h/week. */
+export function materialCosts(report: Pick<Report, 'costs'>) {
+  return report.costs
+    .filter((c) => c.hoursPerWeek !== null && c.hoursPerWeek >= 0.05)
+    .sort((a, b) => b.hoursPerWeek! - a.hoursPerWeek!);
+}
+
+type VerdictInput = Omit<Report, 'verdict' | 'week'>;
+
+export function verdictOf(report: VerdictInput, fileRevisions: number): Verdict {
+  const findings: string[] = [];
+  const next: EmptyState[] = [];
+  for (const section of [report.empty.git, report.empty.pullRequests, report.empty.ci, report.empty.builds]) {
+    if (section && !next.some((n) => n.command === section.command)) next.push(section);
+  }
+  const repos = report.series.repositories.length;
+  const commits = report.git.commits;
+  if (repos === 0 || (commits === 0 && report.git.merges === 0 && !report.pullRequests && report.builds.summary.length === 0)) {
+    return {
+      headline:
+        repos === 0
+          ? 'No data collected yet: run "dx-audit audit" in a git clone to start.'
+          : `Nothing was collected inside the window ${report.window.statement}.`,
+      status: 'empty',
+      findings,
+      next,
+    };
+  }
+  const costs = materialCosts(report);
+  for (const cost of costs.slice(0, 3)) {
+    findings.push(
+      `${causeLabel(cost.cause)}: about ${formatHours(cost.hoursPerWeek!)} engineer-hours per week (${cost.evidence}).`,
+    );
+  }
+  const failing = report.builds.summary.find((b) => b.runs > 0 && b.failures === b.runs);
+  if (findings.length < 3 && failing) {
+    findings.push(
+      `The local build "${failing.command}" in ${failing.repo} failed in all ${failing.failures} ${plural(failing.failures, 'run')}: fix it before its time can be measured.`,
+    );
+  }
+  if (findings.length < 3) {
+    const slowest = report.builds.summary
+      .filter((b) => b.median !== null)
+      .sort((a, b) => b.median! - a.median!)[0];
+    if (slowest) {
+      findings.push(
+        `Slowest local build: "${slowest.command}" in ${slowest.repo} takes ${formatSeconds(slowest.median!)} (median of ${slowest.runs} ${slowest.kind} ${plural(slowest.runs, 'run')}).`,
+      );
+    }
+  }
+  const all = report.series.git['all'];
+  if (findings.length < 3 && commits > 0) {
+    const activeWeeks = (all?.commits ?? []).filter((c) => (c ?? 0) > 0).length;
+    const peak = Math.max(0, ...(all?.authors ?? []).map((a) => a ?? 0));
+    const weeks = report.series.weeks.length;
+    findings.push(
+      `${formatCount(commits)} ${plural(commits, 'commit')} over ${weeks} ${plural(weeks, 'week')} (${activeWeeks} with activity) in ${repos} ${plural(repos, 'repository', 'repositories')}; up to ${peak} ${plural(peak, 'person', 'people')} committed in one week.`,
+    );
+  }
+  const top = report.git.files[0];
+  if (findings.length < 3 && top) {
+    findings.push(
+      `Top hotspot: ${top.path}${repos > 1 ? ` (${top.repo})` : ''}, changed in ${formatCount(top.revisions)} ${plural(top.revisions, 'commit')}, ${top.lines === null ? 'no longer present' : `${formatCount(top.lines)} lines`}, ${formatCount(top.churn)} lines churned.`,
+    );
+  }
+  if (findings.length < 3 && fileRevisions > 0 && report.git.files.length >= 10) {
+    const top10 = report.git.files
+      .map((f) => f.revisions)
+      .sort((a, b) => b - a)
+      .slice(0, 10)
+      .reduce((a, b) => a + b, 0);
+    findings.push(
+      `The 10 most-changed files take ${((100 * top10) / fileRevisions).toFixed(0)} % of all file changes (${formatCount(top10)} of ${formatCount(fileRevisions)}).`,
+    );
+  }
+  const strongest = report.git.moduleCoupling[0] ?? report.git.coupling[0];
+  if (findings.length < 3 && strongest) {
+    findings.push(
+      `${strongest.a} and ${strongest.b} change together in ${strongest.degree.toFixed(0)} % of their commits (${strongest.shared} shared).`,
+    );
+  }
+  const explained = report.diagnosis.filter((d) => d.verdict !== 'none');
+  if (explained.length > 0) {
+    // the diagnosis first: which system cause explains whose slower delivery
+    const byCause = new Map<string, { team: number; person: number }>();
+    for (const d of explained) {
+      const counts = byCause.get(d.verdict) ?? { team: 0, person: 0 };
+      counts[d.kind] += 1;
+      byCause.set(d.verdict, counts);
+    }
+    const count = (n: number, one: string, many: string) => (n === 0 ? [] : [`${n} ${plural(n, one, many)}`]);
+    const parts = [...byCause.entries()]
+      .sort((a, b) => b[1].team + b[1].person - (a[1].team + a[1].person))
+      .map(
+        ([cause, n]) =>
+          `${lowerFirst(causeLabel(cause))} (${[...count(n.team, 'team', 'teams'), ...count(n.person, 'person', 'people')].join(', ')})`,
+      );
+    const diagnosed = explained
+      .slice(0, 3)
+      .map((d) => `${d.kind === 'team' ? 'Team' : 'Person'} ${d.subject}: ${d.summary ?? causeLabel(d.verdict)}.`);
+    return {
+      headline: `Slower delivery here is explained by the system, not the people: ${parts.join(', ')}.`,
+      status: 'diagnosed',
+      findings: [...diagnosed, ...findings].slice(0, 3),
+      next,
+    };
+  }
+  const topCost = costs[0];
+  if (topCost) {
+    // only subjects actually compared (enough data of their own and of others) have an excess
+    const judged = report.diagnosis.filter((d) => d.verdict === 'none' && d.excess !== null).length;
+    return {
+      headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${lowerFirst(causeLabel(topCost.cause))}: about ${formatHours(topCost.hoursPerWeek!)} engineer-hours per week.`,
+      status: 'diagnosed',
+      findings: findings.slice(0, 3),
+      next,
+    };
+  }
+  let headline: string;
+  if (report.pullRequests) headline = 'Pull requests are collected, but no cause has a measurable cost yet.';
+  else if (report.outsideWindow.pullRequests > 0)
+    headline = `Not enough data for a verdict inside the window: ${formatCount(report.outsideWindow.pullRequests)} pull ${plural(report.outsideWindow.pullRequests, 'request')} ${plural(report.outsideWindow.pullRequests, 'is', 'are')} collected outside it; widen it with --since.`;
+  else
+    headline =
+      'Not enough data for a verdict yet: without pull requests (GitHub data) delivery time cannot be split into review wait and CI.';
+  return { headline, status: 'insufficient', findings: findings.slice(0, 3), next };
+}

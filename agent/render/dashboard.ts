@@ -1,0 +1,234 @@
+// Renders the report as one self-contained HTML page: Chart.js, the page
+// script and the report itself are inlined, so the page opens from disk or any
+// static host and makes no network request. The report is embedded as the same
+// JSON object `report --format json` prints; the page derives every chart from
+// it. Repository-controlled strings are escaped where they enter HTML, the
+// embedded JSON cannot close its script tag, and a Content-Security-Policy
+// allows only the page's own inline scripts.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CSS, TEMPLATE } from '../../dashboard/template.js';
+import { type EmptyState, type Report, SECTION_IDS } from '../analysis/model.js';
+import { causeLabel, materialCosts } from '../analysis/verdict.js';
+import { formatDuration, formatHours, formatPercent, plural } from '../util/format.js';
+import { embedJson, escapeHtml, fill, inlineScript } from './escape.js';
+import { partialCollections } from './weekly-view.js';
+
+/** The scripts inlined into the page. */
+export interface DashboardAssets {
+  chartJs: string;
+  pageJs: string;
+}
+
+let cachedAssets: DashboardAssets | null = null;
+
+/** Reads Chart.js (from node_modules) and the bundled page script once per process. */
+export function loadAssets(): DashboardAssets {
+  if (cachedAssets) return cachedAssets;
+  const require = createRequire(import.meta.url);
+  const chartDist = dirname(require.resolve('chart.js'));
+  const chartFile = ['chart.umd.min.js', 'chart.umd.js']
+    .map((name) => join(chartDist, name))
+    .find((file) => existsSync(file));
+  if (!chartFile) throw new Error(`Chart.js's UMD build is missing from ${chartDist}; run npm install`);
+  // The page script is bundled by the build into dist/dashboard/page.js, two levels up from dist/agent/render/.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const pageFile = [join(here, '..', '..', 'dashboard', 'page.js'), join(here, '..', '..', 'dist', 'dashboard', 'page.js')].find(
+    (file) => existsSync(file),
+  );
+  if (!pageFile) throw new Error(`the dashboard page script is missing near ${here}; run npm run build`);
+  cachedAssets = {
+    chartJs: readFileSync(chartFile, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
+    pageJs: readFileSync(pageFile, 'utf8'),
+  };
+  return cachedAssets;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64');
+}
+
+function emptyBlock(empty: EmptyState): string {
+  return `<div class="empty"><p><strong>No data:</strong> ${escapeHtml(empty.missing)}</p><p>Collect it with <code>${escapeHtml(empty.command)}</code></p></div>`;
+}
+
+function verdictHtml(report: Report): string {
+  const v = report.verdict;
+  const e = escapeHtml;
+  const parts = partialCollections(report).map(
+    (p) => `<p class="partial"><strong>Partial data:</strong> ${e(p)}</p>`,
+  );
+  parts.push(`<p id="verdict-headline" class="headline status-${e(v.status)}">${e(v.headline)}</p>`);
+  if (v.findings.length > 0) {
+    parts.push(`<ul class="findings">${v.findings.map((f) => `<li>${e(f)}</li>`).join('')}</ul>`);
+  }
+  const costs = materialCosts(report);
+  if (costs.length > 0) {
+    const rows = costs
+      .map(
+        (c) =>
+          `<tr><td>${e(causeLabel(c.cause))}</td><td class="num">${e(formatHours(c.hoursPerWeek!))}</td><td>${e(c.evidence)}</td></tr>`,
+      )
+      .join('');
+    parts.push(
+      `<h3>Top costs</h3><table class="costs"><caption>What each cause costs per week of data in the window (${e(String(report.window.weeks))} weeks), with the arithmetic</caption><thead><tr><th scope="col">Cause</th><th scope="col">Engineer-hours / week</th><th scope="col">How it is computed</th></tr></thead><tbody>${rows}</tbody></table>`,
+    );
+  } else if (report.empty.diagnosis) {
+    parts.push(`<h3>Top costs</h3>${emptyBlock(report.empty.diagnosis)}`);
+  }
+  if (report.diagnosis.length > 0) {
+    const ordered = [...report.diagnosis].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'team' ? -1 : 1));
+    const rows = ordered
+      .map((d) => {
+        const causes = d.causes
+          .map(
+            (c) =>
+              `${causeLabel(c.cause)}${c.hoursPerWeek === null ? '' : ` (${formatHours(c.hoursPerWeek)} h/week)`}: ${c.evidence}`,
+          )
+          .join('; ');
+        return `<tr><td>${e(d.subject)}</td><td>${e(d.kind)}</td><td class="num">${d.prs}</td><td class="num">${e(formatDuration(d.cycleMedian))}</td><td class="num">${e(formatDuration(d.excess))}</td><td>${e(causeLabel(d.verdict))}</td><td>${e(causes)}</td></tr>`;
+      })
+      .join('');
+    parts.push(
+      `<details class="diagnosis"><summary>Diagnosis per team and person (system causes, never a ranking)</summary><table><thead><tr><th scope="col">Subject</th><th scope="col">Kind</th><th scope="col">PRs</th><th scope="col">Cycle median</th><th scope="col">Excess over the baseline</th><th scope="col">Verdict</th><th scope="col">Causes and evidence</th></tr></thead><tbody>${rows}</tbody></table></details>`,
+    );
+  }
+  if (v.next.length > 0) {
+    parts.push(
+      `<h3>To complete the picture</h3><ul class="next">${v.next
+        .map((n) => `<li>${e(n.missing)}: <code>${e(n.command)}</code></li>`)
+        .join('')}</ul>`,
+    );
+  }
+  return parts.join('\n');
+}
+
+interface SectionSpec {
+  id: string;
+  title: string;
+  intro: string;
+  empty: EmptyState | null;
+  /** Static HTML after the charts (tables of window totals). */
+  extra?: string;
+}
+
+/** The window's figures per workflow, as the JSON and the text report give them. */
+function workflowTable(report: Report): string {
+  const e = escapeHtml;
+  const workflows = report.ci?.workflows ?? [];
+  if (workflows.length === 0) return '';
+  const rows = workflows
+    .map(
+      (w) =>
+        `<tr><td>${e(w.repo)}</td><td>${e(w.name)}</td><td class="num">${w.runs}</td><td class="num">${e(formatPercent(w.successRate))}</td><td class="num">${e(formatPercent(w.rerunRate))}</td><td class="num">${e(formatPercent(w.flakyRate))}</td><td class="num">${e(formatDuration(w.queue.median))}</td><td class="num">${e(formatDuration(w.duration.median))}</td><td class="num">${e(formatDuration(w.duration.p90))}</td></tr>`,
+    )
+    .join('');
+  return `<div class="card" id="ci-workflows"><h3>Workflows over the whole window</h3><p class="how">How to read this: success = runs whose last attempt passed; re-run = runs with more than one attempt; flaky = commits on which the workflow both failed and passed. Queue and duration are per attempt.</p><table><thead><tr><th scope="col">repository</th><th scope="col">workflow</th><th scope="col">runs</th><th scope="col">success</th><th scope="col">re-run</th><th scope="col">flaky</th><th scope="col">queue median</th><th scope="col">duration median</th><th scope="col">duration p90</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+function sectionHtml(spec: SectionSpec): string {
+  const body = spec.empty
+    ? emptyBlock(spec.empty)
+    : `<div class="charts" data-section="${escapeHtml(spec.id)}"></div>${spec.extra ?? ''}`;
+  return `<section id="${escapeHtml(spec.id)}" class="${spec.empty ? 'is-empty' : 'has-data'}"><h2>${escapeHtml(spec.title)}</h2><p class="intro">${escapeHtml(spec.intro)}</p>${body}</section>`;
+}
+
+function sections(report: Report): SectionSpec[] {
+  const { empty } = report;
+  return [
+    {
+      id: SECTION_IDS.cycleTime,
+      title: 'Where PR time goes, week by week',
+      intro: 'Median coding, pickup and review time of the pull requests merged each week (bots left out).',
+      empty: empty.pullRequests,
+    },
+    {
+      id: SECTION_IDS.reviewWait,
+      title: 'Review wait',
+      intro: 'How long a ready pull request waits for its first human review.',
+      empty: empty.pullRequests,
+    },
+    {
+      id: SECTION_IDS.ci,
+      title: 'CI queue, duration and flakiness per workflow',
+      intro:
+        'Per GitHub Actions workflow and week: time queued, time running, success rate and the share of commits that both failed and passed.',
+      empty: empty.ci,
+      extra: workflowTable(report),
+    },
+    {
+      id: SECTION_IDS.builds,
+      title: 'Local build times',
+      intro:
+        'Median warm and cold builds measured by `dx-audit build`, and real builds recorded by `dx-audit wrap`.',
+      empty: empty.builds,
+    },
+    {
+      id: SECTION_IDS.hotspots,
+      title: 'Hotspots',
+      intro: 'Files changed often and large at the same time: where changes are expensive and risky.',
+      empty: empty.hotspots,
+    },
+    {
+      id: SECTION_IDS.coupling,
+      title: 'Module and file coupling',
+      intro: 'Pairs that change together in the same commits: a change to one usually ripples into the other.',
+      empty: empty.coupling,
+    },
+    {
+      id: SECTION_IDS.prSize,
+      title: 'Pull request size',
+      intro: 'Lines changed per merged pull request (lock and generated files left out).',
+      empty: empty.pullRequests,
+    },
+    {
+      id: SECTION_IDS.gitActivity,
+      title: 'Git activity',
+      intro: 'Commits and lines changed per week on the analysed branches.',
+      empty: empty.git,
+    },
+  ];
+}
+
+/** Renders the page; pure apart from reading the assets when none are given. */
+export function renderDashboard(report: Report, assets: DashboardAssets = loadAssets()): string {
+  const chartJs = inlineScript(assets.chartJs);
+  const pageJs = inlineScript(assets.pageJs);
+  const csp = [
+    "default-src 'none'",
+    `script-src 'sha256-${sha256(chartJs)}' 'sha256-${sha256(pageJs)}'`,
+    "style-src 'unsafe-inline'",
+    'img-src data: blob:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const names = report.repositories.map((r) => r.name);
+  const repos = names.length;
+  const title =
+    repos === 0
+      ? 'dx-audit dashboard'
+      : `dx-audit dashboard — ${names.slice(0, 3).join(', ')}${repos > 3 ? ` and ${repos - 3} more` : ''}`;
+  const meta = [
+    `<span class="window">Window ${escapeHtml(report.window.statement)}</span>`,
+    escapeHtml(`${repos} ${plural(repos, 'repository', 'repositories')}`),
+    report.anonymized ? 'people anonymized' : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return fill(TEMPLATE, {
+    CSP: escapeHtml(csp),
+    TITLE: escapeHtml(title),
+    CSS,
+    META: meta,
+    VERDICT: verdictHtml(report),
+    SECTIONS: sections(report).map(sectionHtml).join('\n'),
+    GENERATED: escapeHtml(report.generatedAt),
+    WINDOW: escapeHtml(report.window.statement),
+    DATA: embedJson(report),
+    CHARTJS: chartJs,
+    PAGEJS: pageJs,
+  });
+}

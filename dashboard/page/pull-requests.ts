@@ -1,0 +1,159 @@
+// Pull-request charts: the cycle-time breakdown, review wait, PR size, and
+// the slowest merged PRs with links to GitHub.
+import type { ChartConfiguration } from 'chart.js';
+import { SECTION_IDS } from '../../agent/analysis/model.js';
+import { type Refreshable, axes, card, weeklyLines } from './card.js';
+import { cell, el, hasValues, round, STAGE_COLORS, toHours } from './dom.js';
+import type { PageState } from './state.js';
+
+export function pullRequestCards(state: PageState, section: (id: string) => Element | null): Refreshable[] {
+  const { report } = state;
+  const out: Refreshable[] = [];
+  const slice = () => (report.empty.pullRequests ? undefined : report.series.pullRequests[state.sliceKey(true)]);
+
+  const cycle = section(SECTION_IDS.cycleTime);
+  if (cycle) {
+    out.push(
+      card(cycle, state, {
+        id: 'cycle-breakdown',
+        title: 'PR cycle time breakdown per week (median hours)',
+        how: 'each bar is one week of merged PRs; its height is the typical time from first commit to merge, split into coding, waiting for a first review (pickup) and review until merge. A tall orange part means PRs wait for reviewers.',
+        filters: ['repo', 'team'],
+        build() {
+          const s = slice();
+          if (!s) return null;
+          const coding = state.windowed(s.codingMedian).map(toHours);
+          const pickup = state.windowed(s.pickupMedian).map(toHours);
+          const review = state.windowed(s.reviewMedian).map(toHours);
+          if (!hasValues(coding) && !hasValues(pickup) && !hasValues(review)) return null;
+          const labels = state.weekLabels();
+          const merged = state.windowed(s.merged);
+          const cycleMedian = state.windowed(s.cycleMedian);
+          const cycleP90 = state.windowed(s.cycleP90);
+          return {
+            config: {
+              type: 'bar',
+              data: {
+                labels,
+                datasets: [
+                  { label: 'coding', data: coding, backgroundColor: STAGE_COLORS.coding },
+                  { label: 'pickup (wait for first review)', data: pickup, backgroundColor: STAGE_COLORS.pickup },
+                  { label: 'review (to merge)', data: review, backgroundColor: STAGE_COLORS.review },
+                ],
+              },
+              options: {
+                scales: axes('ISO week of merge', 'hours (median)', { x: { stacked: true }, y: { stacked: true } }),
+              },
+            } as ChartConfiguration,
+            table: {
+              caption: 'Median stage durations in hours, per week of merge',
+              head: ['week', 'merged PRs', 'coding h', 'pickup h', 'review h', 'cycle median h', 'cycle p90 h'],
+              rows: labels.map((w, i) => [
+                w,
+                merged[i] ?? null,
+                coding[i] ?? null,
+                pickup[i] ?? null,
+                review[i] ?? null,
+                toHours(cycleMedian[i]),
+                toHours(cycleP90[i]),
+              ]),
+            },
+          };
+        },
+      }),
+    );
+    const slow = report.series.slowest;
+    if (slow.length > 0) {
+      const box = el('div', { class: 'card', id: 'slowest-prs' });
+      box.appendChild(el('h3', null, 'Slowest merged pull requests in the window'));
+      box.appendChild(
+        el(
+          'p',
+          { class: 'how' },
+          'How to read this: the PRs with the longest first-commit-to-merge time; open them to see what they waited on.',
+        ),
+      );
+      const table = el('table');
+      const head = el('tr');
+      for (const h of ['repository', 'PR', 'title', 'cycle (hours)', 'lines changed'])
+        head.appendChild(el('th', { scope: 'col' }, h));
+      table.appendChild(el('thead')).appendChild(head);
+      const body = table.appendChild(el('tbody'));
+      for (const p of slow) {
+        const row = el('tr', { 'data-repo': String(p.repo) });
+        const number = el('td', { class: 'num' });
+        if (p.url) number.appendChild(el('a', { href: p.url, rel: 'noopener noreferrer' }, `#${p.number}`));
+        else number.textContent = `#${p.number}`;
+        row.append(
+          el('td', null, state.repoName(p.repo)),
+          number,
+          el('td', null, p.title),
+          el('td', { class: 'num' }, cell(toHours(p.cycle))),
+          el('td', { class: 'num' }, cell(p.size)),
+        );
+        body.appendChild(row);
+      }
+      box.appendChild(table);
+      cycle.appendChild(box);
+      out.push({
+        refresh() {
+          for (const row of Array.from(body.children) as HTMLElement[])
+            row.hidden = !state.repoMatches(Number(row.getAttribute('data-repo')));
+        },
+      });
+    }
+  }
+
+  const review = section(SECTION_IDS.reviewWait);
+  if (review) {
+    out.push(
+      card(review, state, {
+        id: 'review-wait',
+        title: 'Wait for the first review per week (hours)',
+        how: 'the median line is the typical wait from "ready for review" to the first human review; the p90 line is the slow tail (1 PR in 10 waits longer). Bots never count as reviewers.',
+        filters: ['repo', 'team'],
+        build() {
+          const s = slice();
+          if (!s) return null;
+          return weeklyLines(state, {
+            xTitle: 'ISO week of merge',
+            yTitle: 'hours to first review',
+            caption: 'Pickup time in hours and mean review rounds, per week of merge',
+            lines: [
+              { label: 'median', values: s.pickupMedian.map(toHours) },
+              { label: 'p90', values: s.pickupP90.map(toHours), dashed: true },
+            ],
+            extraColumns: [{ head: 'review rounds (mean)', values: s.reviewRoundsMean.map((v) => round(v, 2)) }],
+          });
+        },
+      }),
+    );
+  }
+
+  const size = section(SECTION_IDS.prSize);
+  if (size) {
+    out.push(
+      card(size, state, {
+        id: 'pr-size',
+        title: 'Pull request size per week (lines changed)',
+        how: 'lines added plus deleted per merged PR, lock and generated files left out; the p90 line shows the largest changes. Large PRs wait longer for review and hide defects.',
+        filters: ['repo', 'team'],
+        build() {
+          const s = slice();
+          if (!s) return null;
+          return weeklyLines(state, {
+            xTitle: 'ISO week of merge',
+            yTitle: 'lines changed per PR',
+            caption: 'Lines changed per merged PR, per week of merge',
+            lines: [
+              { label: 'median', values: s.sizeMedian },
+              { label: 'p90', values: s.sizeP90, dashed: true },
+            ],
+            extraColumns: [{ head: 'merged PRs', values: s.merged }],
+          });
+        },
+      }),
+    );
+  }
+  return out;
+}
