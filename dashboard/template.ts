@@ -84,4 +84,3 @@ summary{cursor:pointer;color:var(--accent)}
   a{color:inherit;text-decoration:none}
 }
 `;
-

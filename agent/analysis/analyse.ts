@@ -36,12 +36,14 @@ export interface AnalysisOptions {
 export const HOW_TO_COLLECT: Record<SectionName, EmptyState> = {
   git: { missing: 'no git history is collected inside the window', command: 'dx-audit audit [PATH...]' },
   pullRequests: {
-    missing: 'no pull requests or reviews are collected inside the window (needs a GitHub remote and a token)',
-    command: 'dx-audit audit  (with GITHUB_TOKEN set or `gh auth login` done)',
+    missing:
+      'no pull requests or reviews are collected inside the window (needs a GitHub remote and a token: GITHUB_TOKEN, GH_TOKEN or gh auth login)',
+    command: 'dx-audit audit',
   },
   ci: {
-    missing: 'no GitHub Actions runs are collected inside the window (needs a GitHub remote and a token)',
-    command: 'dx-audit audit  (with GITHUB_TOKEN set or `gh auth login` done)',
+    missing:
+      'no GitHub Actions runs are collected inside the window (needs a GitHub remote and a token: GITHUB_TOKEN, GH_TOKEN or gh auth login)',
+    command: 'dx-audit audit',
   },
   builds: {
     missing: 'no local build is timed yet',
@@ -54,8 +56,9 @@ export const HOW_TO_COLLECT: Record<SectionName, EmptyState> = {
     command: 'dx-audit audit --since 2y  (a longer history finds more pairs)',
   },
   diagnosis: {
-    missing: 'the diagnosis and its hour costs need pull requests, reviews and CI runs',
-    command: 'dx-audit audit  (with GITHUB_TOKEN set or `gh auth login` done)',
+    missing:
+      'the diagnosis and its hour costs need pull requests, reviews and CI runs (a GitHub remote and a token: GITHUB_TOKEN, GH_TOKEN or gh auth login)',
+    command: 'dx-audit audit',
   },
 };
 
@@ -128,7 +131,11 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
   const fileRevisions = files.reduce((total, f) => total + f.revisions, 0);
   const mergedByPeople = prs
     ? prs.items.filter(
-        (i) => !i.authorIsBot && i.mergedAt !== null && i.mergedAt >= (window.since ?? 0) && i.mergedAt <= window.until,
+        (i) =>
+          !i.authorIsBot &&
+          i.mergedAt !== null &&
+          i.mergedAt >= (window.since ?? 0) &&
+          i.mergedAt <= window.until,
       ).length
     : 0;
   const model: Omit<Report, 'verdict' | 'week'> = {
@@ -249,12 +256,14 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
           : files.length > 0
             ? HOW_TO_COLLECT.coupling
             : HOW_TO_COLLECT.git,
-      diagnosis: delivery.diagnosis.length > 0 || delivery.costs.length > 0 ? null : HOW_TO_COLLECT.diagnosis,
+      diagnosis:
+        delivery.diagnosis.length > 0 || delivery.costs.some((c) => c.hoursPerWeek !== null)
+          ? null
+          : HOW_TO_COLLECT.diagnosis,
     },
   };
   const verdict = verdictOf(model, fileRevisions);
-  const week =
-    options.week ?? reportedWeek(new Date(window.until * 1000), options.now, isoWeekOf);
+  const week = options.week ?? reportedWeek(new Date(window.until * 1000), options.now, isoWeekOf);
   return { ...model, verdict, week: weekComparison(model, series, week, verdict.headline) };
 }
 
@@ -274,4 +283,3 @@ async function countOutside(q: Queryable, w: Window): Promise<Report['outsideWin
     ciRuns: await count('github_workflow_runs', 'created_at'),
   };
 }
-

@@ -11,8 +11,8 @@ import type {
   GitWeekly,
   PullRequestWeekly,
   Series,
-  SlowPullRequest,
   Slices,
+  SlowPullRequest,
   WeeklyValues,
   WorkflowWeekly,
 } from './model.js';

@@ -32,7 +32,10 @@ export function verdictOf(report: VerdictInput, fileRevisions: number): Verdict 
   }
   const repos = report.series.repositories.length;
   const commits = report.git.commits;
-  if (repos === 0 || (commits === 0 && report.git.merges === 0 && !report.pullRequests && report.builds.summary.length === 0)) {
+  if (
+    repos === 0 ||
+    (commits === 0 && report.git.merges === 0 && !report.pullRequests && report.builds.summary.length === 0)
+  ) {
     return {
       headline:
         repos === 0
@@ -114,7 +117,10 @@ export function verdictOf(report: VerdictInput, fileRevisions: number): Verdict 
       );
     const diagnosed = explained
       .slice(0, 3)
-      .map((d) => `${d.kind === 'team' ? 'Team' : 'Person'} ${d.subject}: ${d.summary ?? causeLabel(d.verdict)}.`);
+      .map(
+        (d) =>
+          `${d.kind === 'team' ? 'Team' : 'Person'} ${d.subject}: ${d.summary ?? causeLabel(d.verdict)}.`,
+      );
     return {
       headline: `Slower delivery here is explained by the system, not the people: ${parts.join(', ')}.`,
       status: 'diagnosed',

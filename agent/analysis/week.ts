@@ -1,6 +1,6 @@
 // The weekly report's numbers: the reported ISO week against the week before,
 // read from the same weekly series the dashboard charts.
-import { causeLabel, materialCosts } from './verdict.js';
+
 import { formatHours } from '../util/format.js';
 import { previousWeek, weekBounds } from './iso-week.js';
 import {
@@ -11,6 +11,7 @@ import {
   type WeekComparison,
   type WeeklyValues,
 } from './model.js';
+import { causeLabel, materialCosts } from './verdict.js';
 
 /** Changes smaller than this share are reported as "about the same". */
 export const SAME_THRESHOLD = 0.1;
@@ -109,7 +110,8 @@ export function weekComparison(
   const bounds = weekBounds(week);
   let headline: string;
   const top = materialCosts(report)[0];
-  if (series.repositories.length === 0) headline = 'No data collected yet: run "dx-audit audit" in a git clone.';
+  if (series.repositories.length === 0)
+    headline = 'No data collected yet: run "dx-audit audit" in a git clone.';
   else if (!hasData) headline = `No activity was collected in ${week}.`;
   else if (top)
     headline = `The biggest measurable cost: ${causeLabel(top.cause).toLowerCase()}, about ${formatHours(top.hoursPerWeek!)} engineer-hours per week over the window.`;

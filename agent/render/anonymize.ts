@@ -136,7 +136,10 @@ export class Pseudonymizer {
     }
     // @login mentions name a person even when the login appears nowhere else in the data
     return text
-      .replace(MENTION, (_match, before: string, login: string) => `${before}@${this.person(login).replace(' ', '-')}`)
+      .replace(
+        MENTION,
+        (_match, before: string, login: string) => `${before}@${this.person(login).replace(' ', '-')}`,
+      )
       .replace(this.pattern, (match) => this.person(match));
   }
 

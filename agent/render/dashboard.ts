@@ -36,9 +36,10 @@ export function loadAssets(): DashboardAssets {
   if (!chartFile) throw new Error(`Chart.js's UMD build is missing from ${chartDist}; run npm install`);
   // The page script is bundled by the build into dist/dashboard/page.js, two levels up from dist/agent/render/.
   const here = dirname(fileURLToPath(import.meta.url));
-  const pageFile = [join(here, '..', '..', 'dashboard', 'page.js'), join(here, '..', '..', 'dist', 'dashboard', 'page.js')].find(
-    (file) => existsSync(file),
-  );
+  const pageFile = [
+    join(here, '..', '..', 'dashboard', 'page.js'),
+    join(here, '..', '..', 'dist', 'dashboard', 'page.js'),
+  ].find((file) => existsSync(file));
   if (!pageFile) throw new Error(`the dashboard page script is missing near ${here}; run npm run build`);
   cachedAssets = {
     chartJs: readFileSync(chartFile, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
@@ -80,7 +81,9 @@ function verdictHtml(report: Report): string {
     parts.push(`<h3>Top costs</h3>${emptyBlock(report.empty.diagnosis)}`);
   }
   if (report.diagnosis.length > 0) {
-    const ordered = [...report.diagnosis].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'team' ? -1 : 1));
+    const ordered = [...report.diagnosis].sort((a, b) =>
+      a.kind === b.kind ? 0 : a.kind === 'team' ? -1 : 1,
+    );
     const rows = ordered
       .map((d) => {
         const causes = d.causes
@@ -175,7 +178,8 @@ function sections(report: Report): SectionSpec[] {
     {
       id: SECTION_IDS.coupling,
       title: 'Module and file coupling',
-      intro: 'Pairs that change together in the same commits: a change to one usually ripples into the other.',
+      intro:
+        'Pairs that change together in the same commits: a change to one usually ripples into the other.',
       empty: empty.coupling,
     },
     {

@@ -23,7 +23,8 @@ export function renderHtml(report: Report, dashboardHref = 'dashboard.html'): st
     }${report.anonymized ? ' · people anonymized' : ''} · ${link(SECTION_IDS.verdict, 'open the dashboard')}</p>`,
   );
   body.push(`<p class="meta" id="window">Window: ${e(report.window.statement)}</p>`);
-  for (const partial of partialCollections(report)) body.push(`<p class="partial"><strong>Partial data:</strong> ${e(partial)}</p>`);
+  for (const partial of partialCollections(report))
+    body.push(`<p class="partial"><strong>Partial data:</strong> ${e(partial)}</p>`);
   body.push(`<p class="headline">${e(report.verdict.headline)}</p>`);
   if (w.headline !== report.verdict.headline) body.push(`<p>${e(w.headline)}</p>`);
   if (report.verdict.findings.length > 0)

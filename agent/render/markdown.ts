@@ -60,7 +60,8 @@ export function renderMarkdown(report: Report): string {
     md.push('');
     md.push('| Cause | Engineer-hours / week | How it is computed |');
     md.push('|---|---:|---|');
-    for (const c of costs) md.push(`| ${e(causeLabel(c.cause))} | ${hours(c.hoursPerWeek)} | ${e(c.evidence)} |`);
+    for (const c of costs)
+      md.push(`| ${e(causeLabel(c.cause))} | ${hours(c.hoursPerWeek)} | ${e(c.evidence)} |`);
   }
 
   const { better, worse } = movements(report);

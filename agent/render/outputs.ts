@@ -99,7 +99,11 @@ export interface AnalysisRequest {
  * the config, and pseudonyms when asked. Every output of the command renders
  * this same object.
  */
-export async function analyseForContext(db: Db, context: Context, request: AnalysisRequest = {}): Promise<Report> {
+export async function analyseForContext(
+  db: Db,
+  context: Context,
+  request: AnalysisRequest = {},
+): Promise<Report> {
   const report = await analyse(db, {
     since: context.since,
     until: context.until,

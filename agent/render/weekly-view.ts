@@ -29,5 +29,7 @@ export function missingSections(report: Report): EmptyState[] {
 
 /** Collections that did not finish: their data is partial, and every output says so. */
 export function partialCollections(report: Report): string[] {
-  return report.collection.filter((c) => c.state !== 'complete').map((c) => c.note ?? `${c.source} collection of ${c.repo} is ${c.state}`);
+  return report.collection
+    .filter((c) => c.state !== 'complete')
+    .map((c) => c.note ?? `${c.source} collection of ${c.repo} is ${c.state}`);
 }

@@ -3,7 +3,7 @@
 // labelled.
 import type { ChartConfiguration, Plugin } from 'chart.js';
 import { SECTION_IDS } from '../../agent/analysis/model.js';
-import { type Refreshable, axes, card } from './card.js';
+import { axes, card, type Refreshable } from './card.js';
 import { PALETTE, round, shorten } from './dom.js';
 import type { PageState } from './state.js';
 
@@ -95,7 +95,15 @@ export function architectureCards(state: PageState, section: (id: string) => Ele
             table: {
               caption: 'Files ranked by hotspot score',
               head: ['file', 'repository', 'revisions', 'lines', 'churn', 'authors', 'hotspot score (0–1)'],
-              rows: files.map((f) => [f.path, f.repo, f.revisions, f.lines, f.churn, f.authors, round(f.hotspotScore, 3)]),
+              rows: files.map((f) => [
+                f.path,
+                f.repo,
+                f.revisions,
+                f.lines,
+                f.churn,
+                f.authors,
+                round(f.hotspotScore, 3),
+              ]),
             },
           };
         },
@@ -126,12 +134,22 @@ export function architectureCards(state: PageState, section: (id: string) => Ele
             data: {
               // every bar carries its label: no auto-skipping, and long paths keep their file names
               labels: shown.map((p) => `${shorten(p.a, 40)} ↔ ${shorten(p.b, 40)}`),
-              datasets: [{ label: 'coupling degree', data: shown.map((p) => round(p.degree, 1)), backgroundColor: PALETTE[3] }],
+              datasets: [
+                {
+                  label: 'coupling degree',
+                  data: shown.map((p) => round(p.degree, 1)),
+                  backgroundColor: PALETTE[3],
+                },
+              ],
             },
             options: {
               indexAxis: 'y',
               scales: {
-                x: { title: { display: true, text: 'degree (% of changes made together)' }, beginAtZero: true, max: 100 },
+                x: {
+                  title: { display: true, text: 'degree (% of changes made together)' },
+                  beginAtZero: true,
+                  max: 100,
+                },
                 y: { title: { display: false, text: what }, ticks: { autoSkip: false, font: { size: 11 } } },
               },
             },

@@ -3,7 +3,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { BuildSummaryRow } from '../../agent/analysis/build-summary.js';
 import { SECTION_IDS } from '../../agent/analysis/model.js';
-import { type Refreshable, axes, card } from './card.js';
+import { axes, card, type Refreshable } from './card.js';
 import { PALETTE, round, shorten } from './dom.js';
 import type { PageState } from './state.js';
 
@@ -27,7 +27,8 @@ export function buildCards(state: PageState, section: (id: string) => Element | 
         for (const b of rows) if (!groups.includes(groupOf(b))) groups.push(groupOf(b));
         const max = Math.max(...rows.map((b) => b.median ?? 0));
         const useMinutes = max >= 120;
-        const convert = (s: number | null) => (s === null ? null : useMinutes ? round(s / 60, 2) : round(s, 2));
+        const convert = (s: number | null) =>
+          s === null ? null : useMinutes ? round(s / 60, 2) : round(s, 2);
         const unit = useMinutes ? 'minutes (median)' : 'seconds (median)';
         const datasets = (['warm', 'cold', 'wrapped'] as const)
           .map((kind, i) => ({
@@ -79,10 +80,18 @@ export function buildCards(state: PageState, section: (id: string) => Element | 
               data: {
                 labels: rows.map((w) => shorten(label(w), 60)),
                 datasets: [
-                  { label: 'minutes per day', data: rows.map((w) => round(w.minutesPerDay, 1)), backgroundColor: PALETTE[2] },
+                  {
+                    label: 'minutes per day',
+                    data: rows.map((w) => round(w.minutesPerDay, 1)),
+                    backgroundColor: PALETTE[2],
+                  },
                 ],
               },
-              options: { scales: axes('repository · machine', 'minutes waiting per day', { x: { ticks: { autoSkip: false } } }) },
+              options: {
+                scales: axes('repository · machine', 'minutes waiting per day', {
+                  x: { ticks: { autoSkip: false } },
+                }),
+              },
             } as ChartConfiguration,
             table: {
               caption: 'Wrapped builds: runs, days with runs, minutes per day',

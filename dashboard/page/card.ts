@@ -41,7 +41,9 @@ interface ChartInstance {
 }
 
 /** Chart.js as the inlined UMD build defines it. */
-export const ChartJs = (window as unknown as { Chart: ChartCtor & { defaults: any; register(p: unknown): void } }).Chart;
+export const ChartJs = (
+  window as unknown as { Chart: ChartCtor & { defaults: any; register(p: unknown): void } }
+).Chart;
 
 export function axes(xTitle: string, yTitle: string, extra?: { x?: object; y?: object }) {
   return {
@@ -114,7 +116,9 @@ export function card(container: Element, state: PageState, spec: CardSpec): Refr
       chart = null;
       const built = spec.build();
       const unfiltered =
-        spec.filters.includes('team') || state.filters.team === '' ? '' : ' (the team filter does not apply here)';
+        spec.filters.includes('team') || state.filters.team === ''
+          ? ''
+          : ' (the team filter does not apply here)';
       if (!built) {
         note.textContent = `No data for this selection${unfiltered}.`;
         note.hidden = false;
@@ -150,7 +154,13 @@ export interface Line {
  */
 export function weeklyLines(
   state: PageState,
-  options: { xTitle: string; yTitle: string; caption: string; lines: Line[]; extraColumns?: { head: string; values: (number | null)[] }[] },
+  options: {
+    xTitle: string;
+    yTitle: string;
+    caption: string;
+    lines: Line[];
+    extraColumns?: { head: string; values: (number | null)[] }[];
+  },
 ): Built | null {
   const labels = state.weekLabels();
   const lines = options.lines.map((l) => ({ ...l, values: state.windowed(l.values) }));
@@ -174,7 +184,11 @@ export function weeklyLines(
     table: {
       caption: options.caption,
       head: ['week', ...lines.map((l) => l.label), ...extra.map((c) => c.head)],
-      rows: labels.map((w, i) => [w, ...lines.map((l) => l.values[i] ?? null), ...extra.map((c) => c.values[i] ?? null)]),
+      rows: labels.map((w, i) => [
+        w,
+        ...lines.map((l) => l.values[i] ?? null),
+        ...extra.map((c) => c.values[i] ?? null),
+      ]),
     },
   };
 }

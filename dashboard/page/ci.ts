@@ -2,7 +2,7 @@
 // week, with the same definitions as the report's workflow figures.
 import type { ChartConfiguration } from 'chart.js';
 import { SECTION_IDS, type WeeklyValues, type WorkflowWeekly } from '../../agent/analysis/model.js';
-import { type Refreshable, axes, card } from './card.js';
+import { axes, card, type Refreshable } from './card.js';
 import { hasValues, PALETTE, shorten, toMinutes, toPercent } from './dom.js';
 import type { PageState } from './state.js';
 

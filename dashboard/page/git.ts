@@ -1,7 +1,7 @@
 // Git activity charts: commits and merges, and lines changed, per week.
 import type { ChartConfiguration } from 'chart.js';
 import { SECTION_IDS } from '../../agent/analysis/model.js';
-import { type Refreshable, axes, card } from './card.js';
+import { axes, card, type Refreshable } from './card.js';
 import { hasValues, PALETTE } from './dom.js';
 import type { PageState } from './state.js';
 
@@ -65,12 +65,19 @@ export function gitCards(state: PageState, section: (id: string) => Element | nu
                 { label: 'deleted', data: deleted, backgroundColor: PALETTE[1] },
               ],
             },
-            options: { scales: axes('ISO week', 'lines per week', { x: { stacked: true }, y: { stacked: true } }) },
+            options: {
+              scales: axes('ISO week', 'lines per week', { x: { stacked: true }, y: { stacked: true } }),
+            },
           } as ChartConfiguration,
           table: {
             caption: 'Lines added and deleted per week',
             head: ['week', 'added', 'deleted', 'churn'],
-            rows: labels.map((w, i) => [w, added[i] ?? null, deleted[i] ?? null, (added[i] ?? 0) + (deleted[i] ?? 0)]),
+            rows: labels.map((w, i) => [
+              w,
+              added[i] ?? null,
+              deleted[i] ?? null,
+              (added[i] ?? 0) + (deleted[i] ?? 0),
+            ]),
           },
         };
       },

@@ -3,7 +3,7 @@
 // prints), draws every chart with Chart.js, keeps an accessible table beside
 // each chart, and applies the repository / team / window filters.
 // window.__dxReady is set once every chart is drawn.
-import { type Report, REPORT_SCHEMA_VERSION } from '../../agent/analysis/model.js';
+import { REPORT_SCHEMA_VERSION, type Report } from '../../agent/analysis/model.js';
 import { architectureCards } from './architecture.js';
 import { buildCards } from './builds.js';
 import { ChartJs, type Refreshable } from './card.js';
@@ -57,14 +57,18 @@ const option = (target: HTMLSelectElement, value: string, text: string) => {
 };
 const { repositories, teams } = report.series;
 option(repoSelect, '', `All repositories (${repositories.length})`);
-repositories.forEach((name, i) => option(repoSelect, String(i), name));
+repositories.forEach((name, i) => {
+  option(repoSelect, String(i), name);
+});
 repoSelect.disabled = repositories.length < 2;
 if (teams.length === 0) {
   option(teamSelect, '', 'No teams configured');
   teamSelect.disabled = true;
 } else {
   option(teamSelect, '', 'All teams');
-  teams.forEach((name, i) => option(teamSelect, String(i), name));
+  teams.forEach((name, i) => {
+    option(teamSelect, String(i), name);
+  });
 }
 const n = state.weeks.length;
 option(windowSelect, 'all', `All ${n} ${n === 1 ? 'week' : 'weeks'}`);

@@ -2,14 +2,15 @@
 // the slowest merged PRs with links to GitHub.
 import type { ChartConfiguration } from 'chart.js';
 import { SECTION_IDS } from '../../agent/analysis/model.js';
-import { type Refreshable, axes, card, weeklyLines } from './card.js';
+import { axes, card, type Refreshable, weeklyLines } from './card.js';
 import { cell, el, hasValues, round, STAGE_COLORS, toHours } from './dom.js';
 import type { PageState } from './state.js';
 
 export function pullRequestCards(state: PageState, section: (id: string) => Element | null): Refreshable[] {
   const { report } = state;
   const out: Refreshable[] = [];
-  const slice = () => (report.empty.pullRequests ? undefined : report.series.pullRequests[state.sliceKey(true)]);
+  const slice = () =>
+    report.empty.pullRequests ? undefined : report.series.pullRequests[state.sliceKey(true)];
 
   const cycle = section(SECTION_IDS.cycleTime);
   if (cycle) {
@@ -37,17 +38,32 @@ export function pullRequestCards(state: PageState, section: (id: string) => Elem
                 labels,
                 datasets: [
                   { label: 'coding', data: coding, backgroundColor: STAGE_COLORS.coding },
-                  { label: 'pickup (wait for first review)', data: pickup, backgroundColor: STAGE_COLORS.pickup },
+                  {
+                    label: 'pickup (wait for first review)',
+                    data: pickup,
+                    backgroundColor: STAGE_COLORS.pickup,
+                  },
                   { label: 'review (to merge)', data: review, backgroundColor: STAGE_COLORS.review },
                 ],
               },
               options: {
-                scales: axes('ISO week of merge', 'hours (median)', { x: { stacked: true }, y: { stacked: true } }),
+                scales: axes('ISO week of merge', 'hours (median)', {
+                  x: { stacked: true },
+                  y: { stacked: true },
+                }),
               },
             } as ChartConfiguration,
             table: {
               caption: 'Median stage durations in hours, per week of merge',
-              head: ['week', 'merged PRs', 'coding h', 'pickup h', 'review h', 'cycle median h', 'cycle p90 h'],
+              head: [
+                'week',
+                'merged PRs',
+                'coding h',
+                'pickup h',
+                'review h',
+                'cycle median h',
+                'cycle p90 h',
+              ],
               rows: labels.map((w, i) => [
                 w,
                 merged[i] ?? null,
@@ -123,7 +139,9 @@ export function pullRequestCards(state: PageState, section: (id: string) => Elem
               { label: 'median', values: s.pickupMedian.map(toHours) },
               { label: 'p90', values: s.pickupP90.map(toHours), dashed: true },
             ],
-            extraColumns: [{ head: 'review rounds (mean)', values: s.reviewRoundsMean.map((v) => round(v, 2)) }],
+            extraColumns: [
+              { head: 'review rounds (mean)', values: s.reviewRoundsMean.map((v) => round(v, 2)) },
+            ],
           });
         },
       }),

@@ -7,9 +7,9 @@ import type { CiAttempt } from '../../agent/analysis/ci.js';
 import type { PullRequestItem } from '../../agent/analysis/pull-requests.js';
 import { weeklySeries } from '../../agent/analysis/series.js';
 import { Db } from '../../agent/store/db.js';
+import { activityRepo, MONDAY_2024_W01 } from '../dashboard/fixtures.js';
 import { runCli } from '../support/cli.js';
 import { type TestRepo, tempDir } from '../support/git-repo.js';
-import { activityRepo, MONDAY_2024_W01 } from '../dashboard/fixtures.js';
 
 const DAY = 86_400;
 const t = (day: number, hour = 12) => MONDAY_2024_W01 + day * DAY + hour * 3600;

@@ -1,8 +1,8 @@
 // Times the fragile-architecture analysis (the whole report with --detail, which
 // is what computes it) on a database that already holds an ingested history.
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_CONFIG } from '../../agent/config.js';
 import { analyse } from '../../agent/analysis/analyse.js';
+import { DEFAULT_CONFIG } from '../../agent/config.js';
 import { Db } from '../../agent/store/db.js';
 
 const RUNS = 3;

@@ -13,13 +13,19 @@ import { DEFAULT_CONFIG } from '../../agent/config.js';
 import { renderDashboard } from '../../agent/render/dashboard.js';
 import { Db } from '../../agent/store/db.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
-import { BIG_ORG, buildBigOrg } from '../support/seed-github.js';
 import { generateOrg } from '../support/github-generator.js';
+import { BIG_ORG, buildBigOrg } from '../support/seed-github.js';
 import { ROOT } from './util.js';
 
 /** Ten teams of the benchmark organisation's people, by login. */
 function bigOrgTeams(): Record<string, string[]> {
-  const org = generateOrg({ seed: BIG_ORG.seed, repos: 1, people: BIG_ORG.people, prsPerRepo: 1, runsPerRepo: 0 });
+  const org = generateOrg({
+    seed: BIG_ORG.seed,
+    repos: 1,
+    people: BIG_ORG.people,
+    prsPerRepo: 1,
+    runsPerRepo: 0,
+  });
   const teams: Record<string, string[]> = {};
   org.people.forEach((p, i) => {
     const team = `team-${i % 10}`;
@@ -100,7 +106,9 @@ export async function benchDashboard(dbPath: string): Promise<Record<string, str
     out['200-engineer year: contents'] =
       `${org.counts.commits} commits, ${org.counts.pullRequests} PRs, ${org.counts.runs} runs, 10 teams`;
     out['200-engineer year: file bytes'] = Buffer.byteLength(synthetic);
-    out['200-engineer year: file / 2 MB target'] = Number((Buffer.byteLength(synthetic) / 2_000_000).toFixed(3));
+    out['200-engineer year: file / 2 MB target'] = Number(
+      (Buffer.byteLength(synthetic) / 2_000_000).toFixed(3),
+    );
     const syntheticFile = join(dir, 'synthetic.html');
     writeFileSync(syntheticFile, synthetic);
     const render = await renderInChromium(syntheticFile);

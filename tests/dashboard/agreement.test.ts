@@ -92,7 +92,9 @@ describe('every output renders the same analysis', () => {
         `<td>${escapeHtml(w.name)}</td><td class="num">${w.runs}</td><td class="num">${formatPercent(w.successRate)}</td><td class="num">${formatPercent(w.rerunRate)}</td><td class="num">${formatPercent(w.flakyRate)}</td>`,
       );
       // the weekly chart series count the same runs as the window's total
-      const weekly = json.series.workflows.find((s) => json.series.repositories[s.repo] === w.repo && s.name === w.name)!;
+      const weekly = json.series.workflows.find(
+        (s) => json.series.repositories[s.repo] === w.repo && s.name === w.name,
+      )!;
       expect(weekly.runs.reduce<number>((a, b) => a + (b ?? 0), 0)).toBe(w.runs);
     }
   });

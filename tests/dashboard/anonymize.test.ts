@@ -2,11 +2,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPseudonymizer, Pseudonymizer } from '../../agent/render/anonymize.js';
-import { assembleDashboard } from '../../agent/report/dashboard-data.js';
 import { Db } from '../../agent/store/db.js';
 import { runCli } from '../support/cli.js';
 import { type TestRepo, tempDir } from '../support/git-repo.js';
-import { AUTHORS, activityRepo, fullReport, gitDays, TEAMS } from './fixtures.js';
+import { fixtureReport, sharedFixture } from '../support/report-fixture.js';
+import { AUTHORS, activityRepo } from './fixtures.js';
 
 const KEY = Buffer.alloc(32, 7);
 
@@ -34,36 +34,42 @@ describe('Pseudonymizer', () => {
     expect(p.scrub('Alice Example asked bob@example.com and zed@elsewhere.org')).toBe(
       `${p.person('alice@example.com')} asked ${p.person('bob@example.com')} and ${p.person('zed@elsewhere.org')}`,
     );
-    const data = assembleDashboard({
-      report: fullReport(),
-      gitDays: gitDays(),
-      fileRevisions: 23,
-      teams: TEAMS,
-      window: { since: new Date('2024-01-01T00:00:00Z'), until: new Date('2024-01-14T23:59:59Z') },
-      generatedAt: new Date('2024-01-15T00:00:00Z'),
-    });
-    const anonymized = p.apply(data);
-    const person = anonymized.diagnosis.data.find((d) => d.kind === 'person')!;
-    expect(person.subject).toBe(p.person('alice'));
-    expect(person.causes[0]!.evidence).toBe(`waits on ${p.person('bob@example.com')}; pickup 5 h`);
-    expect(anonymized.diagnosis.data.find((d) => d.kind === 'team')!.subject).toBe('platform');
-    expect(anonymized.repositories).toEqual(['shop', 'billing']);
-    expect(anonymized.hotspots.data.files.map((f) => f.path)).toEqual(
-      data.hotspots.data.files.map((f) => f.path),
-    );
-    expect(anonymized.teams).toEqual(['platform']);
-    const json = JSON.stringify(anonymized);
-    expect(json).not.toMatch(/bob@example\.com|"alice"/);
+  });
 
-    const report = p.apply(fullReport());
-    expect(report.pullRequests!.items!.map((i) => i.author)).toEqual([
-      p.person('alice'),
-      p.person('bob'),
-      p.person('carol'),
-      p.person('alice'),
-      p.person('bob'),
-    ]);
-    expect(report.repositories[0]).toEqual({ name: 'shop', path: '/src/shop', github: 'acme/shop' });
+  it('replaces @login mentions in free text, known or not, and never touches email-like text twice', () => {
+    const mentioned = p.scrub('Fix for @mwombat and @zquixote, cc @Alice-E (see a@b.org)');
+    expect(mentioned).toBe(
+      `Fix for @${p.person('mwombat').replace(' ', '-')} and @${p.person('zquixote').replace(' ', '-')}, cc @${p.person('Alice-E').replace(' ', '-')} (see ${p.person('a@b.org')})`,
+    );
+    expect(mentioned).not.toMatch(/mwombat|zquixote/);
+  });
+
+  it('keeps people out of a whole report and keeps paths, repositories and teams', async () => {
+    const fixture = sharedFixture(false);
+    const report = await fixtureReport(fixture, true);
+    const logins = fixture.org.people.map((x) => x.login);
+    const q = new Pseudonymizer(
+      KEY,
+      logins.map((l) => [l, `${l}@users.noreply.github.com`]),
+    );
+    const anonymized = q.apply(report);
+    const people = anonymized.diagnosis.filter((d) => d.kind === 'person');
+    expect(people.length).toBeGreaterThan(0);
+    for (const d of people) expect(d.subject).toMatch(/^Engineer [A-Z2-9]{5}$/);
+    expect(
+      anonymized.diagnosis
+        .filter((d) => d.kind === 'team')
+        .map((d) => d.subject)
+        .sort(),
+    ).toEqual(['payments', 'platform']);
+    expect(anonymized.repositories).toEqual(report.repositories);
+    expect(anonymized.git.files.map((f) => f.path)).toEqual(report.git.files.map((f) => f.path));
+    expect(anonymized.series.teams).toEqual(['payments', 'platform']);
+    const json = JSON.stringify(anonymized);
+    for (const login of logins) expect(json, login).not.toMatch(new RegExp(`(?<![\\w-])${login}(?![\\w-])`));
+    expect(anonymized.pullRequests!.items!.map((i) => i.author)).toEqual(
+      report.pullRequests!.items!.map((i) => (i.author === null ? null : q.person(i.author))),
+    );
   });
 });
 

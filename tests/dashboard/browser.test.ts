@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleDashboard } from '../../agent/report/dashboard-data.js';
-import { renderDashboard } from '../../dashboard/render.js';
+import type { Report } from '../../agent/analysis/model.js';
+import { renderDashboard } from '../../agent/render/dashboard.js';
 import {
   type Browser,
   CHROMIUM,
@@ -20,7 +20,8 @@ import {
 } from '../support/chromium.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/git-repo.js';
-import { activityRepo, fullReport, gitDays, HOSTILE, hostile, TEAMS } from './fixtures.js';
+import { fixtureReport, HOSTILE, HOSTILE_FILE, hostile, sharedFixture } from '../support/report-fixture.js';
+import { activityRepo } from './fixtures.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const available = chromiumAvailable();
@@ -37,24 +38,41 @@ describe('Chromium for the browser tests', () => {
   });
 });
 
-function dashboardFile(
+async function dashboardFile(
   dir: string,
   name: string,
   evil: boolean,
-  teams: Record<string, string[]> = TEAMS,
-): string {
-  const data = assembleDashboard({
-    report: fullReport(evil),
-    gitDays: gitDays(evil),
-    fileRevisions: 23,
-    teams,
-    window: { since: new Date('2024-01-01T00:00:00Z'), until: new Date('2024-01-14T23:59:59Z') },
-    generatedAt: new Date('2024-01-15T00:00:00Z'),
-  });
+): Promise<{ file: string; report: Report }> {
+  const report = await fixtureReport(sharedFixture(evil));
   const file = join(dir, name);
-  writeFileSync(file, renderDashboard(data));
-  return file;
+  writeFileSync(file, renderDashboard(report));
+  return { file, report };
 }
+
+/** The charts a report must draw: one per section with data, coupling and wrapped builds when present. */
+function expectedCharts(report: Report): string[] {
+  const ids = [
+    'chart-cycle-breakdown',
+    'chart-review-wait',
+    'chart-pr-size',
+    'chart-ci-queue',
+    'chart-ci-duration',
+    'chart-ci-success',
+    'chart-ci-flaky',
+    'chart-builds',
+    'chart-hotspots',
+    'chart-git-commits',
+    'chart-git-churn',
+  ];
+  if (report.git.coupling.length > 0) ids.push('chart-coupling');
+  if (report.git.moduleCoupling.length > 0) ids.push('chart-module-coupling');
+  if (report.builds.wrappedPerDay.length > 0) ids.push('chart-wrapped-per-day');
+  return ids.sort();
+}
+
+/** A cell as the page writes it: hours to two decimals, numbers in English notation, '–' for none. */
+const hoursCell = (seconds: number | null | undefined) =>
+  seconds === null || seconds === undefined ? '–' : Number((seconds / 3600).toFixed(2)).toLocaleString('en');
 
 describe.skipIf(!available)('dashboard in headless Chromium', () => {
   let browser: Browser;
@@ -71,36 +89,25 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
   });
 
   it('draws every chart from disk with no request, no error, and exports PNG', async () => {
-    const file = dashboardFile(dir, 'full.html', false);
+    const { file, report } = await dashboardFile(dir, 'full.html', false);
     const { page, log } = await openDashboard(browser, file);
     expect(log.errors).toEqual([]);
     expect(log.requests).toEqual([`file://${file}`]);
 
     const ink = await inkPerCanvas(page);
-    expect(Object.keys(ink).sort()).toEqual(
-      [
-        'chart-builds',
-        'chart-ci-duration',
-        'chart-ci-flaky',
-        'chart-ci-queue',
-        'chart-coupling',
-        'chart-cycle-breakdown',
-        'chart-git-churn',
-        'chart-git-commits',
-        'chart-hotspots',
-        'chart-module-coupling',
-        'chart-pr-size',
-        'chart-review-wait',
-        'chart-wrapped-per-day',
-      ].sort(),
-    );
+    expect(Object.keys(ink).sort()).toEqual(expectedCharts(report));
     for (const [id, pixels] of Object.entries(ink)) expect(pixels, id).toBeGreaterThan(500);
 
     const headline = page.locator('#verdict-headline');
     await expect(headline.isVisible()).resolves.toBe(true);
-    expect(await headline.textContent()).toBe(
-      'Slower delivery here is explained by the system, not the people: review bottleneck (1 team, 1 person).',
-    );
+    expect(await headline.textContent()).toBe(report.verdict.headline);
+    // the workflow table shows the window's figures, one row per workflow
+    expect(await page.locator('#ci-workflows tbody tr').count()).toBe(report.ci!.workflows.length);
+    // slowest PRs link to GitHub
+    const links = await page
+      .locator('#slowest-prs a')
+      .evaluateAll((a) => a.map((x) => x.getAttribute('href')));
+    expect(links).toEqual(report.series.slowest.map((p) => p.url));
     // Every chart has a title, a "how to read this", a PNG button and a table.
     const cards = await page.locator('.card:has(canvas)').count();
     expect(await page.locator('.card:has(canvas) .how').count()).toBe(cards);
@@ -125,7 +132,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
   });
 
   it('redraws for the repository, team and window filters', async () => {
-    const file = dashboardFile(dir, 'filters.html', false);
+    const { file, report } = await dashboardFile(dir, 'filters.html', false);
     const { page, log } = await openDashboard(browser, file);
     const cycleRows = async () => {
       const details = page.locator('#chart-cycle-breakdown details');
@@ -137,42 +144,48 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
         .locator('tbody tr')
         .evaluateAll((rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent)));
     };
-    // All repositories: W01 has PRs 1-3 (coding median 1 h), W02 PRs 4-5 (coding median 2 h).
-    expect((await cycleRows()).map((r) => [r[0], r[1], r[2]])).toEqual([
-      ['2024-W01', '3', '1'],
-      ['2024-W02', '2', '2'],
-    ]);
-    await page.selectOption('#filter-repo', { label: 'billing' });
-    expect((await cycleRows()).map((r) => [r[0], r[1], r[2]])).toEqual([
-      ['2024-W01', '1', '0.5'],
-      ['2024-W02', '0', '–'],
-    ]);
-    await page.selectOption('#filter-repo', { label: 'All repositories (2)' });
+    const expected = (key: string, weeks = report.series.weeks.length) => {
+      const s = report.series.pullRequests[key]!;
+      const from = report.series.weeks.length - weeks;
+      return report.series.weeks
+        .slice(from)
+        .map((w, i) => [w, String(s.merged[from + i]), hoursCell(s.codingMedian[from + i])]);
+    };
+    expect((await cycleRows()).map((r) => [r[0], r[1], r[2]])).toEqual(expected('all'));
+    const second = report.series.repositories[1]!;
+    await page.selectOption('#filter-repo', { label: second });
+    expect((await cycleRows()).map((r) => [r[0], r[1], r[2]])).toEqual(expected('r1'));
+    await page.selectOption('#filter-repo', {
+      label: `All repositories (${report.series.repositories.length})`,
+    });
     await page.selectOption('#filter-team', { label: 'platform' });
-    // platform = alice and bob: W01 PRs 1-2 (coding 1 h and 2 h → median 1.5 h)
-    expect((await cycleRows()).map((r) => [r[0], r[1], r[2]])).toEqual([
-      ['2024-W01', '2', '1.5'],
-      ['2024-W02', '2', '2'],
-    ]);
+    const platform = report.series.teams.indexOf('platform');
+    expect((await cycleRows()).map((r) => [r[0], r[1], r[2]])).toEqual(expected(`t${platform}`));
     await expect(page.locator('#chart-ci-queue .nodata').textContent()).resolves.toContain(
       'the team filter does not apply here',
     );
     await page.selectOption('#filter-team', { label: 'All teams' });
-    expect(await page.locator('#filter-window option').count()).toBe(1);
+    // 6 weeks of data: the window filter offers all of them and the last 4
+    expect(await page.locator('#filter-window option').allTextContents()).toEqual([
+      'All 6 weeks',
+      'Last 4 weeks',
+    ]);
+    await page.selectOption('#filter-window', { label: 'Last 4 weeks' });
+    expect((await cycleRows()).map((r) => [r[0], r[1], r[2]])).toEqual(expected('all', 4));
     expect(log.errors).toEqual([]);
     await page.close();
   });
 
   it('keeps hostile repository strings as inert text', async () => {
-    const file = dashboardFile(dir, 'hostile.html', true);
+    const { file, report } = await dashboardFile(dir, 'hostile.html', true);
     const html = readFileSync(file, 'utf8');
     // Exactly the three scripts of the page; the data cannot add or close one.
     expect(html.match(/<script/g)).toHaveLength(3);
     expect(html.match(/<\/script>/g)).toHaveLength(3);
     expect(html).not.toContain('<img');
-    const json = html.slice(html.indexOf('id="dx-data">'), html.indexOf('</script>'));
+    const json = html.slice(html.indexOf('id="dx-report">'), html.indexOf('</script>'));
     expect(json.length).toBeGreaterThan(1000);
-    expect(json.slice('id="dx-data">'.length)).not.toMatch(/[<\u2028\u2029]/);
+    expect(json.slice('id="dx-report">'.length)).not.toMatch(/[<\u2028\u2029]/);
     const { page, log } = await openDashboard(browser, file);
     expect(log.dialogs).toEqual([]);
     expect(log.errors).toEqual([]);
@@ -182,36 +195,25 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(await page.locator('script').count()).toBe(3);
 
     const texts = await page.evaluate(() => ({
-      repoOption: document.querySelector('#filter-repo option[value="0"]')?.textContent,
-      costs: Array.from(document.querySelectorAll('table.costs td')).map((td) => td.textContent),
       slowest: Array.from(document.querySelectorAll('#slowest-prs td')).map((td) => td.textContent),
-      diagnosis: Array.from(document.querySelectorAll('details.diagnosis td')).map((td) => td.textContent),
-      title: document.title,
+      workflows: Array.from(document.querySelectorAll('#ci-workflows td')).map((td) => td.textContent),
     }));
-    expect(texts.repoOption).toBe(hostile('repo'));
-    expect(texts.costs).toContain(hostile('cost'));
-    expect(texts.slowest).toContain(hostile('title 4'));
-    expect(texts.slowest).toContain(hostile('repo'));
-    expect(texts.diagnosis).toContain(hostile('alice'));
-    expect(texts.title).toContain('repo </script><script>window.__pwned=1</script>');
+    const slowTitle = report.series.slowest[0]!.title;
+    expect(slowTitle).toBe(hostile(`title ${report.series.slowest[0]!.number}`));
+    expect(texts.slowest).toContain(slowTitle);
+    expect(texts.workflows).toContain(hostile('workflow'));
 
     // Tables built by the page (hotspot paths, workflow names, build commands) hold the literal strings.
-    for (const id of [
-      'chart-hotspots',
-      'chart-ci-duration',
-      'chart-builds',
-      'chart-coupling',
-      'chart-module-coupling',
-    ]) {
+    for (const id of ['chart-hotspots', 'chart-ci-duration', 'chart-builds', 'chart-coupling']) {
       await page.locator(`#${id} details summary`).click();
       await page.locator(`#${id} details tbody tr`).first().waitFor();
     }
     const cells = await page.locator('details.table td').allTextContents();
     for (const expected of [
-      hostile('path'),
+      HOSTILE_FILE,
       hostile('workflow'),
-      hostile('cmd'),
-      `${hostile('a')} ↔ src/price.ts`,
+      HOSTILE.script,
+      `${HOSTILE_FILE} ↔ price.ts`,
     ]) {
       expect(
         cells.some((c) => c.includes(expected)),
@@ -244,12 +246,10 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       const ink = await inkPerCanvas(page);
       expect(Object.keys(ink).sort()).toEqual(['chart-git-churn', 'chart-git-commits', 'chart-hotspots']);
       for (const [id, pixels] of Object.entries(ink)) expect(pixels, id).toBeGreaterThan(500);
-      expect(await page.locator('#verdict-headline').textContent()).toContain(
-        'only git history is collected',
+      expect(await page.locator('#verdict-headline').textContent()).toBe(
+        'Not enough data for a verdict yet: without pull requests (GitHub data) delivery time cannot be split into review wait and CI.',
       );
-      expect(await page.locator('#ci .empty code').textContent()).toBe(
-        'GITHUB_TOKEN=<token> dx-audit collect github OWNER/REPO',
-      );
+      expect(await page.locator('#ci .empty code').textContent()).toBe('dx-audit audit');
       expect(await page.locator('#builds .empty').isVisible()).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-git-only.png'), fullPage: true });
       await page.close();

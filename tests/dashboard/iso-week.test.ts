@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../agent/errors.js';
 import {
   isoWeekOf,
   mondayOf,
@@ -8,6 +7,7 @@ import {
   weekBounds,
   weeksBetween,
 } from '../../agent/analysis/iso-week.js';
+import { InputError } from '../../agent/errors.js';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 

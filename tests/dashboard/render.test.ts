@@ -1,7 +1,7 @@
 // The dashboard page as text: escaping helpers, one page with exactly its three
 // scripts, and the report embedded as the very object the JSON renderer prints.
 import { describe, expect, it } from 'vitest';
-import { renderDashboard, loadAssets } from '../../agent/render/dashboard.js';
+import { loadAssets, renderDashboard } from '../../agent/render/dashboard.js';
 import { embedJson, escapeHtml, fill, inlineScript } from '../../agent/render/escape.js';
 import { renderJson } from '../../agent/render/json.js';
 import { fixtureReport, HOSTILE, sharedFixture } from '../support/report-fixture.js';
@@ -27,7 +27,9 @@ describe('page assembly helpers', () => {
   });
 
   it('makes inlined library code unable to end its script element', () => {
-    expect(inlineScript('var a = "</script><!-- </SCRIPT>";')).toBe('var a = "<\\/script><\\!-- <\\/SCRIPT>";');
+    expect(inlineScript('var a = "</script><!-- </SCRIPT>";')).toBe(
+      'var a = "<\\/script><\\!-- <\\/SCRIPT>";',
+    );
     const { chartJs, pageJs } = loadAssets();
     expect(chartJs).toContain('Chart.js v4');
     expect(chartJs).not.toContain('sourceMappingURL');

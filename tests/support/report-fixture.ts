@@ -106,9 +106,12 @@ export async function fixtureDatabase(dir: string, evil = false): Promise<Fixtur
   const command = evil
     ? ['node', '-e', `setTimeout(() => {}, 30) // ${HOSTILE.script}`]
     : ['node', '-e', 'setTimeout(() => {}, 30)'];
-  const built = await runCli(['--db', dbPath, 'build', clones[0]!, '--runs', '2', '--warmup', '0', '--', ...command], {
-    cwd: dir,
-  });
+  const built = await runCli(
+    ['--db', dbPath, 'build', clones[0]!, '--runs', '2', '--warmup', '0', '--', ...command],
+    {
+      cwd: dir,
+    },
+  );
   if (built.exitCode !== 0) throw new Error(`build failed: ${built.stderr}`);
   return { dbPath, org, clones, teams: fixtureTeams(org) };
 }
