@@ -40,9 +40,18 @@ interface ChartInstance {
   toBase64Image(type?: string, quality?: number): string;
 }
 
+/** The Chart.js defaults the page sets. */
+interface ChartDefaults {
+  animation: boolean;
+  responsive: boolean;
+  maintainAspectRatio: boolean;
+  font: { family: string };
+  color: string;
+}
+
 /** Chart.js as the inlined UMD build defines it. */
 export const ChartJs = (
-  window as unknown as { Chart: ChartCtor & { defaults: any; register(p: unknown): void } }
+  window as unknown as { Chart: ChartCtor & { defaults: ChartDefaults; register(plugin: object): void } }
 ).Chart;
 
 export function axes(xTitle: string, yTitle: string, extra?: { x?: object; y?: object }) {
