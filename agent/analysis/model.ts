@@ -6,10 +6,11 @@
 // dashboard's page script can import it too.
 import type { ArchitectureFile, ArchitectureModule, FileCoupling, ModuleCoupling } from './architecture.js';
 import type { BuildsSection } from './build-summary.js';
+import type { CiAttempt, WorkflowMetrics } from './ci.js';
 import type { CostEntry } from './costs.js';
 import type { GitDeliverySummary } from './delivery.js';
 import type { SubjectDiagnosis } from './diagnosis.js';
-import type { DataQuality } from './pull-requests.js';
+import type { DataQuality, PullRequestItem } from './pull-requests.js';
 import type { Summary } from './stats.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -261,39 +262,16 @@ export const CAUSE_LABELS: Record<string, string> = {
   none: 'No systemic cause found',
 };
 
-export interface ReportPullRequestItem {
-  repo: string;
-  number: number;
-  title: string;
-  author: string | null;
-  createdAt: string;
-  readyAt: string | null;
-  firstCommitAt: string | null;
-  firstReviewAt: string | null;
-  mergedAt: string | null;
-  additions: number;
-  deletions: number;
-  /** Lines changed without lock, generated and vendored files. */
-  size: number;
-  reviewRounds: number | null;
-  /** Commits after the first review. */
-  rework: number | null;
-  coding: number | null;
-  pickup: number | null;
-  review: number | null;
-  cycle: number | null;
-  ciWait: number | null;
-  /** Touches a hotspot or a strongly coupled file. */
-  fragile: boolean;
-  bot: boolean;
-  /** Working-hours variants of the stages; null without `workingHours` in the config. */
-  working: {
-    coding: number | null;
-    pickup: number | null;
-    review: number | null;
-    cycle: number | null;
-  } | null;
-}
+/** Times of an item as ISO 8601 strings in the JSON (unix seconds in the analysis). */
+type IsoTimes<T, K extends keyof T> = Omit<T, K> & {
+  [P in K]: null extends T[P] ? string | null : string;
+};
+
+/** A pull request in `report --detail`: the analysis item, times as ISO strings. */
+export type ReportPullRequestItem = IsoTimes<
+  Omit<PullRequestItem, 'repoId' | 'authorIsBot' | 'state'>,
+  'createdAt' | 'readyAt' | 'firstCommitAt' | 'firstReviewAt' | 'mergedAt'
+> & { bot: boolean };
 
 export interface ReportPullRequests {
   count: number;
@@ -311,35 +289,14 @@ export interface ReportPullRequests {
   items?: ReportPullRequestItem[];
 }
 
-export interface ReportWorkflow {
-  repo: string;
-  name: string;
-  runs: number;
-  attempts: number;
-  successRate: number | null;
-  rerunRate: number | null;
-  flakyRate: number | null;
-  queue: Summary;
-  duration: Summary;
-  jobQueue: Summary;
-  jobDuration: Summary;
-  failedAttemptSeconds: number;
-  flakySeconds: number;
-}
+/** One workflow's figures over the window (SPEC §5 "CI"). */
+export type ReportWorkflow = WorkflowMetrics;
 
-export interface ReportCiItem {
-  repo: string;
-  id: number;
-  workflow: string;
-  headSha: string;
-  attempt: number;
-  conclusion: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  queue: number | null;
-  duration: number | null;
-}
+/** A CI attempt in `report --detail`: the analysis item, times as ISO strings. */
+export type ReportCiItem = IsoTimes<
+  Omit<CiAttempt, 'repoId' | 'event' | 'branch' | 'firstJobStartedAt'>,
+  'createdAt' | 'startedAt' | 'completedAt'
+>;
 
 export interface ReportCi {
   runs: number;

@@ -67,7 +67,20 @@ export async function resolveWindow(
     since = inside.oldest;
     basis.push('starting at the oldest collected data inside it');
   }
-  if (span.newest === null) basis.push('no data collected yet');
+  if (span.newest === null) {
+    // nothing collected at all: no start to state
+    return {
+      since: null,
+      until,
+      report: {
+        since: null,
+        until: new Date(until * 1000).toISOString(),
+        weeks: 0,
+        basis: 'no data collected yet',
+        statement: `up to ${day(until)} (no data collected yet)`,
+      },
+    };
+  }
   const length = Math.max(until - since, DAY) / WEEK;
   const text = basis.length > 0 ? basis.join(', ') : 'as requested';
   return {

@@ -1,6 +1,7 @@
 // `dx-audit report [--week YYYY-Www] [--format json|text|md|html] [--detail] [--out FILE|-] [--anonymize]`
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
+import { listPending } from '../../collectors/build/pending.js';
 import { parseIsoWeek, weekBounds } from '../analysis/iso-week.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
@@ -41,8 +42,10 @@ export async function run(context: Context, _operands: string[], options: Option
     (options.out && options.out !== '-' ? BY_EXTENSION[extname(options.out).toLowerCase()] : undefined) ??
     (context.json || !process.stdout.isTTY || options.out ? 'json' : 'text');
   const out = options.out ? resolveOutput(context, options.out, '') : null;
-  // nothing collected yet: report on an empty in-memory store rather than create a database (or its folder) here
-  const db = existsSync(context.dbPath) ? await Db.open(context.dbPath) : await Db.open(Db.MEMORY);
+  // nothing collected yet (no database, no build waiting to be stored): report on an empty in-memory
+  // store rather than create a database (or its folder) here
+  const collected = existsSync(context.dbPath) || listPending(context.dbPath).length > 0;
+  const db = await Db.open(collected ? context.dbPath : Db.MEMORY);
   let text: string;
   try {
     const report = await analyseForContext(db, week ? { ...context, until: weekEnd(week) } : context, {

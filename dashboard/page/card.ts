@@ -150,27 +150,45 @@ export function card(container: Element, state: PageState, spec: CardSpec): Refr
   };
 }
 
-/** One line of a weekly line chart. */
+/** One line (or bar series) of a weekly chart. */
 export interface Line {
   label: string;
   values: (number | null)[];
   dashed?: boolean;
+  /** Fixed colour (else the palette's, in order). */
+  color?: string;
 }
 
-/**
- * The shared weekly line chart: one line per series over the selected weeks,
- * with its table (one row per week, or per series and week when `long`).
- */
-export function weeklyLines(
-  state: PageState,
-  options: {
-    xTitle: string;
-    yTitle: string;
-    caption: string;
-    lines: Line[];
-    extraColumns?: { head: string; values: (number | null)[] }[];
-  },
-): Built | null {
+/** A weekly chart's axes, table caption, series and extra table columns. */
+export interface WeeklyChart {
+  xTitle: string;
+  yTitle: string;
+  caption: string;
+  lines: Line[];
+  extraColumns?: { head: string; values: (number | null)[] }[];
+  /** Table headings of the series (default: their labels). */
+  heads?: string[];
+}
+
+/** The shared weekly bar chart (stacked when asked), with its table: one row per week. */
+export function weeklyBars(state: PageState, options: WeeklyChart & { stacked?: boolean }): Built | null {
+  const built = weeklyLines(state, options);
+  if (!built) return null;
+  const data = built.config.data as { datasets: { borderDash?: number[] }[] };
+  for (const d of data.datasets) delete d.borderDash;
+  const stack = options.stacked ? { x: { stacked: true }, y: { stacked: true } } : undefined;
+  return {
+    config: {
+      ...built.config,
+      type: 'bar',
+      options: { scales: axes(options.xTitle, options.yTitle, stack) },
+    } as ChartConfiguration,
+    table: built.table,
+  };
+}
+
+/** The shared weekly line chart: one line per series over the selected weeks, with its table (one row per week). */
+export function weeklyLines(state: PageState, options: WeeklyChart): Built | null {
   const labels = state.weekLabels();
   const lines = options.lines.map((l) => ({ ...l, values: state.windowed(l.values) }));
   if (!lines.some((l) => hasValues(l.values))) return null;
@@ -183,8 +201,8 @@ export function weeklyLines(
         datasets: lines.map((l, i) => ({
           label: l.label,
           data: l.values,
-          borderColor: PALETTE[i % PALETTE.length],
-          backgroundColor: PALETTE[i % PALETTE.length],
+          borderColor: l.color ?? PALETTE[i % PALETTE.length],
+          backgroundColor: l.color ?? PALETTE[i % PALETTE.length],
           ...(l.dashed ? { borderDash: [6, 4] } : {}),
         })),
       },
@@ -192,7 +210,7 @@ export function weeklyLines(
     } as ChartConfiguration,
     table: {
       caption: options.caption,
-      head: ['week', ...lines.map((l) => l.label), ...extra.map((c) => c.head)],
+      head: ['week', ...(options.heads ?? lines.map((l) => l.label)), ...extra.map((c) => c.head)],
       rows: labels.map((w, i) => [
         w,
         ...lines.map((l) => l.values[i] ?? null),

@@ -1,8 +1,7 @@
 // Git activity charts: commits and merges, and lines changed, per week.
-import type { ChartConfiguration } from 'chart.js';
 import { SECTION_IDS } from '../../agent/analysis/model.js';
-import { axes, card, type Refreshable } from './card.js';
-import { hasValues, PALETTE } from './dom.js';
+import { card, type Refreshable, weeklyBars } from './card.js';
+import { PALETTE } from './dom.js';
 import type { PageState } from './state.js';
 
 export function gitCards(state: PageState, section: (id: string) => Element | null): Refreshable[] {
@@ -18,29 +17,16 @@ export function gitCards(state: PageState, section: (id: string) => Element | nu
       build() {
         const s = slice();
         if (!s) return null;
-        const commits = state.windowed(s.commits);
-        const merges = state.windowed(s.merges);
-        if (!hasValues(commits) && !hasValues(merges)) return null;
-        const labels = state.weekLabels();
-        const authors = state.windowed(s.authors);
-        return {
-          config: {
-            type: 'bar',
-            data: {
-              labels,
-              datasets: [
-                { label: 'commits', data: commits, backgroundColor: PALETTE[0] },
-                { label: 'merges', data: merges, backgroundColor: PALETTE[2] },
-              ],
-            },
-            options: { scales: axes('ISO week', 'commits per week') },
-          } as ChartConfiguration,
-          table: {
-            caption: 'Commits, merges and active authors per week',
-            head: ['week', 'commits', 'merges', 'authors'],
-            rows: labels.map((w, i) => [w, commits[i] ?? null, merges[i] ?? null, authors[i] ?? null]),
-          },
-        };
+        return weeklyBars(state, {
+          xTitle: 'ISO week',
+          yTitle: 'commits per week',
+          caption: 'Commits, merges and active authors per week',
+          lines: [
+            { label: 'commits', values: s.commits, color: PALETTE[0] },
+            { label: 'merges', values: s.merges, color: PALETTE[2] },
+          ],
+          extraColumns: [{ head: 'authors', values: s.authors }],
+        });
       },
     }),
     card(container, state, {
@@ -51,35 +37,17 @@ export function gitCards(state: PageState, section: (id: string) => Element | nu
       build() {
         const s = slice();
         if (!s) return null;
-        const added = state.windowed(s.added);
-        const deleted = state.windowed(s.deleted);
-        if (!hasValues(added) && !hasValues(deleted)) return null;
-        const labels = state.weekLabels();
-        return {
-          config: {
-            type: 'bar',
-            data: {
-              labels,
-              datasets: [
-                { label: 'added', data: added, backgroundColor: PALETTE[2] },
-                { label: 'deleted', data: deleted, backgroundColor: PALETTE[1] },
-              ],
-            },
-            options: {
-              scales: axes('ISO week', 'lines per week', { x: { stacked: true }, y: { stacked: true } }),
-            },
-          } as ChartConfiguration,
-          table: {
-            caption: 'Lines added and deleted per week',
-            head: ['week', 'added', 'deleted', 'churn'],
-            rows: labels.map((w, i) => [
-              w,
-              added[i] ?? null,
-              deleted[i] ?? null,
-              (added[i] ?? 0) + (deleted[i] ?? 0),
-            ]),
-          },
-        };
+        return weeklyBars(state, {
+          xTitle: 'ISO week',
+          yTitle: 'lines per week',
+          caption: 'Lines added and deleted per week',
+          stacked: true,
+          lines: [
+            { label: 'added', values: s.added, color: PALETTE[2] },
+            { label: 'deleted', values: s.deleted, color: PALETTE[1] },
+          ],
+          extraColumns: [{ head: 'churn', values: s.added.map((a, i) => (a ?? 0) + (s.deleted[i] ?? 0)) }],
+        });
       },
     }),
   ];

@@ -1,9 +1,8 @@
 // Pull-request charts: the cycle-time breakdown, review wait, PR size, and
 // the slowest merged PRs with links to GitHub.
-import type { ChartConfiguration } from 'chart.js';
 import { SECTION_IDS } from '../../agent/analysis/model.js';
-import { axes, card, type Refreshable, weeklyLines } from './card.js';
-import { cell, el, hasValues, round, STAGE_COLORS, toHours } from './dom.js';
+import { card, type Refreshable, weeklyBars, weeklyLines } from './card.js';
+import { cell, el, round, STAGE_COLORS, toHours } from './dom.js';
 import type { PageState } from './state.js';
 
 export function pullRequestCards(state: PageState, section: (id: string) => Element | null): Refreshable[] {
@@ -23,58 +22,27 @@ export function pullRequestCards(state: PageState, section: (id: string) => Elem
         build() {
           const s = slice();
           if (!s) return null;
-          const coding = state.windowed(s.codingMedian).map(toHours);
-          const pickup = state.windowed(s.pickupMedian).map(toHours);
-          const review = state.windowed(s.reviewMedian).map(toHours);
-          if (!hasValues(coding) && !hasValues(pickup) && !hasValues(review)) return null;
-          const labels = state.weekLabels();
-          const merged = state.windowed(s.merged);
-          const cycleMedian = state.windowed(s.cycleMedian);
-          const cycleP90 = state.windowed(s.cycleP90);
-          return {
-            config: {
-              type: 'bar',
-              data: {
-                labels,
-                datasets: [
-                  { label: 'coding', data: coding, backgroundColor: STAGE_COLORS.coding },
-                  {
-                    label: 'pickup (wait for first review)',
-                    data: pickup,
-                    backgroundColor: STAGE_COLORS.pickup,
-                  },
-                  { label: 'review (to merge)', data: review, backgroundColor: STAGE_COLORS.review },
-                ],
+          return weeklyBars(state, {
+            xTitle: 'ISO week of merge',
+            yTitle: 'hours (median)',
+            caption: 'Median stage durations in hours, per week of merge',
+            stacked: true,
+            lines: [
+              { label: 'coding', values: s.codingMedian.map(toHours), color: STAGE_COLORS.coding },
+              {
+                label: 'pickup (wait for first review)',
+                values: s.pickupMedian.map(toHours),
+                color: STAGE_COLORS.pickup,
               },
-              options: {
-                scales: axes('ISO week of merge', 'hours (median)', {
-                  x: { stacked: true },
-                  y: { stacked: true },
-                }),
-              },
-            } as ChartConfiguration,
-            table: {
-              caption: 'Median stage durations in hours, per week of merge',
-              head: [
-                'week',
-                'merged PRs',
-                'coding h',
-                'pickup h',
-                'review h',
-                'cycle median h',
-                'cycle p90 h',
-              ],
-              rows: labels.map((w, i) => [
-                w,
-                merged[i] ?? null,
-                coding[i] ?? null,
-                pickup[i] ?? null,
-                review[i] ?? null,
-                toHours(cycleMedian[i]),
-                toHours(cycleP90[i]),
-              ]),
-            },
-          };
+              { label: 'review (to merge)', values: s.reviewMedian.map(toHours), color: STAGE_COLORS.review },
+            ],
+            heads: ['coding h', 'pickup h', 'review h'],
+            extraColumns: [
+              { head: 'cycle median h', values: s.cycleMedian.map(toHours) },
+              { head: 'cycle p90 h', values: s.cycleP90.map(toHours) },
+              { head: 'merged PRs', values: s.merged },
+            ],
+          });
         },
       }),
     );

@@ -26,22 +26,23 @@ describe('dx-audit audit', () => {
     for (const file of ['dashboard.html', 'report.md', 'report.html', 'dx.db']) {
       expect(existsSync(join(folder, file)), file).toBe(true);
     }
-    // The repository's last commits are in 2024-W03, long before "now": the report covers that week.
+    // The repository's last commits are in 2024-W03, long before "now": the window ends there, and the report covers that week.
     expect(result.stdout).toBe(
       [
         '',
+        'Window:        2024-01-01 → 2024-01-18 (2.4 weeks: the last 52 weeks, ending at the newest collected data, starting at the oldest collected data inside it)',
         `Dashboard:     ${join(folder, 'dashboard.html')}`,
         `Weekly report: ${join(folder, 'report.md')}  (and ${join(folder, 'report.html')}), week 2024-W03`,
         '',
-        'Not enough data for a verdict yet: only git history is collected, so delivery time cannot be split into causes.',
-        '  1. 6 commits over 52 weeks (3 with activity) in 1 repository; up to 2 people committed in one week.',
+        'Not enough data for a verdict yet: without pull requests (GitHub data) delivery time cannot be split into review wait and CI.',
+        '  1. 6 commits over 3 weeks (3 with activity) in 1 repository; up to 2 people committed in one week.',
         '  2. Top hotspot: src/a.ts, changed in 3 commits, 2 lines, 8 lines churned.',
         '',
         `Skipped: build timing of ${basename(repo.path)} (no build system detected; time one with \`dx-audit build -- CMD\`); GitHub (no GitHub remote).`,
       ].join('\n'),
     );
     expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain('| Commits | 1 | 2 | +100 % |');
-    expect(readFileSync(join(folder, 'dashboard.html'), 'utf8')).toContain('id="dx-data"');
+    expect(readFileSync(join(folder, 'dashboard.html'), 'utf8')).toContain('id="dx-report"');
     expect(result.stderr).toContain('6 commits, 1 merges');
   });
 
