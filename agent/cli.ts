@@ -111,6 +111,12 @@ function buildProgram(): Command {
     .action(lazy(() => import('./commands/audit.js')));
 
   program
+    .command('merge')
+    .description('merge shard databases (collected on separate machines) into the --db database')
+    .argument('<shards...>', 'shard databases written by collect')
+    .action(lazy(() => import('./commands/merge.js')));
+
+  program
     .command('init')
     .description('write dx-audit.config.json with what is detected, commented')
     .argument('[paths...]', 'repository folders (default: the current directory, else the clones inside it)')
