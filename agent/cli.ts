@@ -117,6 +117,13 @@ function buildProgram(): Command {
     .action(lazy(() => import('./commands/merge.js')));
 
   program
+    .command('action')
+    .description(
+      'the GitHub Action of action.yml: inputs from INPUT_*, outputs to the job summary and GITHUB_OUTPUT',
+    )
+    .action(lazy(() => import('./commands/action.js')));
+
+  program
     .command('init')
     .description('write dx-audit.config.json with what is detected, commented')
     .argument('[paths...]', 'repository folders (default: the current directory, else the clones inside it)')
