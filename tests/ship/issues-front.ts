@@ -1,7 +1,8 @@
 // A front for the local GitHub server that also answers the issues endpoints
 // the action uses (list, create, update), keeping issues in memory. Every
 // issue it serves is validated against GitHub's OpenAPI description; all other
-// requests go through to the local GitHub server unchanged.
+// requests go through to the local GitHub server, unchanged except that
+// repository listings can be given sizes (the REST `size` field, in KB).
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { responseSchema, validate } from '../support/github-server/openapi.js';
@@ -56,7 +57,10 @@ const user = (base: string) => ({
 });
 
 /** Starts the front on 127.0.0.1 in front of `upstream` (the local GitHub server's URL). */
-export async function startIssuesFront(upstream: string): Promise<IssuesFront> {
+export async function startIssuesFront(
+  upstream: string,
+  options: { repoSizes?: Record<string, number> } = {},
+): Promise<IssuesFront> {
   const issues: StoredIssue[] = [];
   const handled: string[] = [];
   const authorizations: string[] = [];
@@ -121,9 +125,26 @@ export async function startIssuesFront(upstream: string): Promise<IssuesFront> {
     if (!match) {
       // everything else: the local GitHub server
       const body = await readBody(req);
+      const listing = options.repoSizes && /^\/(orgs|users)\/[^/]+\/repos$/.test(url.pathname);
       const forward = request(`${upstream}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+        if (!listing || up.statusCode !== 200) {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          return;
+        }
+        readBody(up).then((text) => {
+          const repos = JSON.parse(text) as { full_name: string; size?: number }[];
+          for (const repo of repos) {
+            const size = options.repoSizes?.[repo.full_name];
+            if (size !== undefined) repo.size = size;
+          }
+          const problems = validate(repos, responseSchema('get', '/orgs/{org}/repos', 200));
+          schemaProblems.push(...problems.map((p) => `GET /orgs/{org}/repos: ${p}`));
+          const headers = { ...up.headers };
+          delete headers['content-length'];
+          res.writeHead(200, headers);
+          res.end(JSON.stringify(repos));
+        });
       });
       forward.end(body);
       return;
