@@ -126,6 +126,10 @@ function buildProgram(): Command {
     .command('merge')
     .description('merge shard databases (collected on separate machines) into the --db database')
     .argument('<shards...>', 'shard databases written by collect')
+    .option(
+      '--only <repos>',
+      'take only these GitHub repositories (OWNER/REPO, separated by spaces or commas)',
+    )
     .action(lazy(() => import('./commands/merge.js')));
 
   program

@@ -3,7 +3,7 @@
 // writes the dashboard and the reports into RUNNER_TEMP, appends the weekly
 // report to the job summary, declares step outputs, and optionally opens or
 // updates an issue with the weekly report.
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveEndpoints, tokenFromEnv } from '../../collectors/github/client.js';
 import { parseSince } from '../config.js';
@@ -66,10 +66,14 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     issueTitle: input(env, 'ISSUE_TITLE') || 'Weekly DX report',
     database: input(env, 'DATABASE') || null,
   };
-  if (inputs.repositories.length === 0 && !inputs.org && inputs.paths.length === 0) {
-    throw new InputError('the action has nothing to audit: repositories, org and paths are all empty', {
-      fix: 'set repositories (OWNER/REPO, ...), org, or paths (local clones)',
-    });
+  // a database alone is reported as it is (e.g. the merge of a sharded collection)
+  if (inputs.repositories.length === 0 && !inputs.org && inputs.paths.length === 0 && !inputs.database) {
+    throw new InputError(
+      'the action has nothing to audit: repositories, org, paths and database are all empty',
+      {
+        fix: 'set repositories (OWNER/REPO, ...), org, paths (local clones), or database (to report it as it is)',
+      },
+    );
   }
   return inputs;
 }
@@ -107,6 +111,12 @@ export async function run(context: Context, _operands: string[], _options: objec
   const outDir = join(temp, 'dx-audit');
   mkdirSync(outDir, { recursive: true });
   const dbPath = inputs.database ? resolve(context.cwd, inputs.database) : join(outDir, 'dx.db');
+  const collecting = inputs.paths.length > 0 || inputs.repositories.length > 0 || inputs.org !== null;
+  if (!collecting && !existsSync(dbPath)) {
+    throw new InputError(`the input database ${dbPath} does not exist, and there is nothing to collect`, {
+      fix: 'pass the path of a dx-audit database (e.g. the output of dx-audit merge), or repositories to collect',
+    });
+  }
   const step: Context = {
     ...context,
     dbPath,
@@ -166,7 +176,7 @@ async function publishIssue(context: Context, title: string, markdown: string): 
   const token = tokenFromEnv(env, apiUrl);
   if (!token) {
     throw new InputError('publishing an issue needs a token, and the input token is empty', {
-      fix: 'pass token: ${{ github.token }} and grant the job `issues: write`',
+      fix: 'leave the input token at its default (the job token) and grant the job `issues: write`',
     });
   }
   registerSecret(token);

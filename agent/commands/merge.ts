@@ -1,15 +1,25 @@
 // `dx-audit merge SHARD.db... --db merged.db`: one database from shards collected
-// on separate machines (one per group of repositories), for one report.
+// on separate machines (one per group of repositories), for one report. With
+// --only, the named repositories out of a database: how a shard job starts
+// from the previous merged database, so its collection stays incremental.
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { Db } from '../store/db.js';
 import { checkShards, mergeShard, type ShardMergeResult } from '../store/merge.js';
 
-export async function run(context: Context, shards: string[], _options: object): Promise<number> {
+interface Options {
+  only?: string;
+}
+
+export async function run(context: Context, shards: string[], options: Options): Promise<number> {
   if (shards.length === 0) {
     throw new InputError('no shard to merge', {
       fix: 'name the shard databases: dx-audit merge shard-1.db shard-2.db --db merged.db',
     });
+  }
+  const only = options.only === undefined ? undefined : options.only.split(/[\s,]+/).filter(Boolean);
+  if (only?.length === 0) {
+    throw new InputError('--only names no repository', { fix: 'e.g. --only "octo/api octo/web"' });
   }
   const db = await Db.open(context.dbPath);
   const results: ShardMergeResult[] = [];
@@ -17,7 +27,7 @@ export async function run(context: Context, shards: string[], _options: object):
     // every shard is checked before the first one is written, so a bad one changes nothing
     await checkShards(db, shards);
     for (const shard of shards) {
-      results.push(await mergeShard(db, shard));
+      results.push(await mergeShard(db, shard, only ? { only } : {}));
       const last = results.at(-1)!;
       context.progress.update(`merged ${results.length}/${shards.length} shards (${last.shard})`);
     }

@@ -89,23 +89,39 @@ export async function checkShards(target: Db, files: readonly string[]): Promise
   }
 }
 
+/** Options of one merge. */
+export interface MergeOptions {
+  /**
+   * Only these GitHub repositories (OWNER/REPO, any case) and what belongs to
+   * them: how a shard job starts from the previous merged database.
+   */
+  only?: readonly string[];
+}
+
 /** Merges one shard into `target` in one transaction; re-merging it changes nothing. */
-export async function mergeShard(target: Db, file: string): Promise<ShardMergeResult> {
+export async function mergeShard(
+  target: Db,
+  file: string,
+  options: MergeOptions = {},
+): Promise<ShardMergeResult> {
+  const only = options.only ? new Set(options.only.map((name) => name.toLowerCase())) : null;
+  const picked = only ? 'AND s.repo_id IN (SELECT old FROM temp.merge_repo)' : '';
   return withShard(target, file, async () => {
     await assertKnownTables(target);
     const before = await counts(target);
     const result = await target.transaction(async (tx) => {
-      const repos = await mapRepositories(tx);
+      const repos = await mapRepositories(tx, only);
       await mapCollectionRuns(tx);
-      await mapRawResponses(tx);
+      await mapRawResponses(tx, picked);
       for (const [table, rule] of Object.entries(FACT_TABLES)) await mergeFacts(tx, table, rule);
       await tx.exec(
-        `INSERT OR IGNORE INTO main.git_blob_indentation SELECT * FROM shard.git_blob_indentation`,
+        `INSERT OR IGNORE INTO main.git_blob_indentation SELECT * FROM shard.git_blob_indentation s
+         ${only ? 'WHERE s.oid IN (SELECT b.oid FROM shard.git_head_blobs b JOIN temp.merge_repo r ON r.old = b.repo_id)' : ''}`,
       );
-      await mergeBuilds(tx);
-      await mergeState(tx);
+      await mergeBuilds(tx, picked);
+      await mergeState(tx, only !== null);
       await tx.exec(
-        'DROP TABLE temp.merge_repo; DROP TABLE temp.merge_run; DROP TABLE temp.merge_raw; DROP TABLE temp.merge_pr;',
+        'DROP TABLE temp.merge_repo; DROP TABLE temp.merge_run; DROP TABLE temp.merge_raw; DROP TABLE temp.merge_pr; DROP TABLE temp.merge_scope;',
       );
       return repos;
     });
@@ -208,12 +224,14 @@ async function counts(db: Db): Promise<Record<string, number>> {
  */
 async function mapRepositories(
   tx: Queryable,
+  only: ReadonlySet<string> | null,
 ): Promise<{ repositoriesAdded: number; repositoriesMatched: number }> {
   await tx.exec(`
     CREATE TEMP TABLE merge_repo (old INTEGER PRIMARY KEY, new INTEGER NOT NULL, git_wins INTEGER NOT NULL,
       github_wins INTEGER NOT NULL);
     CREATE TEMP TABLE merge_run (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
-    CREATE TEMP TABLE merge_raw (old INTEGER PRIMARY KEY, new INTEGER);`);
+    CREATE TEMP TABLE merge_raw (old INTEGER PRIMARY KEY, new INTEGER);
+    CREATE TEMP TABLE merge_scope (scope TEXT PRIMARY KEY);`);
   const repos = await tx.all<{
     id: number;
     name: string;
@@ -226,6 +244,11 @@ async function mapRepositories(
   let repositoriesAdded = 0;
   let repositoriesMatched = 0;
   for (const repo of repos) {
+    if (only && !(repo.github !== null && only.has(repo.github.toLowerCase()))) continue;
+    // the collection scopes of the repository: its clone's path (git), its GitHub name (github)
+    for (const scope of [repo.path, repo.github?.toLowerCase() ?? null]) {
+      if (scope !== null) await tx.run('INSERT OR IGNORE INTO temp.merge_scope (scope) VALUES (?)', [scope]);
+    }
     const match =
       (repo.path !== null
         ? await tx.get<{ id: number }>('SELECT id FROM main.repositories WHERE path = ?', [repo.path])
@@ -307,18 +330,18 @@ async function mapCollectionRuns(tx: Queryable): Promise<void> {
 }
 
 /** Raw API responses: the same response (repository, request, fetch time) is one row; others get fresh ids. */
-async function mapRawResponses(tx: Queryable): Promise<void> {
+async function mapRawResponses(tx: Queryable, picked: string): Promise<void> {
   await tx.exec(`
     INSERT INTO temp.merge_raw (old, new)
       SELECT s.id, (SELECT min(m.id) FROM main.github_raw m
                     WHERE m.repo_id IS (SELECT new FROM temp.merge_repo WHERE old = s.repo_id)
                       AND m.kind = s.kind AND m.method = s.method AND m.url = s.url AND m.fetched_at = s.fetched_at)
-      FROM shard.github_raw s;
+      FROM shard.github_raw s WHERE true ${picked};
     DELETE FROM temp.merge_raw WHERE new IS NULL;`);
   await tx.exec(`
     INSERT INTO temp.merge_raw (old, new)
       SELECT s.id, (SELECT COALESCE(max(id), 0) FROM main.github_raw) + row_number() OVER (ORDER BY s.id)
-      FROM shard.github_raw s WHERE s.id NOT IN (SELECT old FROM temp.merge_raw);
+      FROM shard.github_raw s WHERE s.id NOT IN (SELECT old FROM temp.merge_raw) ${picked};
     INSERT INTO main.github_raw (id, run_id, repo_id, kind, method, url, status, etag, fetched_at, body)
       SELECT w.new, (SELECT new FROM temp.merge_run WHERE old = s.run_id),
         (SELECT new FROM temp.merge_repo WHERE old = s.repo_id), s.kind, s.method, s.url, s.status, s.etag,
@@ -392,7 +415,7 @@ async function mergeFacts(
 }
 
 /** Machines (by fingerprint) and build runs (by run_key, which every record carries). */
-async function mergeBuilds(tx: Queryable): Promise<void> {
+async function mergeBuilds(tx: Queryable, picked: string): Promise<void> {
   await tx.exec(`
     INSERT INTO main.machines SELECT * FROM shard.machines WHERE true
       ON CONFLICT (id) DO UPDATE SET
@@ -407,16 +430,16 @@ async function mergeBuilds(tx: Queryable): Promise<void> {
         s.mode, s.outcome, s.exit_code, s.signal, s.timed_out, s.wall_seconds, s.user_seconds, s.sys_seconds,
         s.peak_rss_bytes, s.git_commit, s.git_branch, s.git_dirty, s.machine_id, s.started_at, s.finished_at,
         (SELECT new FROM temp.merge_run WHERE old = s.run_id)
-      FROM shard.build_runs s WHERE true
+      FROM shard.build_runs s WHERE true ${picked}
       ON CONFLICT (run_key) DO NOTHING;`);
 }
 
 /** Collection cursors: per (source, scope, step) the newer one; the anonymisation key of the target stays. */
-async function mergeState(tx: Queryable): Promise<void> {
+async function mergeState(tx: Queryable, picked: boolean): Promise<void> {
   await tx.exec(`
     INSERT INTO main.collection_state (source, scope, step, cursor, config_hash, updated_at)
       SELECT source, scope, step, cursor, config_hash, updated_at FROM shard.collection_state
-      WHERE NOT (source = 'anonymize')
+      WHERE NOT (source = 'anonymize') ${picked ? 'AND scope IN (SELECT scope FROM temp.merge_scope)' : ''}
       ON CONFLICT (source, scope, step) DO UPDATE SET cursor = excluded.cursor, config_hash = excluded.config_hash,
         updated_at = excluded.updated_at
       WHERE excluded.updated_at >= collection_state.updated_at;

@@ -163,6 +163,35 @@ describe('dx-audit merge', () => {
     expect(await report(merged)).toBe(singleReport);
   });
 
+  it('takes one shard back out of the merged database (--only), cursors included', async () => {
+    const only = join(dir, 'only.db');
+    const result = await runCli(['merge', merged, '--only', s.repos[1]!.slug.toUpperCase(), '--db', only], {
+      env,
+      cwd: dir,
+    });
+    expect(result.exitCode).toBe(0);
+    const shard = await tableCounts(shards[1]!);
+    const taken = await tableCounts(only);
+    for (const table of MERGED_TABLES) {
+      if (table === 'collection_runs' || table === 'github_raw') continue;
+      expect([table, taken[table]]).toEqual([table, shard[table]]);
+    }
+    expect(taken.repositories).toBe(1);
+    expect(await report(only)).toBe(await report(shards[1]!));
+    server.resetLog();
+    const again = await cli([
+      'collect',
+      'github',
+      s.repos[1]!.slug,
+      '--github-url',
+      server.url,
+      '--db',
+      only,
+      '--json',
+    ]);
+    expect(JSON.parse(again.stdout).requests).toBeLessThanOrEqual(3);
+  });
+
   it('carries collection state: a merged database re-collects incrementally', async () => {
     const copy = join(dir, 'recollect.db');
     copyFileSync(merged, copy);
