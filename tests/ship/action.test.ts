@@ -2,7 +2,7 @@
 // inputs as INPUT_*, and the environment GitHub Actions sets (RUNNER_TEMP,
 // GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, GITHUB_API_URL, GITHUB_REPOSITORY)
 // pointed at temp files and at the local GitHub server.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Db } from '../../agent/store/db.js';
@@ -157,6 +157,33 @@ describe('dx-audit action', () => {
     // the step summary grows by one report per run
     const markdown = readFileSync(join(runnerTemp, 'dx-audit', 'report.md'), 'utf8');
     expect(stamp(readFileSync(summary, 'utf8'))).toBe(stamp(markdown + markdown));
+  });
+
+  it('reports a given database as it is when there is nothing to collect (the merge job)', async () => {
+    const merged = join(dir, 'merged.db');
+    copyFileSync(join(runnerTemp, 'dx-audit', 'dx.db'), merged);
+    server.resetLog();
+    const result = await runCli(['action'], {
+      env: actionEnv({
+        INPUT_REPOSITORIES: '',
+        INPUT_PATHS: '',
+        INPUT_DATABASE: merged,
+        INPUT_PUBLISH: 'artifact',
+        GITHUB_OUTPUT: join(dir, 'output-3.txt'),
+      }),
+      cwd: dir,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(server.requests).toBe(0);
+    const outputs = parseOutputs(readFileSync(join(dir, 'output-3.txt'), 'utf8'));
+    expect(outputs['database']).toBe(merged);
+    expect(outputs['issue-url']).toBeUndefined();
+    const missing = await runCli(['action'], {
+      env: actionEnv({ INPUT_REPOSITORIES: '', INPUT_PATHS: '', INPUT_DATABASE: join(dir, 'nope.db') }),
+      cwd: dir,
+    });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain(`the input database ${join(dir, 'nope.db')} does not exist`);
   });
 
   it('never writes the token into the outputs, the summary or the database', () => {
