@@ -133,12 +133,9 @@ export async function findToken(env: NodeJS.ProcessEnv, apiUrl: string): Promise
 
 /** The error for "no token anywhere", naming the scopes needed. */
 export function missingToken(): InputError {
-  return new InputError(
-    'no GitHub token found (GITHUB_TOKEN, GH_TOKEN, GH_ENTERPRISE_TOKEN or `gh auth token`)',
-    {
-      fix: `set GITHUB_TOKEN to ${SCOPES}, or run \`gh auth login\``,
-    },
-  );
+  return new InputError('no GitHub token found (GITHUB_TOKEN, GH_TOKEN or `gh auth token`)', {
+    fix: `set GITHUB_TOKEN (GH_ENTERPRISE_TOKEN for GitHub Enterprise Server) to ${SCOPES}, or run \`gh auth login\``,
+  });
 }
 
 /** Resolves the REST and GraphQL URLs: flag > config > GITHUB_API_URL > GH_HOST > github.com. */
