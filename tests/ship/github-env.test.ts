@@ -1,6 +1,8 @@
 // gh's environment conventions beside GitHub Actions': GH_HOST names a GitHub
 // Enterprise Server host, GH_ENTERPRISE_TOKEN its token.
 import { describe, expect, it } from 'vitest';
+import { githubHosts } from '../../agent/commands/collect-git.js';
+import type { Context } from '../../agent/context.js';
 import { apiUrlFromGhHost, resolveEndpoints, tokenFromEnv } from '../../collectors/github/client.js';
 
 describe('GH_HOST', () => {
@@ -47,5 +49,23 @@ describe('GH_ENTERPRISE_TOKEN', () => {
       'gh',
     );
     expect(tokenFromEnv({ GH_ENTERPRISE_TOKEN: 'ghe-token' }, 'https://api.github.com')).toBeNull();
+  });
+});
+
+describe('GH_HOST for local clones', () => {
+  const context = (env: NodeJS.ProcessEnv, url: string | null = null) =>
+    ({ env, loaded: { config: { github: { url } } } }) as unknown as Context;
+
+  it('recognises remotes on the GH_HOST server as GitHub repositories', () => {
+    expect(githubHosts(context({ GH_HOST: 'ghe.example.com' }))).toEqual(['github.com', 'ghe.example.com']);
+    expect(githubHosts(context({ GH_HOST: 'https://ghe.example.com/' }))).toEqual([
+      'github.com',
+      'ghe.example.com',
+    ]);
+    expect(githubHosts(context({}))).toEqual(['github.com']);
+    // GITHUB_API_URL and the config name the host first
+    expect(
+      githubHosts(context({ GH_HOST: 'a.example', GITHUB_API_URL: 'https://b.example/api/v3' })),
+    ).toEqual(['github.com', 'b.example']);
   });
 });
