@@ -111,6 +111,35 @@ function buildProgram(): Command {
     .action(lazy(() => import('./commands/audit.js')));
 
   program
+    .command('plan')
+    .description('split repositories into shards of equal collection cost, as a GitHub Actions matrix (JSON)')
+    .argument('[repos...]', 'repositories as OWNER/REPO')
+    .option('--org <org>', 'plan every repository of an organisation (or user)')
+    .option('--shards <n>', 'number of shards (at most 256)', '4')
+    .option('--previous <file>', "the previous run's database: commits and pull requests per repository")
+    .option('--github-url <url>', 'API base URL (GitHub Enterprise Server: https://HOST/api/v3)')
+    .option('--include-archived', 'with --org, also plan archived repositories')
+    .option('--include-forks', 'with --org, also plan forks')
+    .action(lazy(() => import('./commands/plan.js')));
+
+  program
+    .command('merge')
+    .description('merge shard databases (collected on separate machines) into the --db database')
+    .argument('<shards...>', 'shard databases written by collect')
+    .option(
+      '--only <repos>',
+      'take only these GitHub repositories (OWNER/REPO, separated by spaces or commas)',
+    )
+    .action(lazy(() => import('./commands/merge.js')));
+
+  program
+    .command('action')
+    .description(
+      'the GitHub Action of action.yml: inputs from INPUT_*, outputs to the job summary and GITHUB_OUTPUT',
+    )
+    .action(lazy(() => import('./commands/action.js')));
+
+  program
     .command('init')
     .description('write dx-audit.config.json with what is detected, commented')
     .argument('[paths...]', 'repository folders (default: the current directory, else the clones inside it)')

@@ -57,7 +57,11 @@ export async function run(context: Context, paths: string[], options: Options): 
 /** GitHub hosts whose remotes map to owner/repo: github.com plus a configured Enterprise host. */
 export function githubHosts(context: Context): string[] {
   const hosts = ['github.com'];
-  const url = context.loaded.config.github.url ?? context.env['GITHUB_API_URL'];
+  // GH_HOST (gh's Enterprise Server host) is read here by name only, so collect git does not load the GitHub client
+  const ghHost = context.env['GH_HOST']?.trim().replace(/^https?:\/\//, '');
+  const url =
+    context.loaded.config.github.url ??
+    (context.env['GITHUB_API_URL'] || (ghHost ? `https://${ghHost}` : undefined));
   if (url) {
     try {
       const host = new URL(url).hostname;

@@ -77,9 +77,40 @@ export interface GraphqlResult<T> {
 const SCOPES =
   'a classic token with the `repo` scope, or a fine-grained read-only token with Pull requests, Actions, Contents and Metadata';
 
-/** Finds a token: GITHUB_TOKEN, GH_TOKEN, then `gh auth token` when the GitHub CLI is installed. */
+/**
+ * The token the environment names for `apiUrl`, as gh reads it: for a GitHub
+ * Enterprise Server host GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN come
+ * first; then GITHUB_TOKEN (what GitHub Actions sets on both) and GH_TOKEN.
+ */
+export function tokenFromEnv(env: NodeJS.ProcessEnv, apiUrl: string): string | null {
+  const host = new URL(apiUrl).hostname;
+  const enterprise = host !== 'api.github.com' && !host.endsWith('.ghe.com');
+  const names = enterprise
+    ? ['GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN']
+    : ['GITHUB_TOKEN', 'GH_TOKEN'];
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  return null;
+}
+
+/**
+ * The API URL GH_HOST names (gh's convention for a GitHub Enterprise Server
+ * host): https://HOST/api/v3; none for github.com or when unset.
+ */
+export function apiUrlFromGhHost(env: NodeJS.ProcessEnv): string | undefined {
+  const host = env['GH_HOST']
+    ?.trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
+  if (!host || host === 'github.com') return undefined;
+  return `https://${host}/api/v3`;
+}
+
+/** Finds a token: the environment (tokenFromEnv), then `gh auth token` when the GitHub CLI is installed. */
 export async function findToken(env: NodeJS.ProcessEnv, apiUrl: string): Promise<string | null> {
-  const fromEnv = env['GITHUB_TOKEN']?.trim() || env['GH_TOKEN']?.trim();
+  const fromEnv = tokenFromEnv(env, apiUrl);
   if (fromEnv) {
     registerSecret(fromEnv);
     return fromEnv;
@@ -103,18 +134,19 @@ export async function findToken(env: NodeJS.ProcessEnv, apiUrl: string): Promise
 /** The error for "no token anywhere", naming the scopes needed. */
 export function missingToken(): InputError {
   return new InputError('no GitHub token found (GITHUB_TOKEN, GH_TOKEN or `gh auth token`)', {
-    fix: `set GITHUB_TOKEN to ${SCOPES}, or run \`gh auth login\``,
+    fix: `set GITHUB_TOKEN (GH_ENTERPRISE_TOKEN for GitHub Enterprise Server) to ${SCOPES}, or run \`gh auth login\``,
   });
 }
 
-/** Resolves the REST and GraphQL URLs: flag > config > GITHUB_API_URL > github.com. */
+/** Resolves the REST and GraphQL URLs: flag > config > GITHUB_API_URL > GH_HOST > github.com. */
 export function resolveEndpoints(
   flag: string | undefined,
   configUrl: string | null,
   env: NodeJS.ProcessEnv,
 ): { apiUrl: string; graphqlUrl: string } {
   const explicit = flag ?? configUrl ?? undefined;
-  const raw = explicit ?? (env['GITHUB_API_URL'] || undefined) ?? 'https://api.github.com';
+  const raw =
+    explicit ?? (env['GITHUB_API_URL'] || undefined) ?? apiUrlFromGhHost(env) ?? 'https://api.github.com';
   let parsed: URL;
   try {
     parsed = new URL(raw);

@@ -1,0 +1,123 @@
+// The npm package as a user gets it: `npm pack` (which builds in prepack),
+// `npm install <tarball>` into an empty folder (sqlite3 compiles there), then
+// the installed bin through npx: --version, and an audit of a fresh clone.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestRepo, tempDir } from '../support/git-repo.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
+/** The packed-size budget for the tarball. */
+const MAX_PACKED_BYTES = 400 * 1024;
+
+interface PackResult {
+  filename: string;
+  size: number;
+  files: { path: string }[];
+}
+
+// npm's own configuration only: no workspace or lifecycle variables of the test runner leak in
+const npmEnv = (): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^npm_/i.test(k)) env[k] = v;
+  }
+  return { ...env, NO_COLOR: '1', DX_AUDIT_DB: '', GITHUB_TOKEN: '', GH_TOKEN: '' };
+};
+
+describe('the npm package', () => {
+  const work = tempDir('dx-audit-pack-');
+  const app = join(work, 'app');
+  let packed: PackResult;
+  let repo: TestRepo;
+
+  beforeAll(async () => {
+    const pack = await execa('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: ROOT,
+      env: npmEnv(),
+      extendEnv: false,
+    });
+    packed = (JSON.parse(pack.stdout) as PackResult[])[0]!;
+    await execa('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+    await execa(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename)],
+      { cwd: app, env: npmEnv(), extendEnv: false },
+    );
+    repo = new TestRepo();
+    repo.commit({ files: { 'src/a.ts': 'export const a = 1;\n' }, message: 'add a' });
+    repo.commit({ files: { 'src/a.ts': 'export const a = 2;\n', 'src/b.ts': 'b\n' }, message: 'fix a' });
+    repo.commit({ files: { 'README.md': '# demo\n' }, message: 'docs' });
+    // sqlite3 compiles from source during the install: minutes on a busy two-core machine
+  }, 1_800_000);
+
+  afterAll(() => repo?.remove());
+
+  it('ships only what runs, under the size budget', () => {
+    const paths = packed.files.map((f) => f.path);
+    expect(packed.size).toBeLessThan(MAX_PACKED_BYTES);
+    // with the Chart.js build the dashboard inlines, compressed as npm ships it
+    const require = createRequire(import.meta.url);
+    const chart = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+    expect(packed.size + gzipSync(readFileSync(chart)).length).toBeLessThan(MAX_PACKED_BYTES);
+    expect(statSync(join(work, packed.filename)).size).toBe(packed.size);
+    for (const required of [
+      'bin/dx-audit.js',
+      'bin/package.json',
+      'bin/wrap/agent/wrap-entry.js',
+      'dist/agent/cli.js',
+      'dist/dashboard/render.js',
+      'dashboard/page.js',
+      'action.yml',
+      'LICENSE',
+      'README.md',
+      'package.json',
+    ]) {
+      expect(paths).toContain(required);
+    }
+    expect(paths.filter((p) => /^(tests|docs|dist\/tests)\//.test(p) || p.endsWith('.map'))).toEqual([]);
+    expect(paths.filter((p) => p.endsWith('.ts'))).toEqual([]);
+  });
+
+  it('prints the package version through npx', async () => {
+    const result = await execa('npx', ['--no-install', 'dx-audit', '--version'], {
+      cwd: app,
+      env: npmEnv(),
+      extendEnv: false,
+    });
+    expect(result.stdout.trim()).toBe(PKG.version);
+  });
+
+  it('audits a fresh clone and writes the dashboard and the weekly report', async () => {
+    const result = await execa(
+      'npx',
+      ['--no-install', 'dx-audit', 'audit', repo.path, '--no-build', '--no-github', '--json'],
+      { cwd: app, env: npmEnv(), extendEnv: false, reject: false },
+    );
+    expect(result.exitCode).toBe(0);
+    // stderr has the collection notes, never an error
+    expect(result.stderr).not.toMatch(/error|missing|cannot/i);
+    const out = JSON.parse(result.stdout) as { dashboard: string; report: { markdown: string } };
+    expect(out.dashboard).toBe(join(app, '.dx-audit', 'dashboard.html'));
+    expect(existsSync(out.dashboard)).toBe(true);
+    const html = readFileSync(out.dashboard, 'utf8');
+    // Chart.js from the installed dependency is inlined, and the data counts the 3 commits
+    expect(html).toContain('Chart.js v4');
+    expect(existsSync(out.report.markdown)).toBe(true);
+    const report = await execa(
+      'npx',
+      ['--no-install', 'dx-audit', 'report', '--format', 'json', '--since', '2023-01-01'],
+      { cwd: app, env: npmEnv(), extendEnv: false },
+    );
+    expect((JSON.parse(report.stdout) as { git: { commits: number } }).git.commits).toBe(3);
+  });
+});
