@@ -6,10 +6,16 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveEndpoints, tokenFromEnv } from '../../collectors/github/client.js';
+import type { Report } from '../analysis/model.js';
 import { parseSince } from '../config.js';
 import type { Context } from '../context.js';
 import { InputError, registerSecret, WorkError } from '../errors.js';
-import { defaultWeek } from '../report/outputs.js';
+import { renderDashboard } from '../render/dashboard.js';
+import { renderHtml } from '../render/html.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { analyseForContext, writeOutput } from '../render/outputs.js';
+import { Db } from '../store/db.js';
 
 /** What can be published, as the `publish` input names it. */
 export const PUBLISH_TARGETS = ['summary', 'artifact', 'issue'] as const;
@@ -133,20 +139,25 @@ export async function run(context: Context, _operands: string[], _options: objec
     await collectGithub.run(step, inputs.repositories, inputs.org ? { org: inputs.org } : {});
   }
 
-  const week = inputs.week ?? defaultWeek(context.now);
   const files = {
     dashboard: join(outDir, 'dashboard.html'),
     markdown: join(outDir, 'report.md'),
     html: join(outDir, 'report.html'),
     json: join(outDir, 'report.json'),
   };
-  const anonymize = inputs.anonymize ? { anonymize: true } : {};
-  const dashboard = await import('./dashboard.js');
-  await dashboard.run(step, [], { out: files.dashboard, ...anonymize });
-  const report = await import('./report.js');
-  await report.run(step, [], { format: 'md', week, out: files.markdown, ...anonymize });
-  await report.run(step, [], { format: 'html', week, out: files.html, ...anonymize });
-  await report.run(step, [], { format: 'json', out: files.json, ...anonymize });
+  // one analysis, rendered four ways
+  const db = await Db.open(dbPath);
+  let analysis: Report;
+  try {
+    analysis = await analyseForContext(db, step, { week: inputs.week ?? null, anonymize: inputs.anonymize });
+  } finally {
+    await db.close();
+  }
+  const week = analysis.week.week;
+  writeOutput(files.dashboard, renderDashboard(analysis));
+  writeOutput(files.markdown, renderMarkdown(analysis));
+  writeOutput(files.html, renderHtml(analysis));
+  writeOutput(files.json, renderJson(analysis));
   const markdown = readFileSync(files.markdown, 'utf8');
 
   if (summaryFile) appendFileSync(summaryFile, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
