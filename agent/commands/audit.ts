@@ -4,6 +4,7 @@
 // dashboard and the weekly report into .dx-audit/ and prints three findings.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 import type { LocalRepository } from '../../collectors/git/repository.js';
 import { renderDashboard } from '../../dashboard/render.js';
 import type { CommandModule } from '../cli.js';
@@ -126,6 +127,7 @@ export async function run(context: Context, operands: string[], options: Options
 
   // 4. outputs
   const db = await Db.open(context.dbPath);
+  await ingestPendingBuilds(db);
   let findings: string[];
   let headline: string;
   let week: string;

@@ -4,6 +4,7 @@ import { runClean } from '../../collectors/build/clean.js';
 import { type CleanPlan, type DetectedCommand, detectCommand } from '../../collectors/build/detect.js';
 import { newRunKey } from '../../collectors/build/ids.js';
 import { machineInfo, toolVersions } from '../../collectors/build/machine.js';
+import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 import type { BuildKind, BuildMode, BuildRecord, GitState } from '../../collectors/build/record.js';
 import { type TimedProcess, timeProcess } from '../../collectors/build/runner.js';
 import { saveRecords } from '../../collectors/build/save.js';
@@ -110,6 +111,7 @@ export async function run(context: Context, operands: string[], options: Options
   }
 
   const db = await Db.open(context.dbPath);
+  await ingestPendingBuilds(db);
   const reports: RunReport[] = [];
   const wall: number[] = [];
   const failures: { name: string; detail: string; tail: string }[] = [];

@@ -1,5 +1,6 @@
 // `dx-audit report [--week YYYY-Www] [--format json|text|md|html] [--detail] [--out FILE] [--anonymize]`
 import { extname } from 'node:path';
+import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { buildReport } from '../report/build.js';
@@ -47,6 +48,7 @@ export async function run(context: Context, _operands: string[], options: Option
     (context.json || !process.stdout.isTTY || options.out ? 'json' : 'text');
   const out = options.out ? resolveOutput(context, options.out, '') : null;
   const db = await Db.open(context.dbPath);
+  await ingestPendingBuilds(db);
   let text: string;
   try {
     const pseudonymizer = await pseudonymizerFor(db, options.anonymize);
