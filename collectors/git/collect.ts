@@ -2,6 +2,7 @@
 // incremental range and a full walk, streams the commits into the store in
 // batches, and saves the cursor in the transaction that writes the last batch.
 import { createHash } from 'node:crypto';
+import { DxError } from '../../agent/errors.js';
 import type { Progress } from '../../agent/progress.js';
 import type { Db } from '../../agent/store/db.js';
 import { deleteGitHistory, insertCommits, replaceHeadFiles } from '../../agent/store/git.js';
@@ -172,9 +173,11 @@ export async function collectGit(
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {
-    await finishRun(db, runId, options.signal?.aborted ? 'interrupted' : 'failed', { ...result }).catch(
-      () => undefined,
-    );
+    const aborted = options.signal?.aborted ?? false;
+    await finishRun(db, runId, aborted ? 'interrupted' : 'failed', {
+      ...result,
+      ...(aborted ? {} : { error: error instanceof DxError ? error.message : String(error) }),
+    }).catch(() => undefined);
     throw error;
   } finally {
     options.progress?.done();

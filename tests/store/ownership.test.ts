@@ -106,10 +106,12 @@ describe('a dx-audit database with a damaged page', () => {
     const r = repo();
     const file = join(tempDir(), 'dx.db');
     expect((await runCli(['collect', 'git', r.path, '--db', file])).exitCode).toBe(0);
-    const [{ rootpage, page_size }] = (await sql(
-      file,
-      "SELECT rootpage, (SELECT page_size FROM pragma_page_size) AS page_size FROM sqlite_master WHERE name = 'git_commits'",
-    )) as Array<{ rootpage: number; page_size: number }>;
+    const { rootpage, page_size } = (
+      (await sql(
+        file,
+        "SELECT rootpage, (SELECT page_size FROM pragma_page_size) AS page_size FROM sqlite_master WHERE name = 'git_commits'",
+      )) as Array<{ rootpage: number; page_size: number }>
+    )[0]!;
     // overwrite the table's root page with garbage, as a bad disk sector would
     const fd = openSync(file, 'r+');
     writeSync(fd, Buffer.alloc(page_size, 0xab), 0, page_size, (rootpage - 1) * page_size);
