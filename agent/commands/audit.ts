@@ -9,7 +9,7 @@ import type { LocalRepository } from '../../collectors/git/repository.js';
 import { renderDashboard } from '../../dashboard/render.js';
 import type { CommandModule } from '../cli.js';
 import type { Context } from '../context.js';
-import { DxError, InputError } from '../errors.js';
+import { DxError, InputError, InterruptedError, WorkError } from '../errors.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import {
@@ -22,6 +22,15 @@ import {
 } from '../report/outputs.js';
 import { Db } from '../store/db.js';
 import { findRepositories } from './init.js';
+
+/** A repository the audit skipped because one of its collection steps failed. */
+export interface RepositoryFailure {
+  repository: string;
+  name: string;
+  step: 'git';
+  /** The error line, with its fix. */
+  reason: string;
+}
 
 interface Options {
   build?: boolean;
@@ -62,10 +71,7 @@ export async function run(context: Context, operands: string[], options: Options
   // PATHs, else the configured repositories that are local folders, else the working directory
   // (or the clones directly inside it). Every path is checked before any work, so bad input changes nothing.
   const configured = context.loaded.config.repositories.filter((r) => existsSync(resolve(context.cwd, r)));
-  const repos: LocalRepository[] = await findRepositories(
-    context,
-    operands.length > 0 ? operands : configured,
-  );
+  let repos: LocalRepository[] = await findRepositories(context, operands.length > 0 ? operands : configured);
   if (repos.length === 0) {
     throw new InputError(`${context.cwd} is not a git repository and holds no clone`, {
       fix: 'run it inside a clone, or pass the folders of the clones: dx-audit audit PATH...',
@@ -77,13 +83,28 @@ export async function run(context: Context, operands: string[], options: Options
   const quietStep: Context = { ...context, json: false };
   const skipped: string[] = [];
 
-  // 1. git history (incremental)
+  // 1. git history (incremental). A repository whose git fails is skipped with
+  // the reason (kept as data in `failures`); the audit fails only when none is left.
   const collectGit = await import('./collect-git.js');
-  await collectGit.run(
-    quietStep,
-    repos.map((r) => r.root),
-    {},
-  );
+  const failures: RepositoryFailure[] = [];
+  const collected: LocalRepository[] = [];
+  for (const repo of repos) {
+    try {
+      await collectGit.run(quietStep, [repo.root], {});
+      collected.push(repo);
+    } catch (error) {
+      if (!(error instanceof DxError) || error instanceof InterruptedError || context.signal.aborted)
+        throw error;
+      failures.push({ repository: repo.root, name: repo.name, step: 'git', reason: error.line });
+      skipped.push(`${repo.name} (its git history could not be read: ${error.line})`);
+    }
+  }
+  if (collected.length === 0) {
+    throw new WorkError(
+      `no repository could be audited: ${failures.map((f) => `${f.name}: ${f.reason}`).join('; ')}`,
+    );
+  }
+  repos = collected;
 
   // 2. local build timing — runs `dx-audit build` per repository when this build has it.
   if (options.build === false) skipped.push('build timing (--no-build)');
@@ -165,6 +186,7 @@ export async function run(context: Context, operands: string[], options: Options
           headline,
           findings,
           skipped,
+          failures,
         },
         null,
         2,
