@@ -166,6 +166,7 @@ function buildProgram(): Command {
     .addOption(new Option('--kind <kind>', 'what to time').choices(['build', 'test']).default('build'))
     .option('--timeout <seconds>', 'kill a run (and every process it started) after this long', '3600')
     .option('--show-output', "show the command's output instead of keeping it for errors")
+    .option('--budget <minutes>', 'start no run that would not end within this many minutes in all')
     .hook('preAction', commandAfterDash)
     .addHelpText(
       'after',

@@ -34,6 +34,8 @@ export interface RepositoryFailure {
 
 interface Options {
   build?: boolean;
+  /** Minutes for the whole build-timing step (default 10). */
+  buildBudget?: string;
   github?: boolean;
   anonymize?: boolean;
 }
@@ -68,6 +70,12 @@ async function githubTokenAvailable(context: Context): Promise<boolean> {
 }
 
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
+  const budget = Number(options.buildBudget ?? '10');
+  if (!Number.isFinite(budget) || budget <= 0) {
+    throw new InputError(`--build-budget "${options.buildBudget}" is not a number of minutes > 0`, {
+      fix: 'e.g. --build-budget 10',
+    });
+  }
   // PATHs, else the configured repositories that are local folders, else the working directory
   // (or the clones directly inside it). Every path is checked before any work, so bad input changes nothing.
   const configured = context.loaded.config.repositories.filter((r) => existsSync(resolve(context.cwd, r)));
@@ -112,9 +120,20 @@ export async function run(context: Context, operands: string[], options: Options
     const build = await optionalCommand('./build.js');
     if (!build) skipped.push('build timing (the build collector is not part of this version)');
     else {
-      for (const repo of repos) {
+      // one budget for the whole step, shared by the repositories still to time
+      const stepStarted = Date.now();
+      for (const [index, repo] of repos.entries()) {
+        const left = budget - (Date.now() - stepStarted) / 60_000;
+        if (left <= 0) {
+          skipped.push(`build timing of ${repo.name} (the build budget of ${budget} min was spent)`);
+          continue;
+        }
         try {
-          await build.run(quietStep, [repo.root], { runs: '3', warmup: '1' });
+          await build.run(quietStep, [repo.root], {
+            runs: '3',
+            warmup: '1',
+            budget: String(left / (repos.length - index)),
+          });
         } catch (error) {
           if (!(error instanceof DxError)) throw error;
           skipped.push(
