@@ -75,7 +75,9 @@ export function firstErrorLine(output: string): string | null {
     .map((line) => line.trim())
     .filter(Boolean);
   const error = lines.find((line) =>
-    /\b(error|fatal|failed|failure|cannot|undefined reference|not found|no such file|exception)\b/i.test(line),
+    /\b(error|fatal|failed|failure|cannot|undefined reference|not found|no such file|exception)\b/i.test(
+      line,
+    ),
   );
   const line = error ?? lines.at(-1) ?? null;
   return line === null ? null : line.length > 300 ? `${line.slice(0, 299)}…` : line;
