@@ -3,7 +3,7 @@
 // when those collectors are installed (and a token exists), then writes the
 // dashboard and the weekly report into .dx-audit/ and prints three findings.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 import type { LocalRepository } from '../../collectors/git/repository.js';
 import { renderDashboard } from '../../dashboard/render.js';
@@ -78,7 +78,11 @@ export async function run(context: Context, operands: string[], options: Options
   }
   // PATHs, else the configured repositories that are local folders, else the working directory
   // (or the clones directly inside it). Every path is checked before any work, so bad input changes nothing.
-  const configured = context.loaded.config.repositories.filter((r) => existsSync(resolve(context.cwd, r)));
+  // configured paths are relative to the config file (as init writes them)
+  const base = context.loaded.file ? dirname(context.loaded.file) : context.cwd;
+  const configured = context.loaded.config.repositories
+    .map((r) => resolve(base, r))
+    .filter((r) => existsSync(r));
   let repos: LocalRepository[] = await findRepositories(context, operands.length > 0 ? operands : configured);
   if (repos.length === 0) {
     throw new InputError(`${context.cwd} is not a git repository and holds no clone`, {

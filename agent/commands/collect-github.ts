@@ -29,7 +29,7 @@ export async function run(context: Context, operands: string[], options: Options
   const org =
     options.org ?? (names.length === 0 ? (context.loaded.config.github.org ?? undefined) : undefined);
   if (names.length === 0 && !org) {
-    const configured = context.loaded.config.repositories.filter((r) => /^[\w.-]+\/[\w.-]+$/.test(r));
+    const configured = context.loaded.config.repositories.filter((r) => /^[\w-][\w.-]*\/[\w.-]+$/.test(r));
     names.push(...configured);
   }
   if (names.length === 0 && !org) {
