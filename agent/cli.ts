@@ -53,6 +53,8 @@ function buildProgram(): Command {
     .option('-q, --quiet', 'print only results and errors')
     .option('--verbose', 'on error, show the chain of causes')
     .exitOverride()
+    // every subcommand's --help lists the global options too (--db, --since, --json, ...)
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       outputError: (text, write) =>
         write(`dx-audit: ${text.replace(/^error: /, '').trim()} — run \`dx-audit --help\` for usage\n`),
@@ -65,6 +67,13 @@ function buildProgram(): Command {
     .argument('[paths...]', 'repository folders (default: the current directory)')
     .option('--branch <ref>', 'branch or ref to analyse (default: the checked-out HEAD)')
     .option('--all-branches', 'ingest commits of every local and remote branch')
+    .addHelpText(
+      'after',
+      examples([
+        'dx-audit collect git ~/src/api ~/src/web',
+        'dx-audit collect git --since 1y --all-branches',
+      ]),
+    )
     .action(lazy(() => import('./commands/collect-git.js')));
   collect
     .command('github')
@@ -74,6 +83,13 @@ function buildProgram(): Command {
     .option('--github-url <url>', 'API base URL (GitHub Enterprise Server: https://HOST/api/v3)')
     .option('--include-archived', 'with --org, also collect archived repositories')
     .option('--include-forks', 'with --org, also collect forks')
+    .addHelpText(
+      'after',
+      examples([
+        'GITHUB_TOKEN=… dx-audit collect github acme/api acme/web',
+        'dx-audit collect github --org acme --since 90d',
+      ]),
+    )
     .action(lazy(() => import('./commands/collect-github.js')));
 
   program
@@ -92,6 +108,13 @@ function buildProgram(): Command {
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--top <n>', 'how many files to list without --detail', '50')
     .option('--anonymize', 'replace people with stable pseudonyms')
+    .addHelpText(
+      'after',
+      examples([
+        'dx-audit report --format text --since 12w',
+        'dx-audit report --format md --week 2025-W09 --out weekly.md',
+      ]),
+    )
     .action(lazy(() => import('./commands/report.js')));
 
   program
@@ -99,6 +122,10 @@ function buildProgram(): Command {
     .description('write the static dashboard (one self-contained HTML file)')
     .option('--out <file>', 'output file (default .dx-audit/dashboard.html)')
     .option('--anonymize', 'replace people with stable pseudonyms')
+    .addHelpText(
+      'after',
+      examples(['dx-audit dashboard', 'dx-audit dashboard --since 26w --anonymize --out team.html']),
+    )
     .action(lazy(() => import('./commands/dashboard.js')));
 
   program
@@ -106,8 +133,17 @@ function buildProgram(): Command {
     .description('the main job: collect, then write the dashboard and the weekly report into .dx-audit/')
     .argument('[paths...]', 'repository folders (default: the configured ones, else the current directory)')
     .option('--no-build', 'do not time the local build')
+    .option(
+      '--build-budget <minutes>',
+      'time the build for at most this long in all (a warm-up, then runs that fit)',
+      '10',
+    )
     .option('--no-github', 'do not read GitHub even when a token is available')
     .option('--anonymize', 'replace people with stable pseudonyms in the outputs')
+    .addHelpText(
+      'after',
+      examples(['dx-audit audit', 'dx-audit audit ~/src/api ~/src/web --no-github --build-budget 5']),
+    )
     .action(lazy(() => import('./commands/audit.js')));
 
   program
@@ -144,6 +180,7 @@ function buildProgram(): Command {
     .description('write dx-audit.config.json with what is detected, commented')
     .argument('[paths...]', 'repository folders (default: the current directory, else the clones inside it)')
     .option('--force', 'overwrite an existing config file')
+    .addHelpText('after', examples(['dx-audit init', 'dx-audit init ~/src/api ~/src/web --force']))
     .action(lazy(() => import('./commands/init.js')));
 
   program
@@ -158,7 +195,12 @@ function buildProgram(): Command {
     .addOption(new Option('--kind <kind>', 'what to time').choices(['build', 'test']).default('build'))
     .option('--timeout <seconds>', 'kill a run (and every process it started) after this long', '3600')
     .option('--show-output', "show the command's output instead of keeping it for errors")
+    .option('--budget <minutes>', 'start no run that would not end within this many minutes in all')
     .hook('preAction', commandAfterDash)
+    .addHelpText(
+      'after',
+      examples(['dx-audit build', 'dx-audit build ~/src/api --runs 3 --cold -- make -j8']),
+    )
     .action(lazy(() => import('./commands/build.js')));
 
   program
@@ -167,9 +209,18 @@ function buildProgram(): Command {
     .argument('[command...]', 'after --: the command to run')
     .addOption(new Option('--kind <kind>', 'what the command is').choices(['build', 'test']).default('build'))
     .hook('preAction', commandAfterDash)
+    .addHelpText(
+      'after',
+      examples(['dx-audit wrap -- npm run build', 'dx-audit wrap --kind test -- go test ./...']),
+    )
     .action(lazy(() => import('./commands/wrap.js')));
 
   return program;
+}
+
+/** The "Examples:" block shown after a command's options. */
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}`;
 }
 
 /**

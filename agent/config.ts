@@ -84,9 +84,24 @@ export function loadConfig(explicit: string | undefined, cwd: string = process.c
     }
     return { config: structuredClone(DEFAULT_CONFIG), file: null, warnings: [], errors: [] };
   }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
+      throw new InputError(`the config path ${file} is a folder, not a file`, {
+        fix: `pass the file itself, e.g. --config ${resolve(file, CONFIG_FILE)}`,
+      });
+    }
+    throw new InputError(`the config file ${file} cannot be read (${code})`, {
+      fix: 'check its permissions, or pass another --config',
+      cause: error,
+    });
+  }
   let parsed: Json;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    parsed = JSON.parse(text) as Json;
   } catch (error) {
     throw new InputError(`the config file ${file} is not valid JSON (${(error as Error).message})`, {
       fix: 'fix the syntax, or delete it and run `dx-audit init`',
@@ -354,14 +369,46 @@ export function parseSinceOrNull(value: string, now: Date = new Date()): Date | 
     else date.setUTCFullYear(date.getUTCFullYear() - amount);
     return date;
   }
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value.trim())) return null;
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
+  if (!date) return null;
   const parsed = new Date(value.trim());
-  return Number.isNaN(parsed.getTime()) ? null : parsed;
+  if (Number.isNaN(parsed.getTime())) return null;
+  // JavaScript rolls 2025-02-30 over to March 2: a day the month lacks is refused instead
+  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
+  return parsed;
 }
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** Like parseSinceOrNull, but a bad value is an InputError naming the flag. */
 export function parseSince(value: string, flag = '--since', now?: Date): Date {
   const date = parseSinceOrNull(value, now);
+  const shape = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
+  if (!date && shape) {
+    const [year, month] = [Number(shape[1]), Number(shape[2])];
+    const why =
+      month < 1 || month > 12
+        ? `there is no month ${month}`
+        : `${MONTHS[month - 1]} ${year} has ${new Date(Date.UTC(year, month, 0)).getUTCDate()} days`;
+    throw new InputError(`${flag} "${value}" is not a real date: ${why}`, {
+      fix: `pass an existing day, e.g. ${flag} ${shape[1]}-${month >= 1 && month <= 12 ? shape[2] : '01'}-01`,
+    });
+  }
   if (!date) {
     throw new InputError(`${flag} "${value}" is neither a duration nor an ISO date`, {
       fix: `use e.g. ${flag} 90d, ${flag} 12w, ${flag} 1y or ${flag} 2025-01-31`,

@@ -18,8 +18,7 @@ export function createProgress(options: { enabled: boolean; stream?: NodeJS.Writ
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
-      const width = Math.max(20, (stream.columns ?? 80) - 1);
-      stream.write(`\r\x1b[K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+      stream.write(`\r\x1b[K${fitLine(text, stream.columns)}`);
       shown = true;
     },
     done() {
@@ -27,4 +26,36 @@ export function createProgress(options: { enabled: boolean; stream?: NodeJS.Writ
       shown = false;
     },
   };
+}
+
+/**
+ * Cuts `text` to the terminal's width. A terminal that reports no width (or 0
+ * columns, as some CI terminals and emulators do) gets the whole line.
+ */
+export function fitLine(text: string, columns: number | undefined): string {
+  if (!columns || columns <= 0) return text;
+  const width = Math.max(20, columns - 1);
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+/** "0:42", "1:02:05": an elapsed or remaining time in seconds, as a clock reads. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+/**
+ * "12,000 of 81,966 commits (15%), 0:42 elapsed, about 3:50 left": how far
+ * long work is, with the remaining time extrapolated from the rate so far.
+ * Without a total (not known yet) it shows the count and the elapsed time.
+ */
+export function progressLine(done: number, total: number | null, noun: string, elapsedMs: number): string {
+  const elapsed = `${clock(elapsedMs / 1000)} elapsed`;
+  if (total === null || total <= 0) return `${done.toLocaleString('en-US')} ${noun}, ${elapsed}`;
+  const share = Math.min(1, done / total);
+  const left = done > 0 ? `, about ${clock(((elapsedMs / 1000) * (total - done)) / done)} left` : '';
+  return `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${noun} (${Math.floor(share * 100)}%), ${elapsed}${left}`;
 }

@@ -3,6 +3,7 @@
 // dashboard) only format what this returns.
 
 import { type Config, DEFAULT_CONFIG } from '../config.js';
+import { collectionStates } from '../store/collection.js';
 import { Db, type Queryable } from '../store/db.js';
 import { listRepositories } from '../store/repositories.js';
 import { type ArchitectureConfig, analyseArchitecture } from './architecture.js';
@@ -240,7 +241,7 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
       minRelativeExcess: DEFAULT_DIAGNOSIS.minRelativeExcess,
       minShare: DEFAULT_DIAGNOSIS.minShare,
     },
-    collection: [],
+    collection: await collectionStates(q),
     series,
     outsideWindow,
     anonymized: false,

@@ -26,6 +26,23 @@ export interface BuildSummaryRow {
   mean: number | null;
   /** Sample standard deviation; null with fewer than two successful runs. */
   stddev: number | null;
+  /**
+   * The latest failed run (non-zero exit, signal or timeout) with the line of
+   * its output that names the error; null when no run failed. A benchmark
+   * whose runs all failed is a finding, not "no build timed yet".
+   */
+  lastFailure: BuildFailure | null;
+}
+
+/** A failed build run, as the report shows it. */
+export interface BuildFailure {
+  outcome: 'failure' | 'signal' | 'timeout' | 'not_started';
+  /** null when it was killed by a signal or timed out. */
+  exitCode: number | null;
+  /** null when the run printed nothing (or its output was shown, not kept). */
+  firstErrorLine: string | null;
+  /** When the run started (ISO). */
+  at: string;
 }
 
 /** Waiting on wrapped builds, per repository and machine. */
@@ -57,6 +74,8 @@ interface RunRow {
   outcome: string;
   wall_seconds: number;
   started_at: string;
+  exit_code: number | null;
+  first_error_line: string | null;
 }
 
 /** The builds section for runs started inside the window. */
@@ -66,7 +85,7 @@ export async function buildsSection(
 ): Promise<BuildsSection> {
   const rows = await q.all<RunRow>(
     `SELECT r.name AS repo_name, b.cwd, m.hostname AS machine, b.command, b.mode, b.kind, b.outcome,
-            b.wall_seconds, b.started_at
+            b.wall_seconds, b.started_at, b.exit_code, b.first_error_line
        FROM build_runs b
        JOIN machines m ON m.id = b.machine_id
        LEFT JOIN repositories r ON r.id = b.repo_id
@@ -86,6 +105,7 @@ export async function buildsSection(
   for (const group of groups.values()) {
     const first = group[0]!;
     const stats = durationStats(group.filter((r) => r.outcome === 'success').map((r) => r.wall_seconds));
+    const failed = group.filter((r) => r.outcome !== 'success').at(-1);
     summary.push({
       repo: first.repo_name ?? first.cwd,
       command: first.command,
@@ -100,6 +120,14 @@ export async function buildsSection(
       max: stats.max,
       mean: stats.mean,
       stddev: stats.stddev,
+      lastFailure: failed
+        ? {
+            outcome: failed.outcome as BuildFailure['outcome'],
+            exitCode: failed.exit_code,
+            firstErrorLine: failed.first_error_line,
+            at: failed.started_at,
+          }
+        : null,
     });
   }
   summary.sort(

@@ -4,6 +4,8 @@
 // add fields freely, never rename or drop one without bumping
 // REPORT_SCHEMA_VERSION. This module holds types and constants only, so the
 // dashboard's page script can import it too.
+
+import type { CollectionStatus } from '../store/collection.js';
 import type { ArchitectureFile, ArchitectureModule, FileCoupling, ModuleCoupling } from './architecture.js';
 import type { BuildsSection } from './build-summary.js';
 import type { CiAttempt, WorkflowMetrics } from './ci.js';
@@ -102,13 +104,8 @@ export interface ReportWindow {
   statement: string;
 }
 
-export interface CollectionEntry {
-  repo: string;
-  source: 'git' | 'github' | 'builds';
-  state: 'complete' | 'interrupted' | 'failed';
-  at: string;
-  note: string | null;
-}
+/** The latest collection of one repository from one source (the store decides its state). */
+export type CollectionEntry = CollectionStatus;
 
 /** Sections that can be empty, each with its own way to collect data. */
 export type SectionName = 'git' | 'pullRequests' | 'ci' | 'builds' | 'hotspots' | 'coupling' | 'diagnosis';

@@ -3,11 +3,12 @@
 // when those collectors are installed (and a token exists), then writes the
 // dashboard and the weekly report into .dx-audit/ and prints three findings.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 import type { LocalRepository } from '../../collectors/git/repository.js';
 import type { CommandModule } from '../cli.js';
 import type { Context } from '../context.js';
-import { DxError, InputError } from '../errors.js';
+import { DxError, InputError, InterruptedError, WorkError } from '../errors.js';
 import { renderDashboard } from '../render/dashboard.js';
 import { renderHtml } from '../render/html.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -16,8 +17,19 @@ import { partialCollections } from '../render/weekly-view.js';
 import { Db } from '../store/db.js';
 import { findRepositories } from './init.js';
 
+/** A repository the audit skipped because one of its collection steps failed. */
+export interface RepositoryFailure {
+  repository: string;
+  name: string;
+  step: 'git';
+  /** The error line, with its fix. */
+  reason: string;
+}
+
 interface Options {
   build?: boolean;
+  /** Minutes for the whole build-timing step (default 10). */
+  buildBudget?: string;
   github?: boolean;
   anonymize?: boolean;
 }
@@ -52,13 +64,20 @@ async function githubTokenAvailable(context: Context): Promise<boolean> {
 }
 
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
+  const budget = Number(options.buildBudget ?? '10');
+  if (!Number.isFinite(budget) || budget <= 0) {
+    throw new InputError(`--build-budget "${options.buildBudget}" is not a number of minutes > 0`, {
+      fix: 'e.g. --build-budget 10',
+    });
+  }
   // PATHs, else the configured repositories that are local folders, else the working directory
   // (or the clones directly inside it). Every path is checked before any work, so bad input changes nothing.
-  const configured = context.loaded.config.repositories.filter((r) => existsSync(resolve(context.cwd, r)));
-  const repos: LocalRepository[] = await findRepositories(
-    context,
-    operands.length > 0 ? operands : configured,
-  );
+  // configured paths are relative to the config file (as init writes them)
+  const base = context.loaded.file ? dirname(context.loaded.file) : context.cwd;
+  const configured = context.loaded.config.repositories
+    .map((r) => resolve(base, r))
+    .filter((r) => existsSync(r));
+  let repos: LocalRepository[] = await findRepositories(context, operands.length > 0 ? operands : configured);
   if (repos.length === 0) {
     throw new InputError(`${context.cwd} is not a git repository and holds no clone`, {
       fix: 'run it inside a clone, or pass the folders of the clones: dx-audit audit PATH...',
@@ -70,13 +89,28 @@ export async function run(context: Context, operands: string[], options: Options
   const quietStep: Context = { ...context, json: false };
   const skipped: string[] = [];
 
-  // 1. git history (incremental)
+  // 1. git history (incremental). A repository whose git fails is skipped with
+  // the reason (kept as data in `failures`); the audit fails only when none is left.
   const collectGit = await import('./collect-git.js');
-  await collectGit.run(
-    quietStep,
-    repos.map((r) => r.root),
-    {},
-  );
+  const failures: RepositoryFailure[] = [];
+  const collected: LocalRepository[] = [];
+  for (const repo of repos) {
+    try {
+      await collectGit.run(quietStep, [repo.root], {});
+      collected.push(repo);
+    } catch (error) {
+      if (!(error instanceof DxError) || error instanceof InterruptedError || context.signal.aborted)
+        throw error;
+      failures.push({ repository: repo.root, name: repo.name, step: 'git', reason: error.line });
+      skipped.push(`${repo.name} (its git history could not be read: ${error.line})`);
+    }
+  }
+  if (collected.length === 0) {
+    throw new WorkError(
+      `no repository could be audited: ${failures.map((f) => `${f.name}: ${f.reason}`).join('; ')}`,
+    );
+  }
+  repos = collected;
 
   // 2. local build timing — runs `dx-audit build` per repository when this build has it.
   if (options.build === false) skipped.push('build timing (--no-build)');
@@ -84,9 +118,20 @@ export async function run(context: Context, operands: string[], options: Options
     const build = await optionalCommand('./build.js');
     if (!build) skipped.push('build timing (the build collector is not part of this version)');
     else {
-      for (const repo of repos) {
+      // one budget for the whole step, shared by the repositories still to time
+      const stepStarted = Date.now();
+      for (const [index, repo] of repos.entries()) {
+        const left = budget - (Date.now() - stepStarted) / 60_000;
+        if (left <= 0) {
+          skipped.push(`build timing of ${repo.name} (the build budget of ${budget} min was spent)`);
+          continue;
+        }
         try {
-          await build.run(quietStep, [repo.root], { runs: '3', warmup: '1' });
+          await build.run(quietStep, [repo.root], {
+            runs: '3',
+            warmup: '1',
+            budget: String(left / (repos.length - index)),
+          });
         } catch (error) {
           if (!(error instanceof DxError)) throw error;
           skipped.push(
@@ -120,6 +165,7 @@ export async function run(context: Context, operands: string[], options: Options
 
   // 4. outputs: one analysis, rendered three ways
   const db = await Db.open(context.dbPath);
+  await ingestPendingBuilds(db);
   let report: Awaited<ReturnType<typeof analyseForContext>>;
   try {
     report = await analyseForContext(db, context, { anonymize: options.anonymize });
@@ -144,6 +190,7 @@ export async function run(context: Context, operands: string[], options: Options
           findings,
           partial,
           skipped,
+          failures,
         },
         null,
         2,

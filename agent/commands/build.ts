@@ -4,7 +4,14 @@ import { runClean } from '../../collectors/build/clean.js';
 import { type CleanPlan, type DetectedCommand, detectCommand } from '../../collectors/build/detect.js';
 import { newRunKey } from '../../collectors/build/ids.js';
 import { machineInfo, toolVersions } from '../../collectors/build/machine.js';
-import type { BuildKind, BuildMode, BuildRecord, GitState } from '../../collectors/build/record.js';
+import { ingestPendingBuilds } from '../../collectors/build/pending.js';
+import {
+  type BuildKind,
+  type BuildMode,
+  type BuildRecord,
+  firstErrorLine,
+  type GitState,
+} from '../../collectors/build/record.js';
 import { type TimedProcess, timeProcess } from '../../collectors/build/runner.js';
 import { saveRecords } from '../../collectors/build/save.js';
 import { displayCommand, shellCommand } from '../../collectors/build/shell-words.js';
@@ -12,8 +19,10 @@ import { gitOrNull, inspectRepository, type LocalRepository } from '../../collec
 import { type DurationStats, durationStats, madOutliers } from '../analysis/build-stats.js';
 import type { Context } from '../context.js';
 import { EXIT, InputError, InterruptedError } from '../errors.js';
+import { clock } from '../progress.js';
 import { Db } from '../store/db.js';
 import { finishRun, startRun, upsertLocalRepository } from '../store/repositories.js';
+import { count } from '../util/plural.js';
 
 interface Options {
   runs?: string;
@@ -23,6 +32,8 @@ interface Options {
   kind?: BuildKind;
   timeout?: string;
   showOutput?: boolean;
+  /** Minutes for the whole benchmark: no run starts that would not fit (audit gives 10). */
+  budget?: string;
   /** The words after `--` (set by the CLI). */
   command?: string[];
 }
@@ -51,6 +62,13 @@ export async function run(context: Context, operands: string[], options: Options
     });
   }
   const timeoutMs = Math.round(timeoutSeconds * 1000);
+  const budgetMinutes = options.budget === undefined ? null : Number(options.budget);
+  if (budgetMinutes !== null && (!Number.isFinite(budgetMinutes) || budgetMinutes <= 0)) {
+    throw new InputError(`the build budget "${options.budget}" is not a number of minutes > 0`, {
+      fix: 'e.g. --build-budget 10 (audit) or --budget 10 (build)',
+    });
+  }
+  const budgetMs = budgetMinutes === null ? null : budgetMinutes * 60_000;
   const kind: BuildKind = options.kind ?? 'build';
   const mode: BuildMode = options.cold ? 'cold' : 'warm';
   if (options.clean !== undefined && !options.cold) {
@@ -110,10 +128,12 @@ export async function run(context: Context, operands: string[], options: Options
   }
 
   const db = await Db.open(context.dbPath);
+  await ingestPendingBuilds(db);
   const reports: RunReport[] = [];
   const wall: number[] = [];
   const failures: { name: string; detail: string; tail: string }[] = [];
   let timeouts = 0;
+  let stoppedByBudget: { after: number; perRun: number } | null = null;
   let status: 'done' | 'failed' | 'interrupted' = 'done';
   let runId = 0;
   try {
@@ -127,37 +147,13 @@ export async function run(context: Context, operands: string[], options: Options
         branch: repo.branch,
       }),
     );
-    const total = warmup + runs;
-    for (let i = 0; i < total; i += 1) {
-      const timed = i >= warmup;
-      const label = timed ? `run ${i - warmup + 1}/${runs}` : `warm-up ${i + 1}/${warmup}`;
-      if (clean) {
-        context.progress.update(`${label}: cleaning`);
-        const cleaned = await runClean(clean, repo.root, { timeoutMs, signal: context.signal });
-        if (i === 0 && cleaned.kept.length > 0) context.note(`  kept: ${cleaned.kept.join(', ')}`);
-      }
-      if (context.signal.aborted) throw context.signal.reason;
-      context.progress.update(`${label}: ${command}`);
-      const result = await timeProcess(chosen.argv, {
-        cwd: repo.root,
-        stdio: options.showOutput ? 'inherit' : 'capture',
-        group: true,
-        timeoutMs,
-        signal: context.signal,
-        sampleMemory: true,
-      });
-      context.progress.done();
-      if (result.spawnError) {
-        throw new InputError(
-          `cannot run \`${command}\`: ${result.spawnError.code === 'ENOENT' ? 'command not found' : result.spawnError.code}`,
-          { fix: 'install it or put it on PATH, or pass another command after --' },
-        );
-      }
-      if (result.interrupted) throw (context.signal.reason as unknown) ?? new InterruptedError('SIGINT');
-      const outcome = outcomeOf(result);
-      // Warm-ups are not timed, but a hang is a finding: it is recorded like a run.
-      if (!timed && outcome !== 'timeout') continue;
-      const number = timed ? i - warmup + 1 : i + 1;
+    /** Records one run (stored, reported, and counted as a failure when it failed). */
+    const store = async (
+      result: TimedProcess,
+      outcome: BuildRecord['outcome'],
+      number: number,
+      timed: boolean,
+    ) => {
       const name = `${timed ? 'run' : 'warm-up'} ${number}`;
       if (outcome === 'timeout') timeouts += 1;
       if (outcome !== 'success') {
@@ -183,6 +179,7 @@ export async function run(context: Context, operands: string[], options: Options
         git,
         machine,
         runId,
+        firstErrorLine: outcome === 'success' ? null : firstErrorLine(result.outputTail),
       };
       const saved = await saveRecords(context.dbPath, [record], { db });
       if (saved.where === 'pending') {
@@ -200,10 +197,68 @@ export async function run(context: Context, operands: string[], options: Options
         peakRssBytes: result.peakRssBytes,
       });
       if (outcome === 'success') wall.push(result.wallSeconds);
-      if (outcome === 'timeout') {
-        context.note(`  ${name} timed out; the remaining runs are skipped`);
+    };
+    const total = warmup + runs;
+    const startedAll = Date.now();
+    /** Wall time of every run so far, warm-ups included: the estimate of the next one. */
+    const durations: number[] = [];
+    let lastWarmup: TimedProcess | null = null;
+    const estimate = () =>
+      durations.length === 0 ? null : durations.reduce((a, b) => a + b, 0) / durations.length;
+    for (let i = 0; i < total; i += 1) {
+      const timed = i >= warmup;
+      const label = timed ? `run ${i - warmup + 1}/${runs}` : `warm-up ${i + 1}/${warmup}`;
+      const perRun = estimate();
+      if (budgetMs !== null && perRun !== null && Date.now() - startedAll + perRun > budgetMs) {
+        stoppedByBudget = { after: Date.now() - startedAll, perRun };
         break;
       }
+      if (clean) {
+        context.progress.update(`${label}: cleaning`);
+        const cleaned = await runClean(clean, repo.root, { timeoutMs, signal: context.signal });
+        if (i === 0 && cleaned.kept.length > 0) context.note(`  kept: ${cleaned.kept.join(', ')}`);
+      }
+      if (context.signal.aborted) throw context.signal.reason;
+      const runStarted = Date.now();
+      const showProgress = () =>
+        context.progress.update(
+          `${label}: ${command} — ${budgetLine(Date.now() - startedAll, Date.now() - runStarted, estimate(), total - i, budgetMs)}`,
+        );
+      showProgress();
+      const ticker = setInterval(showProgress, 1000);
+      const result = await timeProcess(chosen.argv, {
+        cwd: repo.root,
+        stdio: options.showOutput ? 'inherit' : 'capture',
+        group: true,
+        timeoutMs,
+        signal: context.signal,
+        sampleMemory: true,
+      }).finally(() => clearInterval(ticker));
+      context.progress.done();
+      durations.push(result.wallSeconds * 1000);
+      if (result.spawnError) {
+        throw new InputError(
+          `cannot run \`${command}\`: ${result.spawnError.code === 'ENOENT' ? 'command not found' : result.spawnError.code}`,
+          { fix: 'install it or put it on PATH, or pass another command after --' },
+        );
+      }
+      if (result.interrupted) throw (context.signal.reason as unknown) ?? new InterruptedError('SIGINT');
+      const outcome = outcomeOf(result);
+      // Warm-ups are not timed, but a hang is a finding: it is recorded like a run.
+      if (!timed && outcome !== 'timeout') {
+        lastWarmup = result;
+        continue;
+      }
+      const number = timed ? i - warmup + 1 : i + 1;
+      await store(result, outcome, number, timed);
+      if (outcome === 'timeout') {
+        context.note(`  ${timed ? 'run' : 'warm-up'} ${number} timed out; the remaining runs are skipped`);
+        break;
+      }
+    }
+    if (stoppedByBudget && reports.length === 0 && lastWarmup) {
+      // the budget left no room for a timed run: the warm-up is the one measurement there is
+      await store(lastWarmup, outcomeOf(lastWarmup), 1, true);
     }
   } catch (error) {
     status = error instanceof InterruptedError ? 'interrupted' : 'failed';
@@ -249,7 +304,30 @@ export async function run(context: Context, operands: string[], options: Options
     },
     outliers,
   };
-  if (context.json) context.out(JSON.stringify(summary, null, 2));
+  if (stoppedByBudget && budgetMinutes !== null) {
+    context.note(
+      `  stopped after ${count(reports.length, 'timed run')} (${clock(stoppedByBudget.after / 1000)}): another run of about ${clock(stoppedByBudget.perRun / 1000)} would pass the build budget of ${budgetMinutes} min — raise it with --build-budget for more runs`,
+    );
+  }
+  if (context.json)
+    context.out(
+      JSON.stringify(
+        {
+          ...summary,
+          budget:
+            budgetMinutes === null
+              ? null
+              : {
+                  minutes: budgetMinutes,
+                  stopped: stoppedByBudget !== null,
+                  afterSeconds: stoppedByBudget ? stoppedByBudget.after / 1000 : null,
+                  nextRunSeconds: stoppedByBudget ? stoppedByBudget.perRun / 1000 : null,
+                },
+        },
+        null,
+        2,
+      ),
+    );
   else context.out(renderStats(summary, stats));
 
   if (failures.length > 0) {
@@ -262,6 +340,24 @@ export async function run(context: Context, operands: string[], options: Options
     return EXIT.failure;
   }
   return EXIT.ok;
+}
+
+/** "1:23 elapsed, about 4:10 left": the whole benchmark's time so far and what remains at the rate so far. */
+function budgetLine(
+  elapsedMs: number,
+  runElapsedMs: number,
+  perRunMs: number | null,
+  runsLeft: number,
+  budgetMs: number | null,
+): string {
+  const elapsed = `${clock(elapsedMs / 1000)} elapsed`;
+  if (perRunMs === null) return `${elapsed}, estimating from this first run`;
+  const fit =
+    budgetMs === null
+      ? runsLeft
+      : Math.min(runsLeft, Math.max(1, Math.floor((budgetMs - elapsedMs + runElapsedMs) / perRunMs)));
+  const left = Math.max(0, fit * perRunMs - runElapsedMs);
+  return `${elapsed}, about ${clock(left / 1000)} left`;
 }
 
 function wholeNumber(text: string, flag: string, min: number): number {

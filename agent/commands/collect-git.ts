@@ -3,6 +3,7 @@ import { collectGit } from '../../collectors/git/collect.js';
 import { inspectRepository } from '../../collectors/git/repository.js';
 import type { Context } from '../context.js';
 import { Db } from '../store/db.js';
+import { count } from '../util/plural.js';
 
 interface Options {
   branch?: string;
@@ -42,7 +43,7 @@ export async function run(context: Context, paths: string[], options: Options): 
             ? 'no commits yet'
             : result.mode === 'unchanged'
               ? 'unchanged since the last collection'
-              : `${result.commits} commits, ${result.merges} merges, ${result.fileChanges} file changes (${result.mode})`;
+              : `${count(result.commits, 'commit')}, ${count(result.merges, 'merge')}, ${count(result.fileChanges, 'file change')} (${result.mode})`;
         context.note(`${repo.name}: ${what}`);
       }
     }

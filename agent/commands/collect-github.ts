@@ -11,6 +11,7 @@ import { eachLimited, listOrgRepositories } from '../../collectors/github/org.js
 import type { Context } from '../context.js';
 import { type DxError, InputError, InterruptedError } from '../errors.js';
 import { Db } from '../store/db.js';
+import { count } from '../util/plural.js';
 
 interface Options {
   org?: string;
@@ -28,7 +29,7 @@ export async function run(context: Context, operands: string[], options: Options
   const org =
     options.org ?? (names.length === 0 ? (context.loaded.config.github.org ?? undefined) : undefined);
   if (names.length === 0 && !org) {
-    const configured = context.loaded.config.repositories.filter((r) => /^[\w.-]+\/[\w.-]+$/.test(r));
+    const configured = context.loaded.config.repositories.filter((r) => /^[\w-][\w.-]*\/[\w.-]+$/.test(r));
     names.push(...configured);
   }
   if (names.length === 0 && !org) {
@@ -86,6 +87,8 @@ export async function run(context: Context, operands: string[], options: Options
         });
         results.push(result);
         if (!context.json) context.note(describe(result));
+        if (context.verbose)
+          for (const line of result.actions.malformedJobs) context.note(`dx-audit: ${name}: ${line}`);
       } catch (error) {
         // A bad token or an interruption stops everything; one bad repository does not.
         if (context.signal.aborted || !(error instanceof InputError) || /token/.test(error.message))
@@ -131,13 +134,15 @@ export async function run(context: Context, operands: string[], options: Options
 function describe(result: RepositoryCollectResult): string {
   const pr = result.pullRequests;
   const ci = result.actions;
-  const prs = `${pr.pullRequests} pull requests read (${pr.mode} sync)`;
+  const prs = `${count(pr.pullRequests, 'pull request')} read (${pr.mode} sync)`;
+  const malformed =
+    ci.malformedJobs.length > 0 ? ` (${count(ci.malformedJobs.length, 'malformed job')} left out)` : '';
   const runs = ci.skipped
     ? `Actions skipped: ${ci.skipped}`
     : ci.unchanged
       ? 'workflow runs unchanged'
-      : `${ci.runs} workflow runs, ${ci.jobs} jobs`;
-  return `${result.repository}: ${prs}, ${runs}; ${result.requests} requests`;
+      : `${count(ci.runs, 'workflow run')}, ${count(ci.jobs, 'job')}${malformed}`;
+  return `${result.repository}: ${prs}, ${runs}; ${count(result.requests, 'request')}`;
 }
 
 /** Accepts OWNER/REPO or a github URL (https://host/OWNER/REPO(.git)). */

@@ -1,4 +1,5 @@
 // `dx-audit dashboard [--out FILE|-] [--anonymize]`
+import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 import type { Context } from '../context.js';
 import { renderDashboard } from '../render/dashboard.js';
 import { analyseForContext, emit, resolveOutput, STDOUT } from '../render/outputs.js';
@@ -12,6 +13,7 @@ interface Options {
 export async function run(context: Context, _operands: string[], options: Options): Promise<number> {
   const out = resolveOutput(context, options.out, 'dashboard.html');
   const db = await Db.open(context.dbPath);
+  await ingestPendingBuilds(db);
   let html: string;
   let weeks: number;
   try {

@@ -1,9 +1,12 @@
 // `dx-audit init [PATH...] [--force]`: writes dx-audit.config.json with what it
 // detects (repositories, their GitHub remotes, the build, clean and test
-// commands when package.json or a Makefile names them), commented with "//"
-// keys, which the config loader ignores.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+// commands the build collector would use), commented with "//" keys, which the
+// config loader ignores. Paths are relative to the config file, so it can be
+// committed and shared.
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { detectCommand } from '../../collectors/build/detect.js';
+import { displayCommand } from '../../collectors/build/shell-words.js';
 import { inspectRepository, type LocalRepository } from '../../collectors/git/repository.js';
 import { CONFIG_FILE, validateConfig } from '../config.js';
 import type { Context } from '../context.js';
@@ -19,51 +22,26 @@ export interface DetectedBuild {
   command: string | null;
   clean: string | null;
   testCommand: string | null;
-  /** Where the commands were found, for the comment. */
+  /** Why these commands (the file and fact that led to them), for the comment. */
   source: string | null;
 }
 
-/** Build, clean and test commands named by package.json scripts or Makefile targets. */
+/**
+ * The build, clean and test commands `build` and `audit` would use: the same
+ * detector (collectors/build/detect.ts), so init and audit always agree. A
+ * clean step that removes output folders rather than running a command is
+ * left to `build --cold`, which applies it itself.
+ */
 export function detectBuild(root: string): DetectedBuild {
-  const pkgFile = join(root, 'package.json');
-  if (existsSync(pkgFile)) {
-    try {
-      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { scripts?: Record<string, unknown> };
-      const scripts = pkg.scripts ?? {};
-      const runner = existsSync(join(root, 'pnpm-lock.yaml'))
-        ? 'pnpm'
-        : existsSync(join(root, 'yarn.lock'))
-          ? 'yarn'
-          : 'npm';
-      const script = (name: string) =>
-        typeof scripts[name] === 'string'
-          ? runner === 'npm'
-            ? `npm run ${name}`
-            : `${runner} ${name}`
-          : null;
-      const build = script('build');
-      const test =
-        typeof scripts['test'] === 'string' ? (runner === 'npm' ? 'npm test' : `${runner} test`) : null;
-      if (build || test)
-        return { command: build, clean: script('clean'), testCommand: test, source: 'package.json' };
-    } catch {
-      // an unreadable package.json names nothing
-    }
-  }
-  for (const name of ['GNUmakefile', 'Makefile', 'makefile']) {
-    const file = join(root, name);
-    if (!existsSync(file)) continue;
-    const targets = new Set(
-      [...readFileSync(file, 'utf8').matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]!),
-    );
-    return {
-      command: targets.has('build') ? 'make build' : targets.has('all') ? 'make all' : 'make',
-      clean: targets.has('clean') ? 'make clean' : null,
-      testCommand: targets.has('test') ? 'make test' : targets.has('check') ? 'make check' : null,
-      source: name,
-    };
-  }
-  return { command: null, clean: null, testCommand: null, source: null };
+  const build = detectCommand(root, 'build').chosen;
+  const test = detectCommand(root, 'test').chosen;
+  const clean = build?.clean?.kind === 'command' ? displayCommand(build.clean.argv) : null;
+  return {
+    command: build ? displayCommand(build.argv) : null,
+    clean,
+    testCommand: test ? displayCommand(test.argv) : null,
+    source: build?.reason ?? test?.reason ?? null,
+  };
 }
 
 /** PATHs, else the working directory when it is a clone, else the clones directly inside it. */
@@ -103,16 +81,17 @@ export async function run(context: Context, operands: string[], options: Options
   const build = first
     ? detectBuild(first.root)
     : { command: null, clean: null, testCommand: null, source: null };
+  // "./api", "../web": never mistaken for an OWNER/REPO name
   const paths = repos.map((r) => {
-    const rel = relative(context.cwd, r.root);
-    return rel === '' ? '.' : rel.startsWith('..') ? r.root : rel;
+    const rel = relative(dirname(file), r.root);
+    return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? rel : `./${rel}`;
   });
   const remotes = repos.filter((r) => r.github).map((r) => `${r.github} (${r.name})`);
   const config = {
     '//': `dx-audit configuration, written by \`dx-audit init\` on ${context.now.toISOString().slice(0, 10)}. Keys starting with // are comments and are ignored. Every field is optional.`,
     '// repositories':
       repos.length > 0
-        ? `Local clones to audit (found ${repos.length}). Add more paths, or owner/repo names of GitHub repositories.`
+        ? `Local clones to audit (found ${repos.length}), relative to this file. Add more paths, or owner/repo names of GitHub repositories.`
         : 'No git clone found here: add the paths of the clones to audit, or owner/repo names.',
     repositories: paths,
     '// github':
@@ -121,7 +100,7 @@ export async function run(context: Context, operands: string[], options: Options
         : 'No GitHub remote found. Set url for GitHub Enterprise Server and org to audit a whole organisation.',
     github: { url: null, org: null },
     '// build': build.source
-      ? `Detected from ${build.source} of ${first!.name}; \`dx-audit build\` times command (warm) and, with --cold, after clean.`
+      ? `Detected in ${first!.name}: ${build.source}. \`dx-audit build\` and \`dx-audit audit\` time command (warm) and, with --cold, after clean.`
       : 'No build command detected: set command (and clean) for `dx-audit build` to time, e.g. "make" and "make clean".',
     build: { command: build.command, clean: build.clean, testCommand: build.testCommand },
     '// bots':

@@ -1,7 +1,7 @@
 // `dx-audit report [--week YYYY-Www] [--format json|text|md|html] [--detail] [--out FILE|-] [--anonymize]`
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { listPending } from '../../collectors/build/pending.js';
+import { ingestPendingBuilds, listPending } from '../../collectors/build/pending.js';
 import { parseIsoWeek, weekBounds } from '../analysis/iso-week.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
@@ -46,6 +46,7 @@ export async function run(context: Context, _operands: string[], options: Option
   // store rather than create a database (or its folder) here
   const collected = existsSync(context.dbPath) || listPending(context.dbPath).length > 0;
   const db = await Db.open(collected ? context.dbPath : Db.MEMORY);
+  await ingestPendingBuilds(db);
   let text: string;
   try {
     const report = await analyseForContext(db, week ? { ...context, until: weekEnd(week) } : context, {

@@ -17,8 +17,8 @@ export async function storeBuildRecords(q: Queryable, records: readonly BuildRec
     const result = await q.run(
       `INSERT INTO build_runs (run_key, repo_id, cwd, command, argv, kind, mode, outcome, exit_code, signal,
          timed_out, wall_seconds, user_seconds, sys_seconds, peak_rss_bytes, git_commit, git_branch, git_dirty,
-         machine_id, started_at, finished_at, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         machine_id, started_at, finished_at, run_id, first_error_line)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_key) DO NOTHING`,
       [
         record.runKey,
@@ -43,6 +43,7 @@ export async function storeBuildRecords(q: Queryable, records: readonly BuildRec
         record.startedAt,
         record.finishedAt,
         record.runId,
+        record.firstErrorLine ?? null,
       ],
     );
     added += result.changes;

@@ -4,9 +4,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { ingestPending, listPending } from '../../collectors/build/pending.js';
 import { InputError, WorkError } from '../errors.js';
-import { migrate } from './migrate.js';
+import { checkOwnership, migrate } from './migrate.js';
 
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Params = readonly SqlValue[] | Record<string, SqlValue>;
@@ -27,8 +26,6 @@ export interface Queryable {
 }
 
 const BUSY_TIMEOUT_MS = 60_000;
-/** How long opening waits for another writer before leaving pending build records for the next open. */
-const PENDING_BUSY_TIMEOUT_MS = 1000;
 
 /** Default database location: `--db`, then DX_AUDIT_DB, then .dx-audit/dx.db under the working directory. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -118,12 +115,29 @@ class Runner implements Queryable {
 /** An open dx-audit database: WAL, busy timeout, migrated to the current schema. */
 export class Db extends Runner {
   private lock: Promise<void> = Promise.resolve();
+  private busyTimeoutMs = BUSY_TIMEOUT_MS;
+
+  /**
+   * Runs `work` with a shorter wait for another writer, for work that should
+   * rather be left for later than stall the command (e.g. pending build records).
+   */
+  async withBusyTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
+    this.raw.configure('busyTimeout', Math.min(ms, this.busyTimeoutMs));
+    try {
+      return await work();
+    } finally {
+      this.raw.configure('busyTimeout', this.busyTimeoutMs);
+    }
+  }
 
   /**
    * Opens (creating when needed) and migrates the database at `file`. `busyTimeoutMs`
-   * shortens the wait for another writer. A writable open first stores the build
-   * records waiting in the pending spool (`wrap` leaves every record there);
-   * with none waiting this costs two directory reads. `pending: false` skips it.
+   * shortens the wait for another writer. A writable open first checks the
+   * file's integrity (PRAGMA quick_check), so a damaged database is refused
+   * before anything is written to it, the same way a reader meets it. Build
+   * records waiting in the pending spool are not touched here: the commands
+   * that read builds call ingestPendingBuilds. (`pending` is accepted and
+   * ignored, for callers written when opening ingested them.)
    */
   /** The name of an in-memory store. */
   static readonly MEMORY = ':memory:';
@@ -146,23 +160,19 @@ export class Db extends Runner {
     });
     raw.configure('busyTimeout', options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     const db = new Db(raw, path);
+    db.busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
     try {
-      // journal_mode needs a readable header: this is where a corrupt file is detected.
-      if (!options.readonly) await db.get('PRAGMA journal_mode = WAL');
+      // reading the header first: this is where a file that is not a database is detected
+      await checkOwnership(db);
+      if (!options.readonly) {
+        await db.get('PRAGMA journal_mode = WAL');
+        await checkIntegrity(db);
+      }
       await db.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;');
       await migrate(db, { readonly: options.readonly ?? false });
     } catch (error) {
       await db.close().catch(() => undefined);
       throw error;
-    }
-    if (!options.readonly && !memory && options.pending !== false && listPending(path).length > 0) {
-      // Never a reason to fail or stall the command: a busy database keeps them for the next open.
-      raw.configure(
-        'busyTimeout',
-        Math.min(PENDING_BUSY_TIMEOUT_MS, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS),
-      );
-      await ingestPending(db, path).catch(() => undefined);
-      raw.configure('busyTimeout', options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     }
     return db;
   }
@@ -200,6 +210,14 @@ export class Db extends Runner {
       this.raw.close((err) => (err ? fail(translateSqliteError(err, this.file)) : ok())),
     );
   }
+}
+
+/** Refuses a database whose pages are damaged, with the same message a failing read gives. */
+async function checkIntegrity(db: Db): Promise<void> {
+  const rows = await db.all<{ quick_check: string }>('PRAGMA quick_check(1)');
+  const result = rows[0]?.quick_check ?? 'ok';
+  if (result !== 'ok')
+    throw translateSqliteError(new Error(`database disk image is malformed (${result})`), db.file);
 }
 
 function ensureFolder(file: string): void {

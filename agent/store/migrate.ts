@@ -3,6 +3,7 @@
 // dx-audit is refused rather than silently misread.
 import { InputError } from '../errors.js';
 import type { Queryable } from './db.js';
+import { APPLICATION_ID } from './migrations/007-application-id.js';
 import { migrations } from './migrations/index.js';
 
 /** One schema step. `version` must equal its position in the list (1-based). */
@@ -47,6 +48,27 @@ export async function migrate(db: Migratable, options: { readonly: boolean }): P
     await db.exec('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/** Tables every dx-audit schema has had since the first version. */
+const OUR_TABLES = ['repositories', 'collection_runs', 'collection_state', 'git_commits'];
+
+/**
+ * Refuses a SQLite file of another application: a non-empty database must
+ * carry dx-audit's application id, or — written before the id existed — have
+ * a schema version and dx-audit's own tables (it gets the id on migration).
+ * Runs before anything is written, so the other file is left byte for byte.
+ */
+export async function checkOwnership(db: Migratable): Promise<void> {
+  const version = await userVersion(db);
+  const id = (await db.get<{ application_id: number }>('PRAGMA application_id'))?.application_id ?? 0;
+  if (id === APPLICATION_ID) return;
+  const names = (await db.all<{ name: string }>('SELECT name FROM sqlite_master')).map((row) => row.name);
+  if (id === 0 && names.length === 0 && version === 0) return; // a new, empty file
+  if (id === 0 && version > 0 && OUR_TABLES.every((table) => names.includes(table))) return;
+  throw new InputError(`the database ${db.file} belongs to another application, not dx-audit`, {
+    fix: 'pass the path of a dx-audit database (or of a new file) with --db; that file is left untouched',
+  });
 }
 
 async function userVersion(db: Queryable): Promise<number> {

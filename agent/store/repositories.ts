@@ -1,4 +1,5 @@
 // Repositories and the collection bookkeeping shared by every collector.
+import { hostname } from 'node:os';
 import type { Db, Queryable } from './db.js';
 
 export interface RepositoryRow {
@@ -73,7 +74,11 @@ export async function listRepositories(q: Queryable): Promise<RepositoryRow[]> {
   );
 }
 
-/** Opens a collection run: every raw row written during it points back here. */
+/**
+ * Opens a collection run: every raw row written during it points back here.
+ * The row names the process (pid and host) so that a run left `running` by
+ * a process that died can be told from one still at work.
+ */
 export async function startRun(
   db: Db,
   source: string,
@@ -82,8 +87,14 @@ export async function startRun(
 ): Promise<number> {
   const result = await db.transaction((tx) =>
     tx.run(
-      "INSERT INTO collection_runs (source, scope, command, started_at, status) VALUES (?, ?, ?, ?, 'running')",
-      [source, scope, command, new Date().toISOString()],
+      "INSERT INTO collection_runs (source, scope, command, started_at, status, detail) VALUES (?, ?, ?, ?, 'running', ?)",
+      [
+        source,
+        scope,
+        command,
+        new Date().toISOString(),
+        JSON.stringify({ pid: process.pid, host: hostname() }),
+      ],
     ),
   );
   return result.lastID;

@@ -1,7 +1,7 @@
 // The spool of build records: `wrap` never opens the database (SQLite alone
 // would cost more than the rest of its start-up), so each wrapped run lands
-// here as one small JSON file, and every command that opens the database
-// ingests them first (Db.open). `build` uses it too when the database is
+// here as one small JSON file, and every command that reads or writes build
+// runs ingests them first (ingestPendingBuilds). `build` uses it too when the database is
 // locked or broken. Each file is written to a temporary name and renamed, so
 // concurrent writers and readers never see half a record.
 import { readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
@@ -65,6 +65,22 @@ export async function ingestPending(db: Db, dbPath: string): Promise<{ files: nu
     }
   }
   return { files: done.length, records };
+}
+
+/** How long ingestion waits for another writer before leaving the records for the next command. */
+const PENDING_BUSY_TIMEOUT_MS = 1000;
+
+/**
+ * The explicit step that takes the spool in, called by the commands that read
+ * or write build runs (audit, build, report, dashboard). Never a reason to
+ * fail or stall the command: on a busy or read-only database the records wait
+ * for the next one. With nothing waiting it costs two directory reads.
+ */
+export async function ingestPendingBuilds(db: Db): Promise<{ files: number; records: number }> {
+  if (listPending(db.file).length === 0) return { files: 0, records: 0 };
+  return db
+    .withBusyTimeout(PENDING_BUSY_TIMEOUT_MS, () => ingestPending(db, db.file))
+    .catch(() => ({ files: 0, records: 0 }));
 }
 
 function tryRename(from: string, to: string): void {

@@ -60,4 +60,25 @@ export interface BuildRecord {
   machine: MachineInfo;
   /** The collection run of a `build` benchmark; null for `wrap`. */
   runId: number | null;
+  /** For a failed run: the line of its output that names the error (absent in older spool files). */
+  firstErrorLine?: string | null;
+}
+
+/**
+ * The line of a failed build's output that says what went wrong: the first
+ * line that reads as an error (compilers, make, npm, go, cargo, gradle all
+ * print one), else the last line printed; null without output.
+ */
+export function firstErrorLine(output: string): string | null {
+  const lines = output
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const error = lines.find((line) =>
+    /\b(error|fatal|failed|failure|cannot|undefined reference|not found|no such file|exception)\b/i.test(
+      line,
+    ),
+  );
+  const line = error ?? lines.at(-1) ?? null;
+  return line === null ? null : line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }

@@ -2,7 +2,8 @@
 // incremental range and a full walk, streams the commits into the store in
 // batches, and saves the cursor in the transaction that writes the last batch.
 import { createHash } from 'node:crypto';
-import type { Progress } from '../../agent/progress.js';
+import { DxError } from '../../agent/errors.js';
+import { type Progress, progressLine } from '../../agent/progress.js';
 import type { Db } from '../../agent/store/db.js';
 import { deleteGitHistory, insertCommits, replaceHeadFiles } from '../../agent/store/git.js';
 import {
@@ -129,6 +130,14 @@ export async function collectGit(
       };
     };
     const headFilesReady = settle(headLineCounts(repo.root, tip, options.signal));
+    // the total for the progress line, counted alongside the walk (only when someone watches)
+    let total: number | null = null;
+    if (options.progress) {
+      void countCommits(repo.root, revisions, options.since).then((n) => {
+        total = n;
+      });
+    }
+    const started = Date.now();
     const flush = async (commits: GitCommit[]) => {
       await db.transaction((tx) => insertCommits(tx, repoId, runId, commits));
     };
@@ -148,7 +157,9 @@ export async function collectGit(
         inFlight = flush(batch);
         batch = [];
         batchFiles = 0;
-        options.progress?.update(`${repo.name}: ${result.commits + result.merges} commits read`);
+        options.progress?.update(
+          `${repo.name}: ${progressLine(result.commits + result.merges, total, 'commits read', Date.now() - started)}`,
+        );
       }
     }
     if (inFlight) await inFlight;
@@ -172,13 +183,28 @@ export async function collectGit(
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {
-    await finishRun(db, runId, options.signal?.aborted ? 'interrupted' : 'failed', { ...result }).catch(
-      () => undefined,
-    );
+    const aborted = options.signal?.aborted ?? false;
+    await finishRun(db, runId, aborted ? 'interrupted' : 'failed', {
+      ...result,
+      ...(aborted ? {} : { error: error instanceof DxError ? error.message : String(error) }),
+    }).catch(() => undefined);
     throw error;
   } finally {
     options.progress?.done();
   }
+}
+
+/** How many commits the walk will read (`git rev-list --count`); null when git cannot say. */
+async function countCommits(root: string, revisions: string[], since: Date | null): Promise<number | null> {
+  const args = [
+    'rev-list',
+    '--count',
+    ...(since ? [`--since=${since.toISOString()}`] : []),
+    ...revisions,
+    '--',
+  ];
+  const out = await gitOrNull(root, args).catch(() => null);
+  return out === null || !/^\d+$/.test(out) ? null : Number(out);
 }
 
 function hash(text: string): string {

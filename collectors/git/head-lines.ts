@@ -1,6 +1,7 @@
 // Line counts of every file at a commit, as git counts them: the numstat of
 // that tree against the empty tree (binary files have no line count).
 import { execa } from 'execa';
+import { decodePath } from './path-bytes.js';
 import { emptyTree, gitFailed } from './repository.js';
 
 export interface HeadFile {
@@ -29,21 +30,22 @@ export async function headLineCounts(root: string, tip: string, signal?: AbortSi
     {
       cwd: root,
       reject: false,
-      encoding: 'utf8',
+      encoding: 'buffer',
       stripFinalNewline: false,
+      maxBuffer: 1024 * 1024 * 1024,
       ...(signal ? { cancelSignal: signal } : {}),
     },
   );
   if (signal?.aborted) throw signal.reason;
-  if (result.exitCode !== 0) throw gitFailed('diff', result.stderr);
+  if (result.exitCode !== 0) throw gitFailed('diff', result.stderr, root);
   const files: HeadFile[] = [];
-  for (const token of result.stdout.split('\0')) {
-    if (!token) continue;
-    const tab1 = token.indexOf('\t');
-    const tab2 = token.indexOf('\t', tab1 + 1);
-    if (tab1 === -1 || tab2 === -1) continue;
-    const added = token.slice(0, tab1);
-    files.push({ path: token.slice(tab2 + 1), lines: added === '-' ? null : Number(added) });
+  const out = Buffer.from(result.stdout);
+  for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start)) {
+    const tab1 = out.indexOf(9, start);
+    const tab2 = tab1 === -1 || tab1 >= end ? -1 : out.indexOf(9, tab1 + 1);
+    if (tab2 === -1 || tab2 >= end) continue;
+    const added = out.toString('latin1', start, tab1);
+    files.push({ path: decodePath(out, tab2 + 1, end), lines: added === '-' ? null : Number(added) });
   }
   return files;
 }

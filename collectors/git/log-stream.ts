@@ -1,6 +1,7 @@
 // Streams `git log --numstat -z` and yields one parsed commit at a time, so
 // memory stays bounded whatever the size of the history.
 import { execa } from 'execa';
+import { decodePath } from './path-bytes.js';
 import { gitFailed } from './repository.js';
 
 /** One commit as git reports it; merges carry no file changes. */
@@ -76,7 +77,7 @@ export async function* streamCommits(root: string, options: LogOptions): AsyncGe
       const data: Buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (let end = data.indexOf(0, start); end !== -1; end = data.indexOf(0, start)) {
-        const token = data.toString('utf8', start, end);
+        const token = readToken(data, start, end);
         start = end + 1;
         const parsed = parseToken(token, current);
         if (parsed) {
@@ -91,15 +92,22 @@ export async function* streamCommits(root: string, options: LogOptions): AsyncGe
   }
   const result = await child;
   if (options.signal?.aborted) throw options.signal.reason;
-  if (result.exitCode !== 0) throw gitFailed('log', String(result.stderr ?? ''));
+  if (result.exitCode !== 0) throw gitFailed('log', result.stderr, root);
   if (rest.length > 0) {
-    const parsed = parseToken(rest.toString('utf8'), current);
+    const parsed = parseToken(readToken(rest, 0, rest.length), current);
     if (parsed) {
       if (current) yield current;
       current = parsed;
     }
   }
   if (current) yield current;
+}
+
+/** A header is text; a numstat line keeps its path byte-exact (see path-bytes.ts). */
+function readToken(data: Buffer, start: number, end: number): string {
+  const first = data[start] === 10 ? start + 1 : start;
+  if (data[first] === 0x1e) return data.toString('utf8', start, end);
+  return decodePath(data, start, end);
 }
 
 /** Parses one NUL-terminated token: a new commit header (returned) or a numstat line (added to `current`). */

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { execa } from 'execa';
-import { InputError, WorkError } from '../../agent/errors.js';
+import { type DxError, InputError, WorkError } from '../../agent/errors.js';
 
 export interface LocalRepository {
   /** Absolute path of the work tree (or of the git dir for a bare repository). */
@@ -51,12 +51,19 @@ export async function inspectRepository(
       fix: 'pass the folder of a git clone',
     });
   }
-  const bare = await gitOrNull(absolute, ['rev-parse', '--is-bare-repository']);
-  if (bare === null) {
+  const probe = await execa('git', ['rev-parse', '--is-bare-repository'], {
+    cwd: absolute,
+    reject: false,
+    stdin: 'ignore',
+  });
+  if (probe.exitCode !== 0) {
+    const known = knownGitError(decodeStderr(probe.stderr), absolute);
+    if (known) throw known;
     throw new InputError(`${absolute} is not a git repository`, {
       fix: 'pass the folder of a git clone (or run `git init` there first)',
     });
   }
+  const bare = String(probe.stdout).trim();
   let root: string | null;
   if (bare === 'true') root = await gitOrNull(absolute, ['rev-parse', '--absolute-git-dir']);
   else root = await gitOrNull(absolute, ['rev-parse', '--show-toplevel']);
@@ -133,9 +140,54 @@ export async function isAncestor(root: string, ancestor: string, descendant: str
   return result !== null;
 }
 
-/** A git failure the user cannot fix by changing input. */
-export function gitFailed(what: string, detail: string): WorkError {
-  return new WorkError(`git ${what} failed: ${detail.trim().split('\n')[0] ?? ''}`, {
+/** git's stderr as text, whether execa returned it as a string or as bytes. */
+export function decodeStderr(stderr: unknown): string {
+  if (stderr instanceof Uint8Array) return Buffer.from(stderr).toString('utf8');
+  if (Array.isArray(stderr)) return stderr.map(decodeStderr).join('\n');
+  return stderr === undefined || stderr === null ? '' : String(stderr);
+}
+
+/** The first line of git's message that says what went wrong ("fatal: …", "error: …"). */
+function firstMessage(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.find((line) => /^(fatal|error):/.test(line)) ?? lines[0] ?? 'no message';
+}
+
+/**
+ * git's known failures mapped to their fix: a repository owned by another
+ * user (git's "dubious ownership" guard) and a clone missing objects. Null
+ * for anything else.
+ */
+export function knownGitError(stderr: string, root: string): DxError | null {
+  if (/dubious ownership/i.test(stderr)) {
+    return new InputError(`git refuses to read ${root}: it is owned by another user ("dubious ownership")`, {
+      fix: `if you trust it, run \`git config --global --add safe.directory ${root}\` and run again`,
+    });
+  }
+  if (
+    /missing (blob|tree|commit|object)|bad object|unable to read [0-9a-f]{7,}|loose object .* is corrupt|did not receive expected object|could not read [0-9a-f]{7,}|is corrupt|invalid object [0-9a-f]{7,}/i.test(
+      stderr,
+    )
+  ) {
+    return new WorkError(
+      `the clone at ${root} is broken: git cannot read some of its objects (${firstMessage(stderr)})`,
+      {
+        fix: 'clone it again, or run `git fetch --refetch` there, then run again',
+      },
+    );
+  }
+  return null;
+}
+
+/** A git failure in `root`: a known cause with its fix, else git's own first line. */
+export function gitFailed(what: string, stderr: unknown, root?: string): DxError {
+  const text = decodeStderr(stderr);
+  const known = root ? knownGitError(text, root) : null;
+  if (known) return known;
+  return new WorkError(`git ${what} failed: ${firstMessage(text)}`, {
     fix: 'check that git works in that folder (`git log` should run), then run again',
   });
 }

@@ -17,6 +17,7 @@ import {
   replaceTipContent,
 } from '../../agent/store/tip-content.js';
 import { IndentationCounter } from './indentation.js';
+import { decodePath, encodePath } from './path-bytes.js';
 import { gitFailed } from './repository.js';
 
 /** Bumped when the way figures are computed changes, so the next collection recomputes them. */
@@ -76,21 +77,22 @@ async function listTree(root: string, tip: string, signal?: AbortSignal): Promis
   const result = await execa('git', ['ls-tree', '-r', '-z', '--full-tree', tip], {
     cwd: root,
     reject: false,
-    encoding: 'utf8',
+    encoding: 'buffer',
     stripFinalNewline: false,
     maxBuffer: 1024 * 1024 * 1024,
     ...(signal ? { cancelSignal: signal } : {}),
   });
   if (signal?.aborted) throw signal.reason;
-  if (result.exitCode !== 0) throw gitFailed('ls-tree', result.stderr);
+  if (result.exitCode !== 0) throw gitFailed('ls-tree', result.stderr, root);
   const entries: TreeEntry[] = [];
-  for (const record of result.stdout.split('\0')) {
-    const tab = record.indexOf('\t');
-    if (tab === -1) continue;
-    const [mode, type, oid] = record.slice(0, tab).split(' ');
+  const out = Buffer.from(result.stdout);
+  for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start)) {
+    const tab = out.indexOf(9, start);
+    if (tab === -1 || tab >= end) continue;
+    const [mode, type, oid] = out.toString('latin1', start, tab).split(' ');
     // symlinks (120000) and submodules (commit) have no content of their own here
     if (type !== 'blob' || mode === '120000' || !oid) continue;
-    entries.push({ path: record.slice(tab + 1), oid });
+    entries.push({ path: decodePath(out, tab + 1, end), oid });
   }
   return entries;
 }
@@ -165,7 +167,7 @@ async function readProfiles(
   }
   const result = await child;
   if (signal?.aborted) throw signal.reason;
-  if (result.exitCode !== 0) throw gitFailed('cat-file', String(result.stderr ?? ''));
+  if (result.exitCode !== 0) throw gitFailed('cat-file', result.stderr, root);
   return profiles;
 }
 
@@ -189,25 +191,28 @@ async function readAttributes(
       reject: false,
       ...(signal ? { cancelSignal: signal } : {}),
     });
-    if (read.exitCode !== 0) throw gitFailed('read-tree', String(read.stderr));
+    if (read.exitCode !== 0) throw gitFailed('read-tree', read.stderr, root);
     const result = await execa(
       'git',
       ['check-attr', '--cached', '-z', '--stdin', 'linguist-generated', 'linguist-vendored'],
       {
         cwd: root,
         env,
-        input: paths.map((p) => `${p}\0`).join(''),
+        input: Buffer.concat(paths.flatMap((p) => [encodePath(p), Buffer.from([0])])),
         reject: false,
-        encoding: 'utf8',
+        encoding: 'buffer',
         stripFinalNewline: false,
         maxBuffer: 1024 * 1024 * 1024,
         ...(signal ? { cancelSignal: signal } : {}),
       },
     );
     if (signal?.aborted) throw signal.reason;
-    if (result.exitCode !== 0) throw gitFailed('check-attr', result.stderr);
+    if (result.exitCode !== 0) throw gitFailed('check-attr', result.stderr, root);
     const byPath = new Map<string, PathAttributes>();
-    const fields = result.stdout.split('\0');
+    const out = Buffer.from(result.stdout);
+    const fields: string[] = [];
+    for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start))
+      fields.push(decodePath(out, start, end));
     for (let i = 0; i + 2 < fields.length; i += 3) {
       const path = fields[i]!;
       const value = attributeValue(fields[i + 2]!);

@@ -8,6 +8,7 @@
 // Incremental: the next sync lists runs created since the newest one seen,
 // minus a look-back for re-runs; with an unchanged single page the list
 // answers 304 to its ETag, so an unchanged repository costs one request.
+
 import type { Db } from '../../agent/store/db.js';
 import {
   insertRaw,
@@ -22,6 +23,7 @@ import {
 import { getState, setState } from '../../agent/store/repositories.js';
 import { type GithubClient, GithubHttpError } from './client.js';
 import { seconds } from './pr-extractor.js';
+import { describeMalformedJob, isWellFormedJob } from './validate.js';
 
 /** Re-runs of runs created this long before the newest run are still seen. */
 export const LOOKBACK_SECONDS = 2 * 24 * 3600;
@@ -79,6 +81,8 @@ export interface ActionsCollectResult {
   runs: number;
   attempts: number;
   jobs: number;
+  /** Job objects left out because a field the store needs is missing or invalid, one line each. */
+  malformedJobs: string[];
   listRequests: number;
   jobRequests: number;
   skipped: string | null;
@@ -110,6 +114,7 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
     runs: 0,
     attempts: 0,
     jobs: 0,
+    malformedJobs: [],
     listRequests: 0,
     jobRequests: 0,
     skipped: null,
@@ -355,6 +360,10 @@ async function storeRuns(
           body: page.body,
         });
         for (const job of (JSON.parse(page.body) as { jobs: RestJob[] }).jobs) {
+          if (!isWellFormedJob(job)) {
+            result.malformedJobs.push(describeMalformedJob(job));
+            continue;
+          }
           const n = job.run_attempt ?? attempt;
           const entry = byAttempt.get(n) ?? { jobs: [], rawId: jobRaw };
           entry.jobs.push(job);

@@ -152,8 +152,19 @@ export function resolveEndpoints(
     parsed = new URL(raw);
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http');
   } catch {
-    throw new InputError(`the GitHub API URL "${raw}" is not an http(s) URL`, {
+    const port = /^[a-z]+:\/\/[^/]*:(\d+)(?:\/|$)/i.exec(raw)?.[1];
+    if (port !== undefined && Number(port) > 65535) {
+      throw new InputError(`the GitHub API URL "${safeUrl(raw)}" has port ${port}, which does not exist`, {
+        fix: 'use a port from 1 to 65535, or leave it out for https (443)',
+      });
+    }
+    throw new InputError(`the GitHub API URL "${safeUrl(raw)}" is not an http(s) URL`, {
       fix: 'pass e.g. --github-url https://github.example.com/api/v3 (GitHub Enterprise Server)',
+    });
+  }
+  if (parsed.username || parsed.password) {
+    throw new InputError(`the GitHub API URL "${safeUrl(raw)}" carries a user name or password`, {
+      fix: 'remove them from the URL and give the token in GITHUB_TOKEN (or run `gh auth login`)',
     });
   }
   const apiUrl = parsed.toString().replace(/\/+$/, '');
@@ -329,6 +340,8 @@ export class GithubClient {
         if (status !== undefined && status >= 400 && status < 500 && status !== 408) {
           throw new GithubHttpError(status, shown, errorMessage(error));
         }
+        // octokit reports a request that never got an answer as status 500 without a response
+        const answered = (error as { response?: unknown }).response !== undefined;
         const code = networkCode(error);
         if (!this.reached && code === 'ECONNREFUSED') {
           throw new WorkError(
@@ -339,10 +352,20 @@ export class GithubClient {
             },
           );
         }
+        if (!answered && code === null && !this.reached) {
+          // fetch refused to send it at all (a blocked port, a malformed URL): retrying cannot help
+          throw new InputError(
+            `cannot send a request to the GitHub API at ${safeUrl(this.options.apiUrl)}: ${rootMessage(error)}`,
+            {
+              fix: 'check --github-url, the config github.url or GITHUB_API_URL',
+              cause: error,
+            },
+          );
+        }
         problem =
-          status && status >= 500 && code === null
-            ? `HTTP ${status}`
-            : `a network error (${code ?? errorMessage(error)})`;
+          answered && status !== undefined && status >= 500
+            ? `HTTP ${status}${statusText(status)}`
+            : `a network error (${code ?? rootMessage(error)})`;
       } finally {
         this.release();
       }
@@ -441,6 +464,29 @@ function errorMessage(error: unknown): string {
   if (data && typeof data === 'object' && 'message' in data)
     return String((data as { message: unknown }).message);
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The innermost message of an error chain: fetch's "bad port" rather than octokit's "fetch failed". */
+function rootMessage(error: unknown): string {
+  let current: unknown = error;
+  let message = errorMessage(error);
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    if (current instanceof Error && current.message) message = current.message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  // fetch quotes the URL it refused, user name included: keep credentials out
+  return message.replace(/(\/\/)[^/@\s]+@/g, '$1');
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function statusText(status: number): string {
+  return STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : '';
 }
 
 function networkCode(error: unknown): string | null {

@@ -9,9 +9,9 @@ import { isoWeekOf } from '../../agent/analysis/iso-week.js';
 import { reportedWeek } from '../../agent/analysis/week.js';
 import { resolveWindow } from '../../agent/analysis/window.js';
 import { Db } from '../../agent/store/db.js';
+import { activityRepo } from '../dashboard/fixtures.js';
 import { runCli } from '../support/cli.js';
 import { type TestRepo, tempDir } from '../support/git-repo.js';
-import { activityRepo } from '../dashboard/fixtures.js';
 
 describe('the analysis window', () => {
   let repo: TestRepo;
@@ -20,7 +20,9 @@ describe('the analysis window', () => {
   beforeAll(async () => {
     repo = activityRepo();
     work = tempDir('dx-audit-window-');
-    expect((await runCli(['--db', join(work, 'dx.db'), 'collect', 'git', repo.path], { cwd: work })).exitCode).toBe(0);
+    expect(
+      (await runCli(['--db', join(work, 'dx.db'), 'collect', 'git', repo.path], { cwd: work })).exitCode,
+    ).toBe(0);
     db = await Db.open(join(work, 'dx.db'));
   });
   afterAll(async () => {
@@ -107,7 +109,10 @@ describe('the analysis window', () => {
   it('writes to standard output with --out -, and reports an empty folder without creating .dx-audit/', async () => {
     const dir = tempDir('dx-audit-window-out-');
     try {
-      const json = await runCli(['report', '--format', 'json', '--out', '-'], { cwd: dir, env: { DX_AUDIT_DB: '' } });
+      const json = await runCli(['report', '--format', 'json', '--out', '-'], {
+        cwd: dir,
+        env: { DX_AUDIT_DB: '' },
+      });
       expect(json.exitCode, json.stderr).toBe(0);
       expect(JSON.parse(json.stdout).verdict.headline).toBe(
         'No data collected yet: run "dx-audit audit" in a git clone to start.',

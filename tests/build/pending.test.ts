@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Db } from '../../agent/store/db.js';
-import { ingestPending, listPending, writePending } from '../../collectors/build/pending.js';
+import {
+  ingestPending,
+  ingestPendingBuilds,
+  listPending,
+  writePending,
+} from '../../collectors/build/pending.js';
 import type { BuildRecord } from '../../collectors/build/record.js';
 import { runCli } from '../support/cli.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
@@ -84,11 +89,14 @@ describe('pending build records', () => {
     expect(readdirSync(`${dbPath}.pending`).sort()).toEqual(['broken.json.bad', 'odd.json.bad']);
   });
 
-  it('is taken in by opening the database, and only once', async () => {
+  it('is taken in by the explicit ingestion step, only once, and not by opening the database', async () => {
     const dir = folder();
     const dbPath = join(dir, 'dx.db');
     writePending(dbPath, [record('a', 1), record('b', 2)]);
     writePending(dbPath, [record('a', 1)]);
+    // opening alone (as `collect git` does) leaves them waiting
+    await (await Db.open(dbPath)).close();
+    expect(listPending(dbPath)).toHaveLength(2);
     expect((await storedRuns(dbPath)).map((r) => [r.command, r.wall_seconds])).toEqual([
       ['make', 1],
       ['make', 2],
@@ -102,7 +110,7 @@ describe('pending build records', () => {
     expect(await storedRuns(dbPath, { pending: false })).toHaveLength(2);
   });
 
-  it('is taken in by every command that opens the database', async () => {
+  it('is taken in by every command that reads build runs', async () => {
     const repo = new TestRepo();
     try {
       repo.commit();
@@ -111,7 +119,7 @@ describe('pending build records', () => {
         ['report', '--format', 'json'],
         ['report', '--format', 'md', '--out', join(dir, 'weekly.md')],
         ['dashboard', '--out', join(dir, 'dashboard.html')],
-        ['collect', 'git', repo.path, '--quiet'],
+        ['audit', repo.path, '--no-build', '--no-github', '--quiet'],
         ['build', repo.path, '--runs', '1', '--warmup', '0', '--', 'true'],
       ];
       for (const [index, args] of commands.entries()) {
@@ -154,8 +162,9 @@ describe('pending build records', () => {
       });
       expect(result).toEqual({ exitCode: 7, stdout: 'out:7', stderr: 'err:7' });
       expect(listPending(dbPath)).toHaveLength(1);
-      // opening while another process writes neither fails nor drops the record
+      // ingesting while another process writes neither fails nor drops the record
       const db = await Db.open(dbPath, { readonly: false });
+      expect(await ingestPendingBuilds(db)).toEqual({ files: 0, records: 0 });
       await db.close();
       expect(listPending(dbPath)).toHaveLength(1);
     } finally {

@@ -74,6 +74,8 @@ beforeAll(async () => {
       startedAt: '2026-03-02T11:30:00.000Z',
       outcome: 'timeout',
       timedOut: true,
+      exitCode: null,
+      signal: 'SIGKILL',
     }),
     // the same command on another machine is its own line
     run({ mode: 'warm', wallSeconds: 0.5, startedAt: '2026-03-02T12:00:00.000Z', machine: desktop }),
@@ -88,6 +90,7 @@ beforeAll(async () => {
       startedAt: '2026-03-03T15:00:00.000Z',
       outcome: 'failure',
       exitCode: 1,
+      firstErrorLine: "src/main.c:3:1: error: expected ';' before '}' token",
     }),
     run({ mode: 'wrapped', wallSeconds: 180, startedAt: '2026-03-04T09:00:00.000Z' }),
     // outside the window
@@ -137,6 +140,7 @@ describe('builds section of the report', () => {
           max: 30,
           mean: 30,
           stddev: null,
+          lastFailure: null,
         },
         {
           repo: 'shop',
@@ -151,6 +155,7 @@ describe('builds section of the report', () => {
           max: 0.5,
           mean: 0.5,
           stddev: null,
+          lastFailure: null,
         },
         {
           repo: 'shop',
@@ -165,6 +170,7 @@ describe('builds section of the report', () => {
           max: 42,
           mean: 42,
           stddev: null,
+          lastFailure: null,
         },
         {
           repo: 'shop',
@@ -179,6 +185,13 @@ describe('builds section of the report', () => {
           max: 10,
           mean: 4,
           stddev: expect.closeTo(Math.sqrt(12.5), 12) as number,
+          // the later of its two failures: the timeout at 11:30 (no exit code, nothing printed)
+          lastFailure: {
+            outcome: 'timeout',
+            exitCode: null,
+            firstErrorLine: null,
+            at: '2026-03-02T11:30:00.000Z',
+          },
         },
         {
           repo: 'shop',
@@ -193,6 +206,12 @@ describe('builds section of the report', () => {
           max: 180,
           mean: 120,
           stddev: expect.closeTo(Math.sqrt(7200), 12) as number,
+          lastFailure: {
+            outcome: 'failure',
+            exitCode: 1,
+            firstErrorLine: "src/main.c:3:1: error: expected ';' before '}' token",
+            at: '2026-03-03T15:00:00.000Z',
+          },
         },
       ]);
       const text = renderText({

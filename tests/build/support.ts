@@ -1,6 +1,7 @@
 // What the build tests share: fixture paths and reading the database the CLI wrote.
 import { fileURLToPath } from 'node:url';
 import { Db } from '../../agent/store/db.js';
+import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 
 /** Absolute path of a fixture script. */
 export function fixture(name: string): string {
@@ -28,11 +29,12 @@ export interface StoredRun {
 }
 
 /**
- * Every stored build run, oldest first. Opening the database takes in pending
- * records (as every command does); `pending: false` shows only what is stored already.
+ * Every stored build run, oldest first, after taking in pending records (as
+ * every command that reads builds does); `pending: false` shows only what is stored already.
  */
 export async function storedRuns(dbPath: string, options: { pending?: boolean } = {}): Promise<StoredRun[]> {
-  const db = await Db.open(dbPath, options);
+  const db = await Db.open(dbPath);
+  if (options.pending !== false) await ingestPendingBuilds(db);
   try {
     return await db.all<StoredRun>('SELECT * FROM build_runs ORDER BY started_at, id');
   } finally {

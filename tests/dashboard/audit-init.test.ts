@@ -43,7 +43,7 @@ describe('dx-audit audit', () => {
     );
     expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain('| Commits | 1 | 2 | +100 % |');
     expect(readFileSync(join(folder, 'dashboard.html'), 'utf8')).toContain('id="dx-report"');
-    expect(result.stderr).toContain('6 commits, 1 merges');
+    expect(result.stderr).toContain('6 commits, 1 merge,');
   });
 
   it('audits the clones inside a folder that is not a repository, and refuses a folder without any', async () => {
@@ -96,22 +96,65 @@ describe('dx-audit init', () => {
     try {
       expect(detectBuild(dir)).toEqual({ command: null, clean: null, testCommand: null, source: null });
       writeFileSync(join(dir, 'Makefile'), 'CC := cc\nall: app\nclean:\n\trm -f app\ntest: all\n\t./app\n');
+      // the same detector as `build` and `audit`: make runs the default target (the first, "all")
       expect(detectBuild(dir)).toEqual({
-        command: 'make all',
+        command: 'make',
         clean: 'make clean',
         testCommand: 'make test',
-        source: 'Makefile',
+        source: 'Makefile (its default target)',
       });
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { build: 'tsc', test: 'vitest' } }));
       writeFileSync(join(dir, 'pnpm-lock.yaml'), '');
       expect(detectBuild(dir)).toEqual({
-        command: 'pnpm build',
+        command: 'pnpm run build',
         clean: null,
-        testCommand: 'pnpm test',
-        source: 'package.json',
+        testCommand: 'pnpm run test',
+        source: 'package.json has a "build" script; pnpm-lock.yaml → pnpm',
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('agrees with audit on a Go module, and writes paths relative to the config file', async () => {
+    const parent = tempDir('dx-audit-init-go-');
+    mkdirSync(join(parent, 'clones', 'lib'), { recursive: true });
+    mkdirSync(join(parent, 'other'));
+    const lib = new TestRepo(join(parent, 'clones', 'lib'));
+    const other = new TestRepo(join(parent, 'other'));
+    try {
+      lib.commit({ files: { 'go.mod': 'module example.com/lib\n\ngo 1.22\n', 'lib.go': 'package lib\n' } });
+      other.commit({ files: { 'README.md': '# other\n' } });
+      const work = join(parent, 'clones');
+      const result = await runCli(['init', 'lib', '../other'], { cwd: work });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout.split('\n')).toEqual([
+        `Wrote ${join(work, 'dx-audit.config.json')}`,
+        '  repositories: ./lib, ../other',
+        '  GitHub: no remote found',
+        '  build: go build ./... (clean: go clean -cache)',
+      ]);
+      const config = JSON.parse(readFileSync(join(work, 'dx-audit.config.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      expect(config['repositories']).toEqual(['./lib', '../other']);
+      expect(config['build']).toEqual({
+        command: 'go build ./...',
+        clean: 'go clean -cache',
+        testCommand: 'go test ./...',
+      });
+      // audit, run from anywhere with that config, finds both clones through the relative paths
+      const audit = await runCli(
+        ['--json', '--config', join(work, 'dx-audit.config.json'), 'audit', '--no-build', '--no-github'],
+        { cwd: tempDir('dx-audit-elsewhere-'), env: { DX_AUDIT_DB: join(parent, 'dx.db') } },
+      );
+      expect(audit.exitCode, audit.stderr).toBe(0);
+      const report = await runCli(['report', '--format', 'json', '--db', join(parent, 'dx.db')]);
+      const names = (JSON.parse(report.stdout).repositories as { path: string }[]).map((r) => r.path).sort();
+      expect(names).toEqual([lib.path, other.path].sort());
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 

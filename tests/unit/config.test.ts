@@ -1,5 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, parseSinceOrNull, validateConfig } from '../../agent/config.js';
+import {
+  DEFAULT_CONFIG,
+  loadConfig,
+  parseSince,
+  parseSinceOrNull,
+  validateConfig,
+} from '../../agent/config.js';
+import { InputError } from '../../agent/errors.js';
 
 describe('config validation', () => {
   it('accepts an empty object and returns the defaults', () => {
@@ -53,5 +63,56 @@ describe('config validation', () => {
     expect(parseSinceOrNull('1y', now)?.toISOString()).toBe('2024-03-31T12:00:00.000Z');
     expect(parseSinceOrNull('2025-01-02', now)?.toISOString()).toBe('2025-01-02T00:00:00.000Z');
     expect(parseSinceOrNull('last tuesday', now)).toBeNull();
+  });
+});
+
+describe('dates and config paths name the real problem', () => {
+  it('a day the month lacks is refused, not rolled over into the next month', () => {
+    expect(parseSinceOrNull('2025-02-30')).toBeNull();
+    expect(parseSinceOrNull('2025-02-29')).toBeNull();
+    expect(parseSinceOrNull('2025-04-31')).toBeNull();
+    expect(parseSinceOrNull('2025-13-01')).toBeNull();
+    expect(parseSinceOrNull('2025-00-10')).toBeNull();
+    // 2024 is a leap year; 1900 is not, 2000 is
+    expect(parseSinceOrNull('2024-02-29')?.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    expect(parseSinceOrNull('1900-02-29')).toBeNull();
+    expect(parseSinceOrNull('2000-02-29')?.toISOString()).toBe('2000-02-29T00:00:00.000Z');
+    expect(parseSinceOrNull('2025-12-31')?.toISOString()).toBe('2025-12-31T00:00:00.000Z');
+    let caught: unknown;
+    try {
+      parseSince('2025-02-30');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).exitCode).toBe(2);
+    expect((caught as InputError).line).toBe(
+      '--since "2025-02-30" is not a real date: February 2025 has 28 days — pass an existing day, e.g. --since 2025-02-01',
+    );
+    expect(() => parseSince('2025-13-05', '--until')).toThrow(
+      '--until "2025-13-05" is not a real date: there is no month 13',
+    );
+  });
+
+  it('--config naming a folder says so, not "not valid JSON"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dx-audit-config-'));
+    try {
+      expect(() => loadConfig(dir)).toThrow(
+        new InputError(`the config path ${dir} is a folder, not a file`, {
+          fix: `pass the file itself, e.g. --config ${join(dir, 'dx-audit.config.json')}`,
+        }),
+      );
+      let line = '';
+      try {
+        loadConfig(dir);
+      } catch (error) {
+        line = (error as InputError).line;
+      }
+      expect(line).toBe(
+        `the config path ${dir} is a folder, not a file — pass the file itself, e.g. --config ${join(dir, 'dx-audit.config.json')}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
