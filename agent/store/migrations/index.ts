@@ -5,8 +5,21 @@ import { builds } from './002-builds.js';
 import { github } from './003-github.js';
 import { architecture } from './004-architecture.js';
 import { indexes } from './005-indexes.js';
+import { dora } from './008-dora.js';
 
-export const migrations: Migration[] = [core, builds, github, architecture, indexes];
+// 006 and 007 are reserved for schema steps written alongside this one.
+const reserved = (version: number): Migration => ({ version, name: `reserved-${version}`, sql: '' });
+
+export const migrations: Migration[] = [
+  core,
+  builds,
+  github,
+  architecture,
+  indexes,
+  reserved(6),
+  reserved(7),
+  dora,
+];
 
 for (const [index, migration] of migrations.entries()) {
   if (migration.version !== index + 1) {
