@@ -6,6 +6,7 @@ import { buildsSection } from '../analysis/build-summary.js';
 import { ciMetrics } from '../analysis/ci.js';
 import { analyseDelivery } from '../analysis/delivery.js';
 import { DEFAULT_DIAGNOSIS } from '../analysis/diagnosis.js';
+import { analyseDora } from '../analysis/dora.js';
 import { gitSummary, type Window } from '../analysis/git-files.js';
 import { type Config, DEFAULT_CONFIG } from '../config.js';
 import { Db, type Queryable } from '../store/db.js';
@@ -160,6 +161,7 @@ export async function buildReport(q: Queryable, options: ReportOptions): Promise
     deliveries: delivery.gitDeliveries,
     diagnosis: delivery.diagnosis,
     costs: delivery.costs,
+    dora: await analyseDora(q, window, config),
     dataQuality: {
       ...(prs ? prs.dataQuality : {}),
       ciNegativeDurations: ci?.negativeDurations ?? 0,

@@ -9,6 +9,7 @@ import type {
 import type { BuildsSection } from '../analysis/build-summary.js';
 import type { CostEntry } from '../analysis/costs.js';
 import type { GitDeliverySummary } from '../analysis/delivery.js';
+import type { DoraSection } from '../analysis/dora.js';
 import type { SubjectDiagnosis } from '../analysis/diagnosis.js';
 import type { DataQuality } from '../analysis/pull-requests.js';
 import type { Summary } from '../analysis/stats.js';
@@ -61,6 +62,8 @@ export interface Report {
   diagnosis: ReportDiagnosis[];
   /** Engineer-hours per week per cause, ranked, with the arithmetic in `evidence`. */
   costs: CostEntry[];
+  /** DORA's four keys per repository and overall, with bands and weekly series (docs/dora.md). */
+  dora: DoraSection;
   /** Inputs that were clamped, dropped or ignored, counted instead of hidden. */
   dataQuality: ReportDataQuality;
   /** How the diagnosis was computed: its baseline and thresholds. */
