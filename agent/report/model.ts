@@ -9,8 +9,8 @@ import type {
 import type { BuildsSection } from '../analysis/build-summary.js';
 import type { CostEntry } from '../analysis/costs.js';
 import type { GitDeliverySummary } from '../analysis/delivery.js';
-import type { DoraSection } from '../analysis/dora.js';
 import type { SubjectDiagnosis } from '../analysis/diagnosis.js';
+import type { DoraSection } from '../analysis/dora.js';
 import type { DataQuality } from '../analysis/pull-requests.js';
 import type { Summary } from '../analysis/stats.js';
 
