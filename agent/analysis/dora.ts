@@ -267,7 +267,7 @@ function weekly(
   for (let week = isoWeek(start * 1000); ; ) {
     weeks.set(week, { deployments: 0, lead: [] });
     const { end } = isoWeekRange(week);
-    if (end / 1000 > until) break;
+    if (end / 1000 >= until) break;
     week = isoWeek(end);
   }
   for (const d of deployments) {
