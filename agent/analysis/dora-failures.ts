@@ -154,7 +154,8 @@ export function findFailures(
     for (const [change, r] of reverts) {
       const index = shipping.shippedBy.get(shipping.changeOf.get(r.reverted) ?? r.reverted);
       if (index === undefined) continue;
-      fire(index, { kind: 'revert', ref: r.ref, at: r.at, restoredAt: shippedAt(change) });
+      // A revert may be written before the change it undoes reaches production; the failure starts no earlier.
+      fire(index, { kind: 'revert', ref: r.ref, at: Math.max(r.at, deployments[index]!.at), restoredAt: shippedAt(change) });
     }
   }
 
