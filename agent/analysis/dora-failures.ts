@@ -155,7 +155,12 @@ export function findFailures(
       const index = shipping.shippedBy.get(shipping.changeOf.get(r.reverted) ?? r.reverted);
       if (index === undefined) continue;
       // A revert may be written before the change it undoes reaches production; the failure starts no earlier.
-      fire(index, { kind: 'revert', ref: r.ref, at: Math.max(r.at, deployments[index]!.at), restoredAt: shippedAt(change) });
+      fire(index, {
+        kind: 'revert',
+        ref: r.ref,
+        at: Math.max(r.at, deployments[index]!.at),
+        restoredAt: shippedAt(change),
+      });
     }
   }
 
