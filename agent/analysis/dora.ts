@@ -94,12 +94,12 @@ export async function analyseDora(
   config: Partial<Pick<Config, 'dora'>> = {},
 ): Promise<DoraSection> {
   const settings = config.dora ?? DEFAULT_CONFIG.dora;
-  const work: RepoWork[] = [];
-  for (const repo of await listRepositories(q)) {
-    work.push(await analyseRepository(q, repo.id, repo.github ?? repo.name, repo.branch, settings));
-  }
   const inWindow = (d: { at: number }) =>
     d.at <= window.until && (window.since === null || d.at >= window.since);
+  const work: RepoWork[] = [];
+  for (const repo of await listRepositories(q)) {
+    work.push(await analyseRepository(q, repo.id, repo.github ?? repo.name, repo.branch, settings, inWindow));
+  }
   const firstDeployment = Math.min(...work.flatMap((w) => w.walked.filter(inWindow).map((d) => d.at)));
   const start = window.since ?? (Number.isFinite(firstDeployment) ? firstDeployment : null);
   const scope = (items: RepoWork[]) => keysOf(items, start, window.until, inWindow);
@@ -149,6 +149,7 @@ async function analyseRepository(
   name: string,
   branch: string | null,
   settings: DoraSettings,
+  inWindow: (d: { at: number }) => boolean,
 ): Promise<RepoWork> {
   const defaultBranch = branch ?? (await mostCommonBase(q, repoId));
   const tried: string[] = [];
@@ -176,14 +177,14 @@ async function analyseRepository(
 
   const { commits, prs } = await readGraph(q, repoId);
   const shipping = walkDeployments(deployments, commits, prs);
-  const absent = shipping.deployments.filter((d) => !d.inClone);
+  const absent = shipping.deployments.filter((d) => !d.inClone && inWindow(d));
   if (absent.length > 0) {
     const shas = absent.slice(0, 3).map((d) => d.sha.slice(0, 7));
     notes.push(
       `${absent.length} deployment(s) of commits not in the local clone (${shas.join(', ')}${absent.length > 3 ? ', …' : ''}: a shallow clone, another branch or rewritten history) are counted as deployments but left out of lead time`,
     );
   }
-  const uncertain = shipping.deployments.reduce((n, d) => n + d.uncertain, 0);
+  const uncertain = shipping.deployments.filter(inWindow).reduce((n, d) => n + d.uncertain, 0);
   if (uncertain > 0) {
     notes.push(
       `${uncertain} change(s) that may have shipped with a deployment missing from the clone are left out of lead time`,
@@ -196,7 +197,9 @@ async function analyseRepository(
     await readIncidents(q, repoId, settings.incidentLabel),
     settings,
   );
-  const unrestored = failures.filter((f) => f.timeToRestore === null).length;
+  const unrestored = failures.filter(
+    (f) => f.timeToRestore === null && inWindow(shipping.deployments[f.deployment]!),
+  ).length;
   if (unrestored > 0) notes.push(`${unrestored} failure(s) not restored yet are left out of time to restore`);
   return { repo: name, source: chosen.source, walked: shipping.deployments, failures, notes, tried };
 }
