@@ -74,11 +74,19 @@ export interface Shipping {
 export async function readGraph(
   q: Queryable,
   repoId: number,
+  deployedShas: readonly string[],
 ): Promise<{ commits: Map<string, GraphCommit>; prs: MergedPr[] }> {
-  const rows = await q.all<{ sha: string; parents: string; a: number; c: number; subject: string }>(
-    'SELECT sha, parents, author_time AS a, commit_time AS c, subject FROM git_commits WHERE repo_id = ?',
-    [repoId],
+  // When no deployed commit is in the clone there is nothing to walk: skip reading the history.
+  const anyInClone = await q.get(
+    'SELECT 1 FROM git_commits WHERE repo_id = ? AND sha IN (SELECT value FROM json_each(?)) LIMIT 1',
+    [repoId, JSON.stringify(deployedShas)],
   );
+  const rows = anyInClone
+    ? await q.all<{ sha: string; parents: string; a: number; c: number; subject: string }>(
+        'SELECT sha, parents, author_time AS a, commit_time AS c, subject FROM git_commits WHERE repo_id = ?',
+        [repoId],
+      )
+    : [];
   const commits = new Map<string, GraphCommit>();
   for (const r of rows) {
     commits.set(r.sha, {

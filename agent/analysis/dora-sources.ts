@@ -121,26 +121,30 @@ async function actionsRuns(
   branch: string | null,
 ): Promise<SourceResult> {
   const pattern = new RegExp(settings.workflowPattern, 'i');
-  const rows = await q.all<{
-    id: number;
-    workflow: string;
-    branch: string | null;
-    sha: string;
-    event: string;
-    at: number;
-  }>(
-    `SELECT r.id, r.workflow_name AS workflow, r.branch, r.head_sha AS sha, r.event,
-       coalesce((SELECT max(j.completed_at) FROM github_jobs j WHERE j.repo_id = r.repo_id AND j.run_id = r.id
-                 AND j.attempt = r.attempt), r.updated_at) AS at
-     FROM github_workflow_runs r
-     WHERE r.repo_id = ? AND r.conclusion = 'success' AND r.from_jobs = 0
-       AND r.attempt = (SELECT max(x.attempt) FROM github_workflow_runs x WHERE x.repo_id = r.repo_id AND x.id = r.id)`,
-    [repoId],
-  );
   const target = branch ?? 'main';
-  const deployments = rows
-    .filter((r) => pattern.test(r.workflow) && r.branch === target && r.event !== 'pull_request')
-    .map((r) => ({ ref: `run ${r.id}`, sha: r.sha, at: r.at }));
+  // Match workflow names first, so only the deploy workflows' runs are read.
+  const names = (
+    await q.all<{ name: string }>(
+      'SELECT DISTINCT workflow_name AS name FROM github_workflow_runs WHERE repo_id = ?',
+      [repoId],
+    )
+  )
+    .map((r) => r.name)
+    .filter((name) => pattern.test(name));
+  const rows = names.length
+    ? await q.all<{ id: number; sha: string; at: number }>(
+        `SELECT r.id, r.head_sha AS sha,
+           coalesce((SELECT max(j.completed_at) FROM github_jobs j WHERE j.repo_id = r.repo_id AND j.run_id = r.id
+                     AND j.attempt = r.attempt), r.updated_at) AS at
+         FROM github_workflow_runs r
+         WHERE r.repo_id = ? AND r.workflow_name IN (SELECT value FROM json_each(?)) AND r.branch = ?
+           AND r.event != 'pull_request' AND r.conclusion = 'success' AND r.from_jobs = 0
+           AND NOT EXISTS (SELECT 1 FROM github_workflow_runs x WHERE x.repo_id = r.repo_id AND x.id = r.id
+                           AND x.attempt > r.attempt)`,
+        [repoId, JSON.stringify(names), target],
+      )
+    : [];
+  const deployments = rows.map((r) => ({ ref: `run ${r.id}`, sha: r.sha, at: r.at }));
   return {
     source: 'actions',
     deployments,

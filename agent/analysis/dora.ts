@@ -175,7 +175,11 @@ async function analyseRepository(
   if (repeats > 0)
     notes.push(`${repeats} repeated deployment(s) of the commit already deployed were counted once`);
 
-  const { commits, prs } = await readGraph(q, repoId);
+  const { commits, prs } = await readGraph(
+    q,
+    repoId,
+    deployments.map((d) => d.sha),
+  );
   const shipping = walkDeployments(deployments, commits, prs);
   const absent = shipping.deployments.filter((d) => !d.inClone && inWindow(d));
   if (absent.length > 0) {
