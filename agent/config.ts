@@ -47,6 +47,38 @@ export interface Config {
   /** Regular expressions (case-insensitive) marking a commit subject as a fix or revert. */
   fixPatterns: string[];
   modules: { depth: number; components: Record<string, string[]> };
+  /** Where deployments come from and what counts as a failure (see docs/dora.md). */
+  dora: DoraSettings;
+}
+
+/** A deployment source, tried in the configured order per repository. */
+export type DeploymentSource = 'deployments' | 'actions' | 'releases' | 'tags';
+export const DEPLOYMENT_SOURCES: readonly DeploymentSource[] = ['deployments', 'actions', 'releases', 'tags'];
+/** A change-failure signal that can be switched off. */
+export type FailureSignal = 'failed_deployment' | 'revert' | 'hotfix' | 'incident';
+export const FAILURE_SIGNALS: readonly FailureSignal[] = [
+  'failed_deployment',
+  'revert',
+  'hotfix',
+  'incident',
+];
+
+export interface DoraSettings {
+  /** Sources tried in order; the first that has a deployment is used for a repository. */
+  sources: DeploymentSource[];
+  /** Environment names (case-insensitive) that count as production. */
+  environments: string[];
+  /** Regular expression (case-insensitive) on a workflow's name or file naming a deploy workflow. */
+  workflowPattern: string;
+  /** Regular expression on tag names that mark a release. */
+  tagPattern: string;
+  failureSignals: FailureSignal[];
+  /** Pull-request labels (case-insensitive) marking a hotfix. */
+  hotfixLabels: string[];
+  /** Regular expression (case-insensitive) on a pull request's head branch marking a hotfix. */
+  hotfixBranchPattern: string;
+  /** Issue label (case-insensitive) marking an incident. */
+  incidentLabel: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -61,6 +93,16 @@ export const DEFAULT_CONFIG: Config = {
   coupling: { maxChangeSetSize: 30, minRevisions: 5, minShared: 5, minDegree: 30 },
   fixPatterns: ['\\bfix(e[sd])?\\b', '\\bbug\\b', '\\bhotfix\\b', '^revert\\b', '\\brevert(s|ed)?\\b'],
   modules: { depth: 1, components: {} },
+  dora: {
+    sources: ['deployments', 'actions', 'releases', 'tags'],
+    environments: ['production', 'prod', 'live'],
+    workflowPattern: 'deploy|release|publish',
+    tagPattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+    failureSignals: ['failed_deployment', 'revert', 'hotfix', 'incident'],
+    hotfixLabels: ['hotfix'],
+    hotfixBranchPattern: '^hotfix[/_-]',
+    incidentLabel: 'incident',
+  },
 };
 
 /** Result of loading: the config plus every warning and error found. */
@@ -267,6 +309,9 @@ export function validateConfig(input: Json): Omit<LoadedConfig, 'file'> {
     }
   }
 
+  const dora = input['dora'];
+  if (dora !== undefined) validateDora(dora, config.dora, errors, strings);
+
   const hours = input['workingHours'];
   if (hours !== undefined && hours !== null) {
     config.workingHours = validateWorkingHours(hours, errors);
@@ -339,6 +384,62 @@ function validateWorkingHours(input: Json, errors: string[]): WorkingHours | nul
     } else result.holidays = holidays as string[];
   }
   return result;
+}
+
+function validateDora(
+  input: Json,
+  out: DoraSettings,
+  errors: string[],
+  strings: (field: string, value: Json | undefined) => string[] | undefined,
+): void {
+  if (!isObject(input)) {
+    errors.push('"dora" must be an object like {"environments": ["production"]}');
+    return;
+  }
+  const sources = strings('dora.sources', input['sources']);
+  if (sources) {
+    const unknown = sources.filter((s) => !DEPLOYMENT_SOURCES.includes(s as DeploymentSource));
+    if (unknown.length || sources.length === 0) {
+      errors.push(
+        `"dora.sources" must list some of ${DEPLOYMENT_SOURCES.join(', ')}, not ${unknown.join(', ')}`,
+      );
+    } else out.sources = sources as DeploymentSource[];
+  }
+  const environments = strings('dora.environments', input['environments']);
+  if (environments) {
+    if (environments.length === 0) errors.push('"dora.environments" must name at least one environment');
+    else out.environments = environments;
+  }
+  for (const key of ['workflowPattern', 'tagPattern', 'hotfixBranchPattern'] as const) {
+    const value = input[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '') {
+      errors.push(`"dora.${key}" must be a regular expression as a string`);
+      continue;
+    }
+    try {
+      new RegExp(value, 'i');
+      out[key] = value;
+    } catch {
+      errors.push(`"dora.${key}" is not a valid regular expression: ${value}`);
+    }
+  }
+  const signals = strings('dora.failureSignals', input['failureSignals']);
+  if (signals) {
+    const unknown = signals.filter((s) => !FAILURE_SIGNALS.includes(s as FailureSignal));
+    if (unknown.length) {
+      errors.push(
+        `"dora.failureSignals" must list some of ${FAILURE_SIGNALS.join(', ')}, not ${unknown.join(', ')}`,
+      );
+    } else out.failureSignals = signals as FailureSignal[];
+  }
+  out.hotfixLabels = strings('dora.hotfixLabels', input['hotfixLabels']) ?? out.hotfixLabels;
+  const label = input['incidentLabel'];
+  if (label !== undefined) {
+    if (typeof label !== 'string' || label.trim() === '')
+      errors.push('"dora.incidentLabel" must be a label name');
+    else out.incidentLabel = label;
+  }
 }
 
 function isTimeZone(zone: string): boolean {

@@ -11,6 +11,7 @@ import { buildsSection } from './build-summary.js';
 import { ciMetrics } from './ci.js';
 import { analyseDelivery } from './delivery.js';
 import { DEFAULT_DIAGNOSIS } from './diagnosis.js';
+import { analyseDora } from './dora.js';
 import { gitSummary, type Window } from './git-files.js';
 import { isoWeekOf } from './iso-week.js';
 import { type EmptyState, REPORT_SCHEMA_VERSION, type Report, type SectionName } from './model.js';
@@ -227,6 +228,7 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
     deliveries: delivery.gitDeliveries,
     diagnosis: delivery.diagnosis,
     costs: delivery.costs,
+    dora: await analyseDora(q, window, config),
     dataQuality: {
       ...(prs ? prs.dataQuality : {}),
       ciNegativeDurations: ci?.negativeDurations ?? 0,

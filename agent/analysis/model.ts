@@ -12,6 +12,7 @@ import type { CiAttempt, WorkflowMetrics } from './ci.js';
 import type { CostEntry } from './costs.js';
 import type { GitDeliverySummary } from './delivery.js';
 import type { SubjectDiagnosis } from './diagnosis.js';
+import type { DoraSection } from './dora.js';
 import type { DataQuality, PullRequestItem } from './pull-requests.js';
 import type { Summary } from './stats.js';
 
@@ -63,6 +64,8 @@ export interface Report {
   diagnosis: ReportDiagnosis[];
   /** Engineer-hours per week per cause, ranked, with the arithmetic in `evidence`. */
   costs: CostEntry[];
+  /** DORA's four keys per repository and overall, with bands and weekly series (docs/dora.md). */
+  dora: DoraSection;
   /** Inputs that were clamped, dropped or ignored, counted instead of hidden. */
   dataQuality: ReportDataQuality;
   /** How the diagnosis was computed: its baseline and thresholds. */

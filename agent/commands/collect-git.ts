@@ -1,6 +1,7 @@
 // `dx-audit collect git [PATH...]`
 import { collectGit } from '../../collectors/git/collect.js';
 import { inspectRepository } from '../../collectors/git/repository.js';
+import { collectTags } from '../../collectors/git/tags.js';
 import type { Context } from '../context.js';
 import { Db } from '../store/db.js';
 import { count } from '../util/plural.js';
@@ -36,6 +37,7 @@ export async function run(context: Context, paths: string[], options: Options): 
         signal: context.signal,
         progress: context.progress,
       });
+      await collectTags(db, repo.root, result.repoId, repo.tip);
       summaries.push({ repository: repo.root, branch: repo.branch, shallow: repo.shallow, ...result });
       if (!context.json) {
         const what =

@@ -82,6 +82,7 @@ export async function run(context: Context, operands: string[], options: Options
         const result = await collectGithubRepository(db, client, name, {
           since: context.since,
           bots: context.loaded.config.bots,
+          dora: context.loaded.config.dora,
           signal: context.signal,
           onProgress: (text) => context.progress.update(text),
         });

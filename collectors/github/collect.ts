@@ -1,11 +1,13 @@
 // Collects one GitHub repository: pull requests, then Actions runs and jobs,
 // inside one collection run. Turns GitHub's "not found" into an error naming
 // the repository; everything else is left to the stages.
+import { DEFAULT_CONFIG, type DoraSettings } from '../../agent/config.js';
 import { InputError, redact } from '../../agent/errors.js';
 import type { Db } from '../../agent/store/db.js';
 import { finishRun, startRun, upsertGithubRepository } from '../../agent/store/repositories.js';
 import { type ActionsCollectResult, collectActions } from './actions-collector.js';
 import { type GithubClient, GithubGraphqlError, GithubHttpError } from './client.js';
+import { collectDora, type DoraCollectResult } from './deployments-collector.js';
 import { collectPullRequests, type PrCollectResult } from './pr-collector.js';
 
 /** The summary `collect github` prints per repository (and --json returns). */
@@ -13,6 +15,7 @@ export interface RepositoryCollectResult {
   repository: string;
   pullRequests: PrCollectResult;
   actions: ActionsCollectResult;
+  dora: DoraCollectResult;
   requests: number;
 }
 
@@ -23,6 +26,8 @@ export interface RepositoryCollectOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((text: string) => void) | undefined;
   now?: Date;
+  /** Incident and hotfix labels (defaults when absent). */
+  dora?: Pick<DoraSettings, 'incidentLabel' | 'hotfixLabels'> | undefined;
 }
 
 /** Collects `owner/name` into `db` through `client`. */
@@ -88,9 +93,26 @@ export async function collectGithubRepository(
       onProgress: options.onProgress,
       ...(options.now ? { now: options.now } : {}),
     });
+    const dora = await collectDora({
+      db,
+      client,
+      repoId: id,
+      owner,
+      name,
+      runId,
+      since: options.since,
+      settings: options.dora ?? DEFAULT_CONFIG.dora,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
     // Counted per stage (the client is shared by repositories collected at once); retries not included.
-    const requests = pullRequests.pages + pullRequests.followUps + actions.listRequests + actions.jobRequests;
-    const result = { repository: fullName, pullRequests, actions, requests };
+    const requests =
+      pullRequests.pages +
+      pullRequests.followUps +
+      actions.listRequests +
+      actions.jobRequests +
+      dora.requests;
+    const result = { repository: fullName, pullRequests, actions, dora, requests };
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {

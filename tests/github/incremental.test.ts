@@ -51,7 +51,12 @@ describe('incremental GitHub sync', () => {
     expect(h.server.requests).toBeLessThanOrEqual(3);
     h.server.resetLog();
     const third = await h.sync('acme/service-1');
-    expect(h.server.log.map((e) => `${e.kind} ${e.status}`)).toEqual(['graphql 200', 'rest 304']);
+    // pull requests, runs (304), then DORA's deployments, releases and incidents
+    expect(h.server.log.map((e) => `${e.kind} ${e.status}`)).toEqual([
+      'graphql 200',
+      'rest 304',
+      'graphql 200',
+    ]);
     expect(third.actions.unchanged).toBe(true);
     expect(second.actions.runs + third.actions.runs).toBe(0);
     expect(await dumpGithub(h)).toEqual(before);
@@ -88,7 +93,8 @@ describe('incremental GitHub sync', () => {
     const result = await h.sync('acme/service-1');
     // the two changed ones, and the one last seen at the cursor (same-second updates are re-read)
     expect(result.pullRequests.pullRequests).toBe(3);
-    expect(h.server.log.filter((e) => e.kind === 'graphql')).toHaveLength(1);
+    // one for pull requests, one for DORA's lists
+    expect(h.server.log.filter((e) => e.kind === 'graphql')).toHaveLength(2);
     expect(h.server.log.filter((e) => e.path.includes('/jobs'))).toHaveLength(2);
     const rows = await h.query<Record<string, unknown>>(
       `SELECT p.*, (SELECT count(*) FROM github_pr_reviews r WHERE r.repo_id = p.repo_id AND r.pr_number = p.number) AS reviews,
@@ -189,7 +195,8 @@ describe('runs still running when last seen, older than the re-listed range', ()
       ]);
       h.server.resetLog();
       await h.sync('acme/service-1');
-      expect(h.server.requests).toBeLessThanOrEqual(3);
+      // three for pull requests and runs, one for DORA's lists
+      expect(h.server.requests).toBeLessThanOrEqual(4);
     } finally {
       await h.close();
     }

@@ -8,7 +8,7 @@ import type { Migration } from '../migrate.js';
 export const APPLICATION_ID = 0x44584155;
 
 export const applicationId: Migration = {
-  version: 6,
+  version: 7,
   name: 'application-id',
   sql: `
 PRAGMA application_id = ${APPLICATION_ID};

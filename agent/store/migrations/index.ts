@@ -6,8 +6,21 @@ import { github } from './003-github.js';
 import { architecture } from './004-architecture.js';
 import { indexes } from './005-indexes.js';
 import { applicationId } from './007-application-id.js';
+import { dora } from './008-dora.js';
 
-export const migrations: Migration[] = [core, builds, github, architecture, indexes, applicationId];
+// 006 is reserved for the schema step written alongside these.
+const reserved = (version: number): Migration => ({ version, name: `reserved-${version}`, sql: '' });
+
+export const migrations: Migration[] = [
+  core,
+  builds,
+  github,
+  architecture,
+  indexes,
+  reserved(6),
+  applicationId,
+  dora,
+];
 
 for (const [index, migration] of migrations.entries()) {
   if (migration.version !== index + 1) {

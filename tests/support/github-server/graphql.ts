@@ -17,6 +17,7 @@ import {
   validate,
 } from 'graphql';
 import type { GenActor, GenEvent, GenOrg, GenPullRequest, GenRepository } from '../github-generator.js';
+import { withDora } from './deployments.js';
 
 let schema: GraphQLSchema | null = null;
 
@@ -171,7 +172,7 @@ const ORDER_FIELDS: Record<string, (pr: GenPullRequest) => number> = {
 };
 
 function repositoryObject(repo: GenRepository) {
-  return {
+  return withDora(repo, {
     __typename: 'Repository',
     id: `R_${repo.id}`,
     name: repo.name,
@@ -201,7 +202,7 @@ function repositoryObject(repo: GenRepository) {
       }
       return pullRequest(repo, pr);
     },
-  };
+  });
 }
 
 /** Static limits GitHub checks before running a query; returns the node count and cost. */

@@ -1,0 +1,75 @@
+// The git facts DORA needs beyond the log: every tag peeled to its commit
+// (tags are read from the local clone, so deployment frequency works without
+// GitHub), and the "This reverts commit X" links in commit messages. Both are
+// replaced wholesale on each run: tags move and get deleted.
+import type { Db } from '../../agent/store/db.js';
+import { replaceReverts, replaceTags, type TagRow } from '../../agent/store/dora.js';
+import { gitOrNull } from './repository.js';
+
+const SEP = '\u001f';
+
+/** What one run read, for the summary line. */
+export interface TagCollectResult {
+  tags: number;
+  reverts: number;
+}
+
+/** Reads the tags and revert links of the clone at `root` into `db` for repository `repoId`. */
+export async function collectTags(
+  db: Db,
+  root: string,
+  repoId: number,
+  tip: string | null,
+): Promise<TagCollectResult> {
+  const tags = parseTags(
+    (await gitOrNull(root, [
+      'for-each-ref',
+      `--format=%(refname:strip=2)${SEP}%(objectname)${SEP}%(*objectname)${SEP}%(objecttype)${SEP}%(creatordate:unix)`,
+      'refs/tags',
+    ])) ?? '',
+  );
+  const reverts = tip
+    ? parseReverts(
+        (await gitOrNull(root, [
+          'log',
+          '--no-color',
+          '--grep=This reverts commit',
+          `--format=%H${SEP}%B%x1e`,
+          tip,
+        ])) ?? '',
+      )
+    : [];
+  await db.transaction(async (tx) => {
+    await replaceTags(tx, repoId, tags);
+    await replaceReverts(tx, repoId, reverts);
+  });
+  return { tags: tags.length, reverts: reverts.length };
+}
+
+/** Parses `for-each-ref` lines: annotated tags are peeled to their commit; tags of trees or blobs are dropped. */
+export function parseTags(text: string): TagRow[] {
+  const out: TagRow[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const [name, object, peeled, type, date] = line.split(SEP);
+    if (!name || !object) continue;
+    const sha = type === 'tag' ? peeled : type === 'commit' ? object : '';
+    const at = Number(date);
+    if (!sha || !Number.isFinite(at)) continue;
+    out.push({ name, sha, taggedAt: at });
+  }
+  return out;
+}
+
+/** Parses `%H␟%B␞` records into (revert commit, reverted commit) pairs. */
+export function parseReverts(text: string): { sha: string; reverted: string }[] {
+  const out: { sha: string; reverted: string }[] = [];
+  for (const record of text.split('\u001e')) {
+    const [sha, body] = record.trim().split(SEP);
+    if (!sha || !body) continue;
+    for (const match of body.matchAll(/This reverts commit ([0-9a-f]{7,64})/g)) {
+      out.push({ sha, reverted: match[1]! });
+    }
+  }
+  return out;
+}
