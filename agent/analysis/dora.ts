@@ -231,7 +231,8 @@ function keysOf(
   const failures = items.flatMap((w) => w.failures.filter((f) => inWindow(w.walked[f.deployment]!)));
   const span = start === null ? 0 : until - start;
   const found = sources.size > 0;
-  const perWeek = found && span > 0 ? deployments.length / (span / WEEK) : null;
+  // a window shorter than a week counts as one: a rate per week never extrapolates from hours
+  const perWeek = found && span > 0 ? deployments.length / Math.max(span / WEEK, 1) : null;
   const leadTime = summarize(changes.map((c) => c.change.leadTime));
   const stage = (pick: (c: ShippedChange) => number | null) =>
     summarize(changes.map((c) => pick(c.change)).filter((v): v is number => v !== null));

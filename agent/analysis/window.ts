@@ -19,7 +19,7 @@ export interface ResolvedWindow {
   report: ReportWindow;
 }
 
-/** Newest and oldest delivery facts (commits, pull requests, CI runs) at or before `until`, unix seconds. */
+/** Newest and oldest delivery facts (commits, pull requests, CI runs; deployments, tags and releases for the newest) at or before `until`, unix seconds. */
 async function dataSpan(
   q: Queryable,
   until: number,
@@ -34,6 +34,9 @@ async function dataSpan(
                  WHERE COALESCE(merged_at, created_at) <= ?1 AND (?2 IS NULL OR COALESCE(merged_at, created_at) >= ?2)
        UNION ALL SELECT MAX(created_at) FROM github_workflow_runs WHERE created_at <= ?1
        UNION ALL SELECT MIN(created_at) FROM github_workflow_runs WHERE created_at <= ?1 AND (?2 IS NULL OR created_at >= ?2)
+       UNION ALL SELECT MAX(created_at) FROM github_deployments WHERE created_at <= ?1
+       UNION ALL SELECT MAX(tagged_at) FROM git_tags WHERE tagged_at <= ?1
+       UNION ALL SELECT MAX(COALESCE(published_at, created_at)) FROM github_releases WHERE COALESCE(published_at, created_at) <= ?1
      )`,
     [until, since],
   );

@@ -8,6 +8,7 @@ import sqlite3 from 'sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Db } from '../../agent/store/db.js';
 import { SCHEMA_VERSION } from '../../agent/store/migrate.js';
+import { migrations } from '../../agent/store/migrations/index.js';
 import { APPLICATION_ID } from '../../agent/store/migrations/007-application-id.js';
 import { runCli } from '../support/cli.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
@@ -88,9 +89,8 @@ describe('another application’s SQLite file', () => {
   it('a dx-audit database of the previous version (no id yet) opens, keeps its data and gets the id', async () => {
     const r = repo();
     const file = join(tempDir(), 'previous.db');
-    expect((await runCli(['collect', 'git', r.path, '--db', file])).exitCode).toBe(0);
-    // as the previous version left it: schema 5, no application id
-    await exec(file, `PRAGMA application_id = 0; PRAGMA user_version = ${SCHEMA_VERSION - 1};`);
+    // as the previous version left it: the schema of its five migrations, no application id
+    await exec(file, `${migrations.slice(0, 5).map((m) => m.sql).join(';\n')}; PRAGMA user_version = 5;`);
     expect(await sql(file, 'PRAGMA application_id')).toEqual([{ application_id: 0 }]);
     const again = await runCli(['collect', 'git', r.path, '--db', file, '--quiet']);
     expect(again.stderr).toBe('');
