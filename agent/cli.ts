@@ -77,6 +77,11 @@ function buildProgram(): Command {
     .action(lazy(() => import('./commands/collect-github.js')));
 
   program
+    .command('rebuild')
+    .description('re-extract the GitHub tables from the stored API responses (no request to GitHub)')
+    .action(lazy(() => import('./commands/rebuild.js')));
+
+  program
     .command('report')
     .description('the weekly DX report (md, html) or the report for the window (json contract, text)')
     .addOption(

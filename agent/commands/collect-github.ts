@@ -80,7 +80,6 @@ export async function run(context: Context, operands: string[], options: Options
       try {
         const result = await collectGithubRepository(db, client, name, {
           since: context.since,
-          bots: context.loaded.config.bots,
           signal: context.signal,
           onProgress: (text) => context.progress.update(text),
         });

@@ -11,15 +11,22 @@
 import type { Db } from '../../agent/store/db.js';
 import {
   insertRaw,
-  type JobRow,
   knownRuns,
   markRunDeleted,
-  type RunRow,
   unfinishedRuns,
   writeJobs,
   writeRuns,
 } from '../../agent/store/github.js';
 import { getState, setState } from '../../agent/store/repositories.js';
+import {
+  ACTIONS_RAW_KINDS,
+  extractRuns,
+  type JobsPages,
+  type RestJob,
+  type RestRun,
+  runsNeedingJobs,
+  unchangedRuns,
+} from './actions-extractor.js';
 import { type GithubClient, GithubHttpError } from './client.js';
 import { seconds } from './pr-extractor.js';
 
@@ -29,35 +36,6 @@ const MAX_RESULTS = 1000;
 /** Windows are cut so each should hold about this many runs. */
 const WINDOW_TARGET = 800;
 const EARLIEST = Date.parse('2018-10-01T00:00:00Z') / 1000; // GitHub Actions did not exist before
-
-interface RestRun {
-  id: number;
-  name?: string | null;
-  run_attempt?: number;
-  workflow_id: number;
-  event: string;
-  head_branch: string | null;
-  head_sha: string;
-  status: string | null;
-  conclusion: string | null;
-  created_at: string;
-  run_started_at?: string;
-  updated_at: string;
-}
-
-interface RestJob {
-  id: number;
-  run_id: number;
-  run_attempt?: number;
-  name: string;
-  runner_name: string | null;
-  labels: string[];
-  status: string;
-  conclusion: string | null;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-}
 
 interface RunsPage {
   total_count: number;
@@ -183,8 +161,21 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
         });
       } catch (error) {
         if (!(error instanceof GithubHttpError && error.status === 404)) throw error;
-        // The run was deleted on GitHub: stop asking for it.
-        await db.transaction((tx) => markRunDeleted(tx, repoId, run.id));
+        // The run was deleted on GitHub: stop asking for it (the answer is kept, for rebuild).
+        await db.transaction(async (tx) => {
+          await insertRaw(tx, {
+            runId: options.runId,
+            repoId,
+            kind: ACTIONS_RAW_KINDS.missing,
+            method: 'GET',
+            url: `${base}/${run.id}`,
+            status: 404,
+            etag: null,
+            body: '',
+            params: { run: run.id },
+          });
+          await markRunDeleted(tx, repoId, run.id);
+        });
         continue;
       }
       await storeRuns(
@@ -274,28 +265,16 @@ async function storeRuns(
     repoId,
     runs.map((r) => r.id),
   );
-  const needJobs = runs.filter((run) => {
-    if (run.status !== 'completed') return false;
-    const stored = known.get(run.id);
-    const attempt = run.run_attempt ?? 1;
-    return !stored || stored.attempt < attempt || stored.status !== 'completed' || !stored.jobsCollected;
-  });
-  const unchanged = runs.filter((run) => {
-    const stored = known.get(run.id);
-    return (
-      stored &&
-      stored.attempt === (run.run_attempt ?? 1) &&
-      stored.updatedAt === seconds(run.updated_at) &&
-      !needJobs.includes(run)
-    );
-  });
-  if (runs.length > 0 && unchanged.length === runs.length) {
+  const needJobs = runsNeedingJobs(runs, known);
+  const fetchedIds = new Set(needJobs.map((r) => r.id));
+  const unchanged = unchangedRuns(runs, known, fetchedIds);
+  if (runs.length > 0 && unchanged.size === runs.length) {
     // Nothing new on this page: only the cursor moves.
     await db.transaction(after);
     return;
   }
   // Jobs requests a few at a time (the client caps requests in flight).
-  const jobs = new Map<number, { jobs: RestJob[]; bodies: { url: string; body: string }[] }>();
+  const jobs = new Map<number, { url: string; body: string; jobs: RestJob[] }[]>();
   const queue = [...needJobs];
   const worker = async () => {
     for (let run = queue.shift(); run; run = queue.shift()) {
@@ -309,120 +288,47 @@ async function storeRuns(
     const rawId = await insertRaw(tx, {
       runId: options.runId,
       repoId,
-      kind: 'rest:workflow_runs',
+      kind: ACTIONS_RAW_KINDS.runs,
       method: 'GET',
       url,
       status: 200,
       etag,
       body,
     });
-    const runRows: RunRow[] = [];
-    const jobRows: JobRow[] = [];
+    const jobsByRun = new Map<number, JobsPages>();
+    // Jobs pages in the order of the list, each after the list it belongs to.
     for (const run of runs) {
-      if (unchanged.includes(run)) continue;
-      const fetched = jobs.get(run.id);
-      const attempt = run.run_attempt ?? 1;
-      runRows.push([
-        run.id,
-        attempt,
-        run.workflow_id,
-        run.name ?? String(run.workflow_id),
-        run.event,
-        run.head_branch,
-        run.head_sha,
-        run.status ?? 'unknown',
-        run.conclusion,
-        seconds(run.created_at)!,
-        seconds(run.run_started_at),
-        seconds(run.updated_at)!,
-        0,
-        fetched ? 1 : 0,
-        rawId,
-      ]);
-      result.runs += 1;
-      result.attempts += 1;
-      if (!fetched) continue;
-      const byAttempt = new Map<number, { jobs: RestJob[]; rawId: number }>();
-      for (const page of fetched.bodies) {
+      const pages = jobs.get(run.id);
+      if (!pages || unchanged.has(run.id) || jobsByRun.has(run.id)) continue;
+      const stored: JobsPages = [];
+      for (const page of pages) {
         const jobRaw = await insertRaw(tx, {
           runId: options.runId,
           repoId,
-          kind: 'rest:jobs',
+          kind: ACTIONS_RAW_KINDS.jobs,
           method: 'GET',
           url: page.url,
           status: 200,
           etag: null,
           body: page.body,
+          params: { run: run.id },
         });
-        for (const job of (JSON.parse(page.body) as { jobs: RestJob[] }).jobs) {
-          const n = job.run_attempt ?? attempt;
-          const entry = byAttempt.get(n) ?? { jobs: [], rawId: jobRaw };
-          entry.jobs.push(job);
-          byAttempt.set(n, entry);
-          jobRows.push([
-            job.id,
-            run.id,
-            n,
-            job.name,
-            job.runner_name,
-            JSON.stringify(job.labels ?? []),
-            job.status,
-            job.conclusion,
-            seconds(job.created_at)!,
-            job.status === 'queued' ? null : seconds(job.started_at),
-            seconds(job.completed_at),
-            jobRaw,
-          ]);
-          result.jobs += 1;
-        }
+        stored.push({ rawId: jobRaw, jobs: page.jobs });
       }
-      // Earlier attempts, rebuilt from their jobs (the runs list shows only the latest).
-      for (const [n, entry] of byAttempt) {
-        if (n >= attempt) continue;
-        runRows.push(attemptFromJobs(run, n, entry.jobs, entry.rawId));
-        result.attempts += 1;
-      }
+      jobsByRun.set(run.id, stored);
     }
-    await writeRuns(tx, repoId, runRows);
-    await writeJobs(tx, repoId, jobRows);
+    const rows = extractRuns(runs, rawId, jobsByRun, unchanged);
+    result.runs += rows.runs.filter((r) => r.fromJobs === 0).length;
+    result.attempts += rows.runs.length;
+    result.jobs += rows.jobs.length;
+    await writeRuns(tx, repoId, rows.runs);
+    await writeJobs(tx, repoId, rows.jobs);
     await after(tx);
   });
 }
 
-/** An earlier attempt's row: started when its first job was created, ended with its last job. */
-export function attemptFromJobs(run: RestRun, attempt: number, jobs: RestJob[], rawId: number): RunRow {
-  const created = jobs.map((j) => seconds(j.created_at)!).filter((t) => t !== null);
-  const completed = jobs.map((j) => seconds(j.completed_at)).filter((t): t is number => t !== null);
-  const conclusions = jobs.map((j) => j.conclusion);
-  const conclusion = conclusions.includes('failure')
-    ? 'failure'
-    : conclusions.includes('cancelled')
-      ? 'cancelled'
-      : conclusions.includes('timed_out')
-        ? 'timed_out'
-        : 'success';
-  return [
-    run.id,
-    attempt,
-    run.workflow_id,
-    run.name ?? String(run.workflow_id),
-    run.event,
-    run.head_branch,
-    run.head_sha,
-    'completed',
-    conclusion,
-    seconds(run.created_at)!,
-    created.length ? Math.min(...created) : null,
-    completed.length ? Math.max(...completed) : seconds(run.created_at)!,
-    1,
-    1,
-    rawId,
-  ];
-}
-
 async function fetchJobs(options: ActionsCollectOptions, result: ActionsCollectResult, runId: number) {
-  const jobs: RestJob[] = [];
-  const bodies: { url: string; body: string }[] = [];
+  const pages: { url: string; body: string; jobs: RestJob[] }[] = [];
   let url: string | null =
     `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.name)}/actions/runs/${runId}/jobs?filter=all&per_page=100`;
   while (url) {
@@ -434,11 +340,10 @@ async function fetchJobs(options: ActionsCollectOptions, result: ActionsCollectR
     );
     result.jobRequests += 1;
     const data = page.data as { jobs: RestJob[] };
-    jobs.push(...data.jobs);
-    bodies.push({ url: page.url, body: JSON.stringify(data) });
+    pages.push({ url: page.url, body: JSON.stringify(data), jobs: data.jobs });
     url = page.next;
   }
-  return { jobs, bodies };
+  return pages;
 }
 
 /** Cuts [from, to] into windows expected to hold about WINDOW_TARGET runs each. */

@@ -19,7 +19,6 @@ export interface RepositoryCollectResult {
 /** Settings shared by every repository of one command. */
 export interface RepositoryCollectOptions {
   since: Date | null;
-  bots: readonly string[];
   signal?: AbortSignal | undefined;
   onProgress?: ((text: string) => void) | undefined;
   now?: Date;
@@ -50,7 +49,6 @@ export async function collectGithubRepository(
         name,
         runId,
         since: options.since,
-        bots: options.bots,
         signal: options.signal,
         onProgress: options.onProgress,
       });

@@ -13,12 +13,15 @@ import { insertRaw, writePullRequests } from '../../agent/store/github.js';
 import { getState, setState } from '../../agent/store/repositories.js';
 import { type GithubClient, GithubGraphqlError } from './client.js';
 import {
-  botTest,
+  attachFollowUps,
   CONNECTIONS,
   type CollectedPullRequest,
   type ConnectionName,
   extractPullRequest,
   type GqlPullRequest,
+  newerPullRequests,
+  PR_RAW_KINDS,
+  pageNodes,
 } from './pr-extractor.js';
 
 /**
@@ -128,7 +131,7 @@ export interface PrCollectResult {
   mode: 'full' | 'incremental' | 'resumed';
 }
 
-/** Where to collect from and into; `bots` extends GitHub's own bot detection. */
+/** Where to collect from and into. */
 export interface PrCollectOptions {
   db: Db;
   client: GithubClient;
@@ -138,22 +141,22 @@ export interface PrCollectOptions {
   name: string;
   runId: number;
   since: Date | null;
-  bots: readonly string[];
   signal?: AbortSignal | undefined;
   onProgress?: ((text: string) => void) | undefined;
 }
 
 const STEP = 'pull_requests';
+/**
+ * What the stored rows depend on besides the data. The bot list is not part of it (bots are
+ * decided at analysis), so editing the list costs no resync; empty as in earlier versions.
+ */
+const CONFIG_HASH = '';
 
 /** Collects the pull requests of one repository updated since the cursor (or `since`). */
 export async function collectPullRequests(options: PrCollectOptions): Promise<PrCollectResult> {
   const { db, client } = options;
   const scope = `${options.owner}/${options.name}`.toLowerCase();
-  const isBot = botTest(options.bots);
-  const configHash = options.bots
-    .map((b) => b.toLowerCase())
-    .sort()
-    .join(',');
+  const configHash = CONFIG_HASH;
   const saved = await getState(db, 'github', scope, STEP);
   let cursor: PrCursor = saved?.cursor
     ? (JSON.parse(saved.cursor) as PrCursor)
@@ -184,11 +187,17 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
   let pageSize = PR_PAGE;
   let first = mode === 'incremental' ? PR_FIRST_INCREMENTAL : PR_PAGE;
   // Pages wait here (a few at most) so that follow-up queries batch pull requests across pages.
-  let buffered: { url: string; body: string; prs: CollectedPullRequest[] }[] = [];
+  let buffered: { url: string; body: string; since: string | null; prs: CollectedPullRequest[] }[] = [];
 
   const flush = async (next: PrCursor) => {
-    const collected = buffered.flatMap((b) => b.prs);
-    const followUps = await followUpPages(options, collected);
+    // Only the pull requests newer than their stored row are written, so only they need follow-ups.
+    const known = await db.transaction((tx) => options.repo(tx));
+    const winners = await newerPullRequests(
+      db,
+      known,
+      buffered.flatMap((b) => b.prs),
+    );
+    const followUps = await followUpPages(options, winners);
     result.followUps += followUps.length;
     await db.transaction(async (tx) => {
       const repoId = await options.repo(tx);
@@ -196,43 +205,31 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
         const rawId = await insertRaw(tx, {
           runId: options.runId,
           repoId,
-          kind: 'graphql:pull_requests',
+          kind: PR_RAW_KINDS.page,
           method: 'POST',
           url: page.url,
           status: 200,
           etag: null,
           body: page.body,
+          params: { since: page.since },
         });
         for (const c of page.prs) c.rawId = rawId;
       }
+      const byNumber = new Map(winners.map((c) => [c.node.number, c]));
       for (const f of followUps) {
         const id = await insertRaw(tx, {
           runId: options.runId,
           repoId,
-          kind: 'graphql:pull_request_lists',
+          kind: PR_RAW_KINDS.lists,
           method: 'POST',
           url: client.graphqlUrl,
           status: 200,
           etag: null,
           body: f.body,
         });
-        for (const page of f.pages) {
-          const target = page.pr.more[page.name] ?? [];
-          target.push({ rawId: id, nodes: page.nodes as never[] });
-          (page.pr.more as Record<string, unknown>)[page.name] = target;
-        }
+        attachFollowUps(f.answer, id, byNumber);
       }
-      // A pull request updated during the pass can show up twice: keep its newest state.
-      const latest = new Map<number, CollectedPullRequest>();
-      for (const c of collected) {
-        const seen = latest.get(c.node.number);
-        if (!seen || c.node.updatedAt >= seen.node.updatedAt) latest.set(c.node.number, c);
-      }
-      await writePullRequests(
-        tx,
-        repoId,
-        [...latest.values()].map((c) => extractPullRequest(c, isBot)),
-      );
+      await writePullRequests(tx, repoId, winners.map(extractPullRequest));
       await saveCursor(tx, scope, next, configHash);
     });
     cursor = next;
@@ -269,7 +266,8 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
     buffered.push({
       url: response.url,
       body: JSON.stringify(response.data),
-      prs: fresh.map((node) => ({ node, rawId: 0, more: {} })),
+      since: pass.since,
+      prs: pageNodes(connection.nodes, pass.since).map((node) => ({ node, rawId: 0, more: {} })),
     });
     result.pullRequests += fresh.length;
     const waiting = buffered.reduce((n, b) => n + b.prs.filter(needsFollowUp).length, 0);
@@ -304,17 +302,11 @@ function maxIso(a: string | null, b: string | null): string | null {
   return a > b ? a : b;
 }
 
-interface FollowUpPage {
-  pr: CollectedPullRequest;
-  name: ConnectionName;
-  nodes: unknown[];
-}
-
 /** Fetches the rest of every nested list that did not fit its first page, batching PRs per query. */
 async function followUpPages(
   options: PrCollectOptions,
   prs: CollectedPullRequest[],
-): Promise<{ body: string; pages: FollowUpPage[] }[]> {
+): Promise<{ body: string; answer: Record<string, Record<string, unknown> | null> }[]> {
   type Want = { pr: CollectedPullRequest; name: ConnectionName; after: string };
   let wants: Want[] = [];
   for (const pr of prs) {
@@ -323,7 +315,7 @@ async function followUpPages(
       if (page.hasNextPage && page.endCursor) wants.push({ pr, name, after: page.endCursor });
     }
   }
-  const out: { body: string; pages: FollowUpPage[] }[] = [];
+  const out: { body: string; answer: Record<string, Record<string, unknown> | null> }[] = [];
   while (wants.length > 0) {
     const byPr = new Map<CollectedPullRequest, Want[]>();
     for (const w of wants) byPr.set(w.pr, [...(byPr.get(w.pr) ?? []), w]);
@@ -351,22 +343,19 @@ ${fragmentsFor(names)}`;
           name: options.name,
         },
       );
-      const pages: FollowUpPage[] = [];
       batch.forEach((group, index) => {
         const answer = response.data.repository[`p${index}`];
         if (!answer) return;
         for (const w of group) {
           const page = answer[w.name] as {
-            nodes: unknown[];
             pageInfo: { hasNextPage: boolean; endCursor: string | null };
           };
-          pages.push({ pr: w.pr, name: w.name, nodes: page.nodes });
           if (page.pageInfo.hasNextPage && page.pageInfo.endCursor) {
             next.push({ pr: w.pr, name: w.name, after: page.pageInfo.endCursor });
           }
         }
       });
-      out.push({ body: JSON.stringify(response.data), pages });
+      out.push({ body: JSON.stringify(response.data), answer: response.data.repository });
     }
     wants = next;
   }

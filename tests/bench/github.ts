@@ -31,7 +31,7 @@ export async function benchGithub(): Promise<Record<string, string | number>> {
     new GithubClient({ apiUrl: server.url, graphqlUrl: server.graphqlUrl, token: 'bench-token' });
   try {
     const t0 = performance.now();
-    await collectGithubRepository(db, client(), 'acme/service-1', { since: null, bots: [] });
+    await collectGithubRepository(db, client(), 'acme/service-1', { since: null });
     const fullMs = performance.now() - t0;
     const graphql = server.log.filter((e) => e.kind === 'graphql').length;
     const rest = server.log.filter((e) => e.kind === 'rest').length;
@@ -40,11 +40,11 @@ export async function benchGithub(): Promise<Record<string, string | number>> {
 
     server.resetLog();
     const t1 = performance.now();
-    await collectGithubRepository(db, client(), 'acme/service-1', { since: null, bots: [] });
+    await collectGithubRepository(db, client(), 'acme/service-1', { since: null });
     const secondMs = performance.now() - t1;
     const second = server.requests;
     server.resetLog();
-    await collectGithubRepository(db, client(), 'acme/service-1', { since: null, bots: [] });
+    await collectGithubRepository(db, client(), 'acme/service-1', { since: null });
     const third = server.requests;
     const notModified = server.log.filter((e) => e.status === 304).length;
 

@@ -47,7 +47,6 @@ export async function harness(org: GenOrg, options: { latencyMs?: number } = {})
       try {
         return await collectGithubRepository(db, extra.client ?? client({ signal: extra.signal }), repo, {
           since: extra.since ?? null,
-          bots: [],
           signal: extra.signal,
         });
       } finally {

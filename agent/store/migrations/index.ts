@@ -5,8 +5,9 @@ import { builds } from './002-builds.js';
 import { github } from './003-github.js';
 import { architecture } from './004-architecture.js';
 import { indexes } from './005-indexes.js';
+import { githubRawParams } from './006-github-raw-params.js';
 
-export const migrations: Migration[] = [core, builds, github, architecture, indexes];
+export const migrations: Migration[] = [core, builds, github, architecture, indexes, githubRawParams];
 
 for (const [index, migration] of migrations.entries()) {
   if (migration.version !== index + 1) {

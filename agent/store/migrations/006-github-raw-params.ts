@@ -1,0 +1,12 @@
+// What an extractor needs to re-read a raw response exactly as the collector
+// did (the `since` a page was filtered by, the run a jobs page belongs to),
+// kept beside the body so `rebuild` never refetches.
+import type { Migration } from '../migrate.js';
+
+export const githubRawParams: Migration = {
+  version: 6,
+  name: 'github-raw-params',
+  sql: `
+ALTER TABLE github_raw ADD COLUMN params TEXT;
+`,
+};

@@ -1,0 +1,236 @@
+// Raw Actions responses (runs lists and jobs pages, REST) → run attempts and
+// jobs. The collector applies these rules to what it fetches, and `rebuild`
+// to the same responses read back from github_raw, so both give the same rows:
+//   - a run listed again with the same attempt and updated_at, whose jobs are
+//     in, changes nothing;
+//   - the listed (latest) attempt replaces its row; earlier attempts are
+//     rebuilt from their jobs and never replace a listed attempt;
+//   - a run GitHub no longer has (404) is kept, marked deleted.
+import type { Queryable } from '../../agent/store/db.js';
+import {
+  type JobRow,
+  knownRuns,
+  markRunDeleted,
+  type RunRow,
+  readRaw,
+  writeJobs,
+  writeRuns,
+} from '../../agent/store/github.js';
+import { seconds } from './pr-extractor.js';
+
+/** A workflow run as the REST runs list returns it. */
+export interface RestRun {
+  id: number;
+  name?: string | null;
+  run_attempt?: number;
+  workflow_id: number;
+  event: string;
+  head_branch: string | null;
+  head_sha: string;
+  status: string | null;
+  conclusion: string | null;
+  created_at: string;
+  run_started_at?: string;
+  updated_at: string;
+}
+
+/** A job as the REST jobs list returns it (filter=all: every attempt). */
+export interface RestJob {
+  id: number;
+  run_id: number;
+  run_attempt?: number;
+  name: string;
+  runner_name: string | null;
+  labels: string[];
+  status: string;
+  conclusion: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+/** Raw kinds of the Actions stage. */
+export const ACTIONS_RAW_KINDS = {
+  runs: 'rest:workflow_runs',
+  jobs: 'rest:jobs',
+  missing: 'rest:workflow_run_missing',
+} as const;
+
+/** What is stored about listed runs (from knownRuns). */
+export type KnownRuns = Awaited<ReturnType<typeof knownRuns>>;
+
+/** The runs of a list that need their jobs: finished, and new, re-run or without jobs so far. */
+export function runsNeedingJobs(runs: readonly RestRun[], known: KnownRuns): RestRun[] {
+  return runs.filter((run) => {
+    if (run.status !== 'completed') return false;
+    const stored = known.get(run.id);
+    const attempt = run.run_attempt ?? 1;
+    return !stored || stored.attempt < attempt || stored.status !== 'completed' || !stored.jobsCollected;
+  });
+}
+
+/** Runs listed exactly as stored (same attempt and update time) and needing no jobs. */
+export function unchangedRuns(runs: readonly RestRun[], known: KnownRuns, fetched: ReadonlySet<number>) {
+  return new Set(
+    runs
+      .filter((run) => {
+        const stored = known.get(run.id);
+        return (
+          stored &&
+          stored.attempt === (run.run_attempt ?? 1) &&
+          stored.updatedAt === seconds(run.updated_at) &&
+          !fetched.has(run.id)
+        );
+      })
+      .map((r) => r.id),
+  );
+}
+
+/** The jobs pages fetched for one run, each with its raw row id. */
+export type JobsPages = { rawId: number; jobs: RestJob[] }[];
+
+/** Rows for one stored runs list: its runs (listed attempts) and, for runs with jobs pages, jobs and earlier attempts. */
+export function extractRuns(
+  runs: readonly RestRun[],
+  listRawId: number,
+  jobsByRun: ReadonlyMap<number, JobsPages>,
+  unchanged: ReadonlySet<number>,
+): { runs: RunRow[]; jobs: JobRow[] } {
+  const runRows: RunRow[] = [];
+  const jobRows: JobRow[] = [];
+  for (const run of runs) {
+    if (unchanged.has(run.id)) continue;
+    const pages = jobsByRun.get(run.id);
+    const attempt = run.run_attempt ?? 1;
+    runRows.push({
+      id: run.id,
+      attempt,
+      workflowId: run.workflow_id,
+      workflowName: run.name ?? String(run.workflow_id),
+      event: run.event,
+      branch: run.head_branch,
+      headSha: run.head_sha,
+      status: run.status ?? 'unknown',
+      conclusion: run.conclusion,
+      createdAt: seconds(run.created_at)!,
+      runStartedAt: seconds(run.run_started_at),
+      updatedAt: seconds(run.updated_at)!,
+      fromJobs: 0,
+      jobsCollected: pages ? 1 : 0,
+      rawId: listRawId,
+    });
+    if (!pages) continue;
+    const byAttempt = new Map<number, { jobs: RestJob[]; rawId: number }>();
+    for (const page of pages) {
+      for (const job of page.jobs) {
+        const n = job.run_attempt ?? attempt;
+        const entry = byAttempt.get(n) ?? { jobs: [], rawId: page.rawId };
+        entry.jobs.push(job);
+        byAttempt.set(n, entry);
+        jobRows.push({
+          id: job.id,
+          runId: run.id,
+          attempt: n,
+          name: job.name,
+          runner: job.runner_name,
+          labels: JSON.stringify(job.labels ?? []),
+          status: job.status,
+          conclusion: job.conclusion,
+          createdAt: seconds(job.created_at)!,
+          startedAt: job.status === 'queued' ? null : seconds(job.started_at),
+          completedAt: seconds(job.completed_at),
+          rawId: page.rawId,
+        });
+      }
+    }
+    // Earlier attempts, rebuilt from their jobs (the runs list shows only the latest).
+    for (const [n, entry] of byAttempt) {
+      if (n >= attempt) continue;
+      runRows.push(attemptFromJobs(run, n, entry.jobs, entry.rawId));
+    }
+  }
+  return { runs: runRows, jobs: jobRows };
+}
+
+/** An earlier attempt's row: started when its first job was created, ended with its last job. */
+export function attemptFromJobs(run: RestRun, attempt: number, jobs: RestJob[], rawId: number): RunRow {
+  const created = jobs.map((j) => seconds(j.created_at)!).filter((t) => t !== null);
+  const completed = jobs.map((j) => seconds(j.completed_at)).filter((t): t is number => t !== null);
+  const conclusions = jobs.map((j) => j.conclusion);
+  const conclusion = conclusions.includes('failure')
+    ? 'failure'
+    : conclusions.includes('cancelled')
+      ? 'cancelled'
+      : conclusions.includes('timed_out')
+        ? 'timed_out'
+        : 'success';
+  return {
+    id: run.id,
+    attempt,
+    workflowId: run.workflow_id,
+    workflowName: run.name ?? String(run.workflow_id),
+    event: run.event,
+    branch: run.head_branch,
+    headSha: run.head_sha,
+    status: 'completed',
+    conclusion,
+    createdAt: seconds(run.created_at)!,
+    runStartedAt: created.length ? Math.min(...created) : null,
+    updatedAt: completed.length ? Math.max(...completed) : seconds(run.created_at)!,
+    fromJobs: 1,
+    jobsCollected: 1,
+    rawId,
+  };
+}
+
+/** The runs of a stored runs response: a list page, or one run asked for by id. */
+export function runsOf(body: unknown): RestRun[] {
+  const data = body as { workflow_runs?: RestRun[] };
+  return Array.isArray(data.workflow_runs) ? data.workflow_runs : [body as RestRun];
+}
+
+/**
+ * Re-extracts the runs and jobs of one repository from its stored responses, in the order
+ * they were stored (a list, then the jobs pages fetched for it); normalised rows cleared first.
+ */
+export async function replayActions(q: Queryable, repoId: number): Promise<number> {
+  let list: { rawId: number; runs: RestRun[] } | null = null;
+  let jobs = new Map<number, JobsPages>();
+  let written = 0;
+  const flush = async () => {
+    if (!list) return;
+    const known = await knownRuns(
+      q,
+      repoId,
+      list.runs.map((r) => r.id),
+    );
+    const rows = extractRuns(
+      list.runs,
+      list.rawId,
+      jobs,
+      unchangedRuns(list.runs, known, new Set(jobs.keys())),
+    );
+    await writeRuns(q, repoId, rows.runs);
+    await writeJobs(q, repoId, rows.jobs);
+    written += rows.runs.length;
+    list = null;
+    jobs = new Map();
+  };
+  for await (const raw of readRaw(q, repoId, Object.values(ACTIONS_RAW_KINDS))) {
+    if (raw.kind === ACTIONS_RAW_KINDS.jobs) {
+      const runId = Number(raw.params['run'] ?? /\/runs\/(\d+)\/jobs/.exec(raw.url)?.[1]);
+      const pages = jobs.get(runId) ?? [];
+      pages.push({ rawId: raw.id, jobs: (JSON.parse(raw.body) as { jobs: RestJob[] }).jobs });
+      jobs.set(runId, pages);
+      continue;
+    }
+    await flush();
+    if (raw.kind === ACTIONS_RAW_KINDS.missing) {
+      await markRunDeleted(q, repoId, Number(raw.params['run']));
+      continue;
+    }
+    list = { rawId: raw.id, runs: runsOf(JSON.parse(raw.body)) };
+  }
+  await flush();
+  return written;
+}
