@@ -17,6 +17,7 @@ interface Options {
   githubUrl?: string;
   includeArchived?: boolean;
   includeForks?: boolean;
+  ciJobs?: 'rest' | 'graphql';
 }
 
 /** Repositories collected at once; GitHub asks for no more than a few concurrent requests per token. */
@@ -80,11 +81,12 @@ export async function run(context: Context, operands: string[], options: Options
       try {
         const result = await collectGithubRepository(db, client, name, {
           since: context.since,
+          jobsVia: options.ciJobs ?? 'rest',
           signal: context.signal,
           onProgress: (text) => context.progress.update(text),
         });
         results.push(result);
-        if (!context.json) context.note(describe(result));
+        if (!context.json) context.note(describe(result, context.verbose));
       } catch (error) {
         // A bad token or an interruption stops everything; one bad repository does not.
         if (context.signal.aborted || !(error instanceof InputError) || /token/.test(error.message))
@@ -127,7 +129,7 @@ export async function run(context: Context, operands: string[], options: Options
   return 0;
 }
 
-function describe(result: RepositoryCollectResult): string {
+function describe(result: RepositoryCollectResult, verbose: boolean): string {
   const pr = result.pullRequests;
   const ci = result.actions;
   const prs = `${pr.pullRequests} pull requests read (${pr.mode} sync)`;
@@ -136,7 +138,12 @@ function describe(result: RepositoryCollectResult): string {
     : ci.unchanged
       ? 'workflow runs unchanged'
       : `${ci.runs} workflow runs, ${ci.jobs} jobs`;
-  return `${result.repository}: ${prs}, ${runs}; ${result.requests} requests`;
+  const cost = `${result.requests} requests`;
+  if (!verbose) return `${result.repository}: ${prs}, ${runs}; ${cost}`;
+  const left = Object.entries(result.budget)
+    .map(([resource, b]) => `${resource} ${b.remaining}/${b.limit}`)
+    .join(', ');
+  return `${result.repository}: ${prs}, ${runs}; ${cost}, ${result.points} GraphQL points; budget left: ${left || 'unknown'}`;
 }
 
 /** Accepts OWNER/REPO or a github URL (https://host/OWNER/REPO(.git)). */

@@ -20,10 +20,14 @@ import {
 import { getState, setState } from '../../agent/store/repositories.js';
 import {
   ACTIONS_RAW_KINDS,
+  checkSuitePages,
   extractRuns,
+  type GqlCheckSuite,
   type JobsPages,
+  jobsFromCheckRuns,
   type RestJob,
   type RestRun,
+  runsBySuite,
   runsNeedingJobs,
   unchangedRuns,
 } from './actions-extractor.js';
@@ -59,6 +63,9 @@ export interface ActionsCollectResult {
   jobs: number;
   listRequests: number;
   jobRequests: number;
+  /** GraphQL queries for check suites, and the points GitHub charged for them. */
+  checkSuiteRequests: number;
+  points: number;
   skipped: string | null;
   unchanged: boolean;
 }
@@ -72,6 +79,11 @@ export interface ActionsCollectOptions {
   name: string;
   runId: number;
   since: Date | null;
+  /**
+   * How jobs of first attempts are read: 'rest' (one request per run) or 'graphql' (check suites
+   * in bulk, 100 runs per query; no job creation time, runner or labels). Re-run runs always use REST.
+   */
+  jobsVia?: 'rest' | 'graphql';
   now?: Date;
   signal?: AbortSignal | undefined;
   onProgress?: ((text: string) => void) | undefined;
@@ -90,6 +102,8 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
     jobs: 0,
     listRequests: 0,
     jobRequests: 0,
+    checkSuiteRequests: 0,
+    points: 0,
     skipped: null,
     unchanged: false,
   };
@@ -274,15 +288,24 @@ async function storeRuns(
     return;
   }
   // Jobs requests a few at a time (the client caps requests in flight).
-  const jobs = new Map<number, { url: string; body: string; jobs: RestJob[] }[]>();
-  const queue = [...needJobs];
+  type Page = { kind: string; url: string; body: string; params: Record<string, unknown> };
+  const jobs = new Map<number, { page: Page; jobs: RestJob[] }[]>();
+  const bulk = options.jobsVia === 'graphql' ? needJobs.filter((r) => bulkJobs(r)) : [];
+  const queue = needJobs.filter((r) => !bulk.includes(r));
   const worker = async () => {
     for (let run = queue.shift(); run; run = queue.shift()) {
       if (options.signal?.aborted) throw options.signal.reason;
-      jobs.set(run.id, await fetchJobs(options, result, run.id));
+      const pages = await fetchJobs(options, result, run.id);
+      jobs.set(
+        run.id,
+        pages.map((p) => ({
+          page: { kind: ACTIONS_RAW_KINDS.jobs, url: p.url, body: p.body, params: { run: run.id } },
+          jobs: p.jobs,
+        })),
+      );
     }
   };
-  await Promise.all([worker(), worker(), worker()]);
+  await Promise.all([worker(), worker(), worker(), fetchCheckSuites(options, result, bulk, jobs)]);
 
   await db.transaction(async (tx) => {
     const rawId = await insertRaw(tx, {
@@ -295,27 +318,32 @@ async function storeRuns(
       etag,
       body,
     });
+    // Answers after the list they belong to, each once (a check suites answer holds many runs).
+    const stored = new Map<Page, number>();
     const jobsByRun = new Map<number, JobsPages>();
-    // Jobs pages in the order of the list, each after the list it belongs to.
     for (const run of runs) {
       const pages = jobs.get(run.id);
       if (!pages || unchanged.has(run.id) || jobsByRun.has(run.id)) continue;
-      const stored: JobsPages = [];
-      for (const page of pages) {
-        const jobRaw = await insertRaw(tx, {
-          runId: options.runId,
-          repoId,
-          kind: ACTIONS_RAW_KINDS.jobs,
-          method: 'GET',
-          url: page.url,
-          status: 200,
-          etag: null,
-          body: page.body,
-          params: { run: run.id },
-        });
-        stored.push({ rawId: jobRaw, jobs: page.jobs });
+      const out: JobsPages = [];
+      for (const { page, jobs: list } of pages) {
+        let id = stored.get(page);
+        if (id === undefined) {
+          id = await insertRaw(tx, {
+            runId: options.runId,
+            repoId,
+            kind: page.kind,
+            method: page.kind === ACTIONS_RAW_KINDS.jobs ? 'GET' : 'POST',
+            url: page.url,
+            status: 200,
+            etag: null,
+            body: page.body,
+            params: page.params,
+          });
+          stored.set(page, id);
+        }
+        out.push({ rawId: id, jobs: list });
       }
-      jobsByRun.set(run.id, stored);
+      jobsByRun.set(run.id, out);
     }
     const rows = extractRuns(runs, rawId, jobsByRun, unchanged);
     result.runs += rows.runs.filter((r) => r.fromJobs === 0).length;
@@ -325,6 +353,102 @@ async function storeRuns(
     await writeJobs(tx, repoId, rows.jobs);
     await after(tx);
   });
+}
+
+/** Runs whose jobs can come from the check suites query: first attempts with a check suite id. */
+function bulkJobs(run: RestRun): boolean {
+  return (run.run_attempt ?? 1) === 1 && typeof run.check_suite_node_id === 'string';
+}
+
+/** Check suites per query: 100 × 50 check runs = 5,000 nodes, 100 connections = 1 point. */
+export const SUITES_PER_QUERY = 100;
+const CHECK_RUNS_PAGE = 50;
+const CHECK_RUN_FIELDS = 'id name status conclusion startedAt completedAt';
+
+/** The check suites query (exported so tests can check it against GitHub's schema and limits). */
+export const CHECK_SUITES_QUERY = `query CheckSuites($ids: [ID!]!) {
+  rateLimit { cost remaining resetAt }
+  nodes(ids: $ids) {
+    ... on CheckSuite {
+      id
+      createdAt
+      checkRuns(first: ${CHECK_RUNS_PAGE}, filterBy: { checkType: ALL }) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ${CHECK_RUN_FIELDS} }
+      }
+    }
+  }
+}`;
+
+const CHECK_RUNS_QUERY = `query CheckRuns($id: ID!, $after: String) {
+  rateLimit { cost remaining resetAt }
+  node(id: $id) {
+    ... on CheckSuite {
+      id
+      createdAt
+      checkRuns(first: 100, after: $after, filterBy: { checkType: ALL }) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ${CHECK_RUN_FIELDS} }
+      }
+    }
+  }
+}`;
+
+type RateLimit = { rateLimit?: { cost: number } | null };
+
+/** Jobs of many runs at once: their check suites (all attempts' check runs) through GraphQL. */
+async function fetchCheckSuites(
+  options: ActionsCollectOptions,
+  result: ActionsCollectResult,
+  runs: readonly RestRun[],
+  into: Map<
+    number,
+    { page: { kind: string; url: string; body: string; params: Record<string, unknown> }; jobs: RestJob[] }[]
+  >,
+): Promise<void> {
+  for (let i = 0; i < runs.length; i += SUITES_PER_QUERY) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const batch = runs.slice(i, i + SUITES_PER_QUERY);
+    const response = await options.client.graphql<{ nodes: (GqlCheckSuite | null)[] } & RateLimit>(
+      CHECK_SUITES_QUERY,
+      { ids: batch.map((r) => r.check_suite_node_id) },
+    );
+    result.checkSuiteRequests += 1;
+    result.points += response.data.rateLimit?.cost ?? 1;
+    const { rateLimit: _cost, ...data } = response.data;
+    const body = JSON.stringify(data);
+    const page = { kind: ACTIONS_RAW_KINDS.checkSuites, url: response.url, body, params: {} };
+    const suites = runsBySuite(batch);
+    for (const [runId, pages] of checkSuitePages(body, 0, suites)) {
+      into.set(runId, [{ page, jobs: pages[0]!.jobs }]);
+    }
+    // A suite with more check runs than one page: the rest, 100 at a time.
+    for (const suite of response.data.nodes) {
+      const runId = suite ? suites.get(suite.id) : undefined;
+      if (!suite || runId === undefined) continue;
+      let info = suite.checkRuns.pageInfo;
+      const id = suite.id;
+      while (info.hasNextPage && info.endCursor) {
+        const more = await options.client.graphql<{ node: GqlCheckSuite } & RateLimit>(CHECK_RUNS_QUERY, {
+          id,
+          after: info.endCursor,
+        });
+        result.checkSuiteRequests += 1;
+        result.points += more.data.rateLimit?.cost ?? 1;
+        const { rateLimit: _c, ...rest } = more.data;
+        into.get(runId)!.push({
+          page: {
+            kind: ACTIONS_RAW_KINDS.checkRuns,
+            url: more.url,
+            body: JSON.stringify(rest),
+            params: { run: runId },
+          },
+          jobs: jobsFromCheckRuns(runId, more.data.node.createdAt, more.data.node.checkRuns.nodes),
+        });
+        info = more.data.node.checkRuns.pageInfo;
+      }
+    }
+  }
 }
 
 async function fetchJobs(options: ActionsCollectOptions, result: ActionsCollectResult, runId: number) {

@@ -32,6 +32,8 @@ export interface RestRun {
   created_at: string;
   run_started_at?: string;
   updated_at: string;
+  /** The run's check suite as a GraphQL node id (its jobs are the suite's check runs). */
+  check_suite_node_id?: string;
 }
 
 /** A job as the REST jobs list returns it (filter=all: every attempt). */
@@ -54,7 +56,100 @@ export const ACTIONS_RAW_KINDS = {
   runs: 'rest:workflow_runs',
   jobs: 'rest:jobs',
   missing: 'rest:workflow_run_missing',
+  checkSuites: 'graphql:check_suites',
+  checkRuns: 'graphql:check_runs',
 } as const;
+
+/**
+ * A check run (a job) as the check suites query asks for it. Its `databaseId` is a 32-bit Int in
+ * GitHub's schema and cannot hold today's job ids, so the id comes from the node id instead.
+ */
+export interface GqlCheckRun {
+  id: string;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** A check suite (a workflow run) with its first page of check runs of every attempt. */
+export interface GqlCheckSuite {
+  id: string;
+  createdAt: string;
+  checkRuns: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: GqlCheckRun[] };
+}
+
+/**
+ * The database id inside a GitHub node id of the current format: `PREFIX_` + base64url of a
+ * MessagePack array whose last element is the id (e.g. CR_kwDOOJ953c8AAAAJFkJoag → 39028156522).
+ */
+export function databaseIdOf(nodeId: string): number {
+  const bytes = Buffer.from(nodeId.slice(nodeId.indexOf('_') + 1), 'base64url');
+  const head = bytes[0] ?? 0;
+  if (head < 0x91 || head > 0x9f) throw new Error(`unexpected GitHub node id ${nodeId}`);
+  let at = 1;
+  let last = 0;
+  for (let i = 0; i < (head & 0x0f); i += 1) {
+    const tag = bytes[at]!;
+    if (tag < 0x80) [last, at] = [tag, at + 1];
+    else if (tag === 0xcc) [last, at] = [bytes.readUInt8(at + 1), at + 2];
+    else if (tag === 0xcd) [last, at] = [bytes.readUInt16BE(at + 1), at + 3];
+    else if (tag === 0xce) [last, at] = [bytes.readUInt32BE(at + 1), at + 5];
+    else if (tag === 0xcf) [last, at] = [Number(bytes.readBigUInt64BE(at + 1)), at + 9];
+    else throw new Error(`unexpected GitHub node id ${nodeId}`);
+  }
+  return last;
+}
+
+/**
+ * Check runs as jobs of the run's first attempt (only runs GitHub reports with run_attempt 1 take
+ * this path). GraphQL has no job creation time, runner or labels: a job counts as created with
+ * its run (so job queue runs from the run's creation), runner and labels stay empty.
+ */
+export function jobsFromCheckRuns(
+  runId: number,
+  createdAt: string,
+  checkRuns: readonly GqlCheckRun[],
+): RestJob[] {
+  const lower = (s: string | null) => (s === null ? null : s.toLowerCase());
+  return checkRuns.map((c) => ({
+    id: databaseIdOf(c.id),
+    run_id: runId,
+    run_attempt: 1,
+    name: c.name,
+    runner_name: null,
+    labels: [],
+    status: lower(c.status)!,
+    conclusion: lower(c.conclusion),
+    created_at: createdAt,
+    started_at: c.startedAt,
+    completed_at: c.completedAt,
+  }));
+}
+
+/** The jobs pages held in one stored check suites answer, by run id (runs known by their suite's node id). */
+export function checkSuitePages(
+  body: string,
+  rawId: number,
+  runOfSuite: ReadonlyMap<string, number>,
+): Map<number, JobsPages> {
+  const data = JSON.parse(body) as { nodes: (GqlCheckSuite | null)[] };
+  const out = new Map<number, JobsPages>();
+  for (const suite of data.nodes) {
+    const runId = suite ? runOfSuite.get(suite.id) : undefined;
+    if (!suite || runId === undefined) continue;
+    out.set(runId, [{ rawId, jobs: jobsFromCheckRuns(runId, suite.createdAt, suite.checkRuns.nodes) }]);
+  }
+  return out;
+}
+
+/** Run ids by check suite node id, for the runs of a list. */
+export function runsBySuite(runs: readonly RestRun[]): Map<string, number> {
+  return new Map(
+    runs.flatMap((r) => (r.check_suite_node_id ? [[r.check_suite_node_id, r.id] as const] : [])),
+  );
+}
 
 /** What is stored about listed runs (from knownRuns). */
 export type KnownRuns = Awaited<ReturnType<typeof knownRuns>>;
@@ -217,6 +312,22 @@ export async function replayActions(q: Queryable, repoId: number): Promise<numbe
     jobs = new Map();
   };
   for await (const raw of readRaw(q, repoId, Object.values(ACTIONS_RAW_KINDS))) {
+    if (raw.kind === ACTIONS_RAW_KINDS.checkSuites) {
+      const suites = runsBySuite(list?.runs ?? []);
+      for (const [runId, pages] of checkSuitePages(raw.body, raw.id, suites)) jobs.set(runId, pages);
+      continue;
+    }
+    if (raw.kind === ACTIONS_RAW_KINDS.checkRuns) {
+      const runId = Number(raw.params['run']);
+      const data = JSON.parse(raw.body) as { node: GqlCheckSuite };
+      const pages = jobs.get(runId) ?? [];
+      pages.push({
+        rawId: raw.id,
+        jobs: jobsFromCheckRuns(runId, data.node.createdAt, data.node.checkRuns.nodes),
+      });
+      jobs.set(runId, pages);
+      continue;
+    }
     if (raw.kind === ACTIONS_RAW_KINDS.jobs) {
       const runId = Number(raw.params['run'] ?? /\/runs\/(\d+)\/jobs/.exec(raw.url)?.[1]);
       const pages = jobs.get(runId) ?? [];

@@ -5,7 +5,7 @@ import { InputError, redact } from '../../agent/errors.js';
 import type { Db } from '../../agent/store/db.js';
 import { finishRun, startRun, upsertGithubRepository } from '../../agent/store/repositories.js';
 import { type ActionsCollectResult, collectActions } from './actions-collector.js';
-import { type GithubClient, GithubGraphqlError, GithubHttpError } from './client.js';
+import { type GithubClient, GithubGraphqlError, GithubHttpError, type RateBudget } from './client.js';
 import { collectPullRequests, type PrCollectResult } from './pr-collector.js';
 
 /** The summary `collect github` prints per repository (and --json returns). */
@@ -14,11 +14,17 @@ export interface RepositoryCollectResult {
   pullRequests: PrCollectResult;
   actions: ActionsCollectResult;
   requests: number;
+  /** GraphQL points charged for this repository. */
+  points: number;
+  /** What GitHub reported left of the token's budgets after this repository (core = REST, graphql). */
+  budget: Record<string, RateBudget>;
 }
 
 /** Settings shared by every repository of one command. */
 export interface RepositoryCollectOptions {
   since: Date | null;
+  /** How first attempts' jobs are read (see ActionsCollectOptions). */
+  jobsVia?: 'rest' | 'graphql';
   signal?: AbortSignal | undefined;
   onProgress?: ((text: string) => void) | undefined;
   now?: Date;
@@ -82,13 +88,21 @@ export async function collectGithubRepository(
       name,
       runId,
       since: options.since,
+      ...(options.jobsVia ? { jobsVia: options.jobsVia } : {}),
       signal: options.signal,
       onProgress: options.onProgress,
       ...(options.now ? { now: options.now } : {}),
     });
     // Counted per stage (the client is shared by repositories collected at once); retries not included.
-    const requests = pullRequests.pages + pullRequests.followUps + actions.listRequests + actions.jobRequests;
-    const result = { repository: fullName, pullRequests, actions, requests };
+    const requests =
+      pullRequests.pages +
+      pullRequests.followUps +
+      actions.listRequests +
+      actions.jobRequests +
+      actions.checkSuiteRequests;
+    const points = pullRequests.points + actions.points;
+    const budget = Object.fromEntries(client.budget);
+    const result = { repository: fullName, pullRequests, actions, requests, points, budget };
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {

@@ -105,6 +105,7 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($owner: String!, $name: S
 ${fragmentsFor(CONNECTIONS)}`;
 
 interface PageData {
+  rateLimit?: { cost: number } | null;
   repository: {
     pullRequests: {
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -128,6 +129,8 @@ export interface PrCollectResult {
   pullRequests: number;
   pages: number;
   followUps: number;
+  /** GraphQL points GitHub charged for the pages and follow-ups. */
+  points: number;
   mode: 'full' | 'incremental' | 'resumed';
 }
 
@@ -183,7 +186,7 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
     mode = 'full';
   }
 
-  const result: PrCollectResult = { pullRequests: 0, pages: 0, followUps: 0, mode };
+  const result: PrCollectResult = { pullRequests: 0, pages: 0, followUps: 0, points: 0, mode };
   let pageSize = PR_PAGE;
   let first = mode === 'incremental' ? PR_FIRST_INCREMENTAL : PR_PAGE;
   // Pages wait here (a few at most) so that follow-up queries batch pull requests across pages.
@@ -199,6 +202,7 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
     );
     const followUps = await followUpPages(options, winners);
     result.followUps += followUps.length;
+    result.points += followUps.reduce((n, f) => n + f.points, 0);
     await db.transaction(async (tx) => {
       const repoId = await options.repo(tx);
       for (const page of buffered) {
@@ -256,6 +260,7 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
       throw error;
     }
     result.pages += 1;
+    result.points += response.data.rateLimit?.cost ?? 1;
     first = pageSize;
     const connection = response.data.repository?.pullRequests;
     if (!connection) throw new GithubGraphqlError(['NOT_FOUND'], `no repository ${scope} in the answer`);
@@ -306,7 +311,7 @@ function maxIso(a: string | null, b: string | null): string | null {
 async function followUpPages(
   options: PrCollectOptions,
   prs: CollectedPullRequest[],
-): Promise<{ body: string; answer: Record<string, Record<string, unknown> | null> }[]> {
+): Promise<{ body: string; points: number; answer: Record<string, Record<string, unknown> | null> }[]> {
   type Want = { pr: CollectedPullRequest; name: ConnectionName; after: string };
   let wants: Want[] = [];
   for (const pr of prs) {
@@ -315,7 +320,7 @@ async function followUpPages(
       if (page.hasNextPage && page.endCursor) wants.push({ pr, name, after: page.endCursor });
     }
   }
-  const out: { body: string; answer: Record<string, Record<string, unknown> | null> }[] = [];
+  const out: { body: string; points: number; answer: Record<string, Record<string, unknown> | null> }[] = [];
   while (wants.length > 0) {
     const byPr = new Map<CollectedPullRequest, Want[]>();
     for (const w of wants) byPr.set(w.pr, [...(byPr.get(w.pr) ?? []), w]);
@@ -331,18 +336,19 @@ async function followUpPages(
         return `p${index}: pullRequest(number: ${group[0]!.pr.node.number}) { number ${lists} }`;
       });
       const query = `query PullRequestLists($owner: String!, $name: String!) {
+  rateLimit { cost }
   repository(owner: $owner, name: $name) {
     ${fields.join('\n    ')}
   }
 }
 ${fragmentsFor(names)}`;
-      const response = await options.client.graphql<{ repository: Record<string, Record<string, unknown>> }>(
-        query,
-        {
-          owner: options.owner,
-          name: options.name,
-        },
-      );
+      const response = await options.client.graphql<{
+        rateLimit?: { cost: number } | null;
+        repository: Record<string, Record<string, unknown>>;
+      }>(query, {
+        owner: options.owner,
+        name: options.name,
+      });
       batch.forEach((group, index) => {
         const answer = response.data.repository[`p${index}`];
         if (!answer) return;
@@ -355,7 +361,11 @@ ${fragmentsFor(names)}`;
           }
         }
       });
-      out.push({ body: JSON.stringify(response.data), answer: response.data.repository });
+      out.push({
+        body: JSON.stringify(response.data),
+        points: response.data.rateLimit?.cost ?? 1,
+        answer: response.data.repository,
+      });
     }
     wants = next;
   }

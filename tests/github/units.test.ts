@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseRepositoryName } from '../../agent/commands/collect-github.js';
 import { redact } from '../../agent/errors.js';
 import { splitWindow } from '../../collectors/github/actions-collector.js';
-import { GithubClient, resolveEndpoints } from '../../collectors/github/client.js';
+import { databaseIdOf } from '../../collectors/github/actions-extractor.js';
+import { GithubClient, resolveEndpoints, throttleSeconds } from '../../collectors/github/client.js';
 import { extractPullRequest, type GqlPullRequest, githubBot } from '../../collectors/github/pr-extractor.js';
 
 const page = <N>(nodes: N[]) => ({
@@ -121,5 +122,20 @@ describe('runs windows', () => {
     expect(windows[0]![0]).toBe(1000);
     expect(windows.at(-1)![1]).toBe(100_999);
     for (let i = 1; i < windows.length; i += 1) expect(windows[i]![0]).toBe(windows[i - 1]![1] + 1);
+  });
+});
+
+describe('GitHub ids and budgets', () => {
+  it('reads the 64-bit database id out of a current-format node id', () => {
+    // A check run id past 2^32, as GitHub serves them today (GraphQL's databaseId cannot hold it).
+    expect(databaseIdOf('CR_kwDOOJ953c8AAAAJFkJoag')).toBe(39_028_156_522);
+    expect(() => databaseIdOf('MDg6Q2hlY2tSdW4x')).toThrow('unexpected GitHub node id');
+  });
+
+  it('spaces requests only under 10% of the budget, to last until the reset', () => {
+    expect(throttleSeconds({ limit: 5000, remaining: 500, reset: 1000 }, 400)).toBe(0);
+    expect(throttleSeconds({ limit: 5000, remaining: 499, reset: 1000 }, 401)).toBe(599 / 499);
+    expect(throttleSeconds({ limit: 5000, remaining: 0, reset: 1000 }, 1000)).toBe(0);
+    expect(throttleSeconds(undefined, 0)).toBe(0);
   });
 });
