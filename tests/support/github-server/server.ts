@@ -41,6 +41,8 @@ export interface RequestLogEntry {
   status: number;
   kind: 'graphql' | 'rest';
   fault?: FaultKind;
+  /** GraphQL points this query cost. */
+  points?: number;
 }
 
 /** How the local GitHub behaves. */
@@ -67,6 +69,10 @@ export interface GithubServer {
   clearFaults(): void;
   resetLog(): void;
   setLatency(ms: number): void;
+  /** Sets the rate budget left and the seconds until it resets (tests of proactive throttling). */
+  setBudget(remaining: number, resetInSeconds: number): void;
+  /** GraphQL points charged since start or the last resetLog() (GitHub's cost per query). */
+  readonly points: number;
   /** Called as each request arrives (tests use it to interrupt a sync at a chosen point). */
   onRequest: ((entry: RequestLogEntry, count: number) => void) | null;
   /** Problems found when validating the served bodies (must stay empty). */
@@ -219,6 +225,7 @@ export async function startGithubServer(
         return;
       }
       const result = runGraphql(org, request, rate);
+      entry.points = result.cost;
       if (fault?.kind === 'forbidden-field') {
         result.body.errors = [
           ...(result.body.errors ?? []),
@@ -442,6 +449,13 @@ export async function startGithubServer(
     },
     setLatency(ms) {
       latency = ms;
+    },
+    setBudget(remaining, resetInSeconds) {
+      rate.remaining = remaining;
+      rate.reset = Math.floor(Date.now() / 1000) + resetInSeconds;
+    },
+    get points() {
+      return log.reduce((n, e) => n + (e.points ?? 0), 0);
     },
     schemaProblems,
     close: () =>
