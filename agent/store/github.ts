@@ -209,6 +209,8 @@ export interface RunRow {
   updatedAt: number;
   fromJobs: 0 | 1;
   jobsCollected: 0 | 1;
+  /** The run's check suite as a GraphQL node id (null when unknown). */
+  checkSuiteNodeId: string | null;
   rawId: number;
 }
 export interface JobRow {
@@ -300,6 +302,7 @@ export const GITHUB_TABLES = {
     'updatedAt',
     'fromJobs',
     'jobsCollected',
+    'checkSuiteNodeId',
     'rawId',
   ]),
   jobs: table<JobRow>('github_jobs', [
@@ -483,5 +486,29 @@ export async function markRunDeleted(q: Queryable, repoId: number, runId: number
   await q.run(
     "UPDATE github_workflow_runs SET status = 'deleted', jobs_collected = 1 WHERE repo_id = ? AND id = ? AND status != 'completed'",
     [repoId, runId],
+  );
+}
+
+/**
+ * Finished runs that did not succeed, created in [from, to), with their check suite and the
+ * number of jobs stored over all attempts: the runs a re-run may have changed since (newest first).
+ */
+export async function rerunCandidates(
+  q: Queryable,
+  repoId: number,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<{ id: number; checkSuiteNodeId: string; jobs: number }[]> {
+  return q.all(
+    `SELECT r.id, r.check_suite_node_id AS checkSuiteNodeId,
+       (SELECT count(*) FROM github_jobs j WHERE j.repo_id = r.repo_id AND j.run_id = r.id) AS jobs
+     FROM github_workflow_runs r
+     WHERE r.repo_id = ? AND r.from_jobs = 0 AND r.created_at >= ? AND r.created_at < ?
+       AND r.status = 'completed' AND r.conclusion IN ('failure', 'cancelled', 'timed_out')
+       AND r.check_suite_node_id IS NOT NULL
+       AND r.attempt = (SELECT max(x.attempt) FROM github_workflow_runs x WHERE x.repo_id = r.repo_id AND x.id = r.id)
+     ORDER BY r.created_at DESC LIMIT ?`,
+    [repoId, from, to, limit],
   );
 }

@@ -13,6 +13,7 @@ import {
   insertRaw,
   knownRuns,
   markRunDeleted,
+  rerunCandidates,
   unfinishedRuns,
   writeJobs,
   writeRuns,
@@ -165,7 +166,11 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
       }
     }
     // Runs stored unfinished and older than the listed range: ask for each one.
-    const stale = (await unfinishedRuns(db, repoId)).filter((r) => r.createdAt < floor);
+    const stale: { id: number }[] = (await unfinishedRuns(db, repoId)).filter((r) => r.createdAt < floor);
+    // Re-runs older than the look-back: one GraphQL query tells which failed runs grew new check runs.
+    if (options.jobsVia === 'graphql' && cursor.newest !== null) {
+      stale.push(...(await rerunsBeyondLookback(options, result, floor)));
+    }
     for (const run of stale) {
       result.listRequests += 1;
       let one: Awaited<ReturnType<typeof options.client.rest<RestRun>>>;
@@ -353,6 +358,44 @@ async function storeRuns(
     await writeJobs(tx, repoId, rows.jobs);
     await after(tx);
   });
+}
+
+/** Failed runs checked for re-runs beyond the look-back: created this long before it, 100 at most. */
+export const RERUN_WINDOW_SECONDS = 28 * 24 * 3600;
+const RERUN_PROBE = 100;
+
+/** The check-run count of check suites, to notice runs re-run since they were stored. */
+export const RERUN_PROBE_QUERY = `query Reruns($ids: [ID!]!) {
+  rateLimit { cost remaining resetAt }
+  nodes(ids: $ids) { ... on CheckSuite { id checkRuns(first: 1, filterBy: { checkType: ALL }) { totalCount } } }
+}`;
+
+/**
+ * The failed runs created in the four weeks before the look-back whose check suite now has more
+ * check runs than jobs stored: they were re-run. One query (1 point) per sync, 100 runs at most.
+ */
+async function rerunsBeyondLookback(
+  options: ActionsCollectOptions,
+  result: ActionsCollectResult,
+  floor: number,
+): Promise<{ id: number }[]> {
+  const candidates = await rerunCandidates(
+    options.db,
+    options.repoId,
+    floor - RERUN_WINDOW_SECONDS,
+    floor,
+    RERUN_PROBE,
+  );
+  if (candidates.length === 0) return [];
+  const response = await options.client.graphql<
+    { nodes: ({ id: string; checkRuns: { totalCount: number } } | null)[] } & RateLimit
+  >(RERUN_PROBE_QUERY, { ids: candidates.map((c) => c.checkSuiteNodeId) });
+  result.checkSuiteRequests += 1;
+  result.points += response.data.rateLimit?.cost ?? 1;
+  const counts = new Map(
+    response.data.nodes.flatMap((n) => (n ? [[n.id, n.checkRuns.totalCount] as const] : [])),
+  );
+  return candidates.filter((c) => (counts.get(c.checkSuiteNodeId) ?? 0) > c.jobs).map((c) => ({ id: c.id }));
 }
 
 /** Runs whose jobs can come from the check suites query: first attempts with a check suite id. */

@@ -212,6 +212,7 @@ export function extractRuns(
       updatedAt: seconds(run.updated_at)!,
       fromJobs: 0,
       jobsCollected: pages ? 1 : 0,
+      checkSuiteNodeId: run.check_suite_node_id ?? null,
       rawId: listRawId,
     });
     if (!pages) continue;
@@ -274,6 +275,7 @@ export function attemptFromJobs(run: RestRun, attempt: number, jobs: RestJob[], 
     updatedAt: completed.length ? Math.max(...completed) : seconds(run.created_at)!,
     fromJobs: 1,
     jobsCollected: 1,
+    checkSuiteNodeId: run.check_suite_node_id ?? null,
     rawId,
   };
 }

@@ -164,6 +164,8 @@ export function runRows(run: GenRun, rawId: number): { runs: RunRow[]; jobs: Job
       updatedAt: latest ? sec(a.updatedAt)! : Math.max(...completed),
       fromJobs: latest ? 0 : 1,
       jobsCollected: 1,
+      // the local GitHub's check suite node id for this run
+      checkSuiteNodeId: `CS_${run.id + 1}`,
       rawId,
     });
     for (const j of a.jobs) {
