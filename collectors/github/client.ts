@@ -162,6 +162,8 @@ export class GithubClient {
   /** The latest rate-limit headers, per resource (core, graphql, ...). */
   readonly budget = new Map<string, RateBudget>();
   private warnedThrottle = false;
+  /** Spaced requests wait in line, so requests in flight at once do not share one spacing. */
+  private spacing: Promise<void> = Promise.resolve();
   private readonly octokit: InstanceType<typeof Octokit>;
   private readonly options: GithubClientOptions;
   /** Where GraphQL queries go (raw rows record it). */
@@ -376,7 +378,9 @@ export class GithubClient {
         `dx-audit: GitHub ${resource} budget under ${THROTTLE_SHARE * 100}% (${budget.remaining} of ${budget.limit} left); spacing requests ${wait.toFixed(1)}s apart until the reset`,
       );
     }
-    await this.sleep(wait * (this.options.rateLimitMsPerSecond ?? 1000));
+    const turn = this.spacing.then(() => this.sleep(wait * (this.options.rateLimitMsPerSecond ?? 1000)));
+    this.spacing = turn.catch(() => undefined);
+    await turn;
   }
 
   /** Until GitHub has answered once, a failure is reported at once (a wrong URL should not wait). */
