@@ -95,6 +95,7 @@ export async function startGithubServer(
   let latency = options.latencyMs ?? 0;
   const prefix = options.prefix ?? '';
   const rate = { remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
+  let budgetSet = false;
   let base = '';
 
   const takeFault = (kind: 'graphql' | 'rest', path: string): ActiveFault | null => {
@@ -211,6 +212,12 @@ export async function startGithubServer(
       }
     }
     rate.remaining = Math.max(1, rate.remaining - 1);
+    // A new window once 80% is used, unless a test set the budget: long collections in tests
+    // would otherwise run into the client's proactive throttling under 10% left.
+    if (!budgetSet && rate.remaining < 1000) {
+      rate.remaining = 5000;
+      rate.reset = Math.floor(Date.now() / 1000) + 3600;
+    }
 
     if (isGraphql) {
       if (method !== 'POST') {
@@ -451,6 +458,7 @@ export async function startGithubServer(
       latency = ms;
     },
     setBudget(remaining, resetInSeconds) {
+      budgetSet = true;
       rate.remaining = remaining;
       rate.reset = Math.floor(Date.now() / 1000) + resetInSeconds;
     },
