@@ -83,6 +83,11 @@ function buildProgram(): Command {
     .option('--github-url <url>', 'API base URL (GitHub Enterprise Server: https://HOST/api/v3)')
     .option('--include-archived', 'with --org, also collect archived repositories')
     .option('--include-forks', 'with --org, also collect forks')
+    .addOption(
+      new Option('--ci-jobs <via>', 'read first-attempt jobs per run (rest) or in bulk (graphql)')
+        .choices(['rest', 'graphql'])
+        .default('rest'),
+    )
     .addHelpText(
       'after',
       examples([
@@ -91,6 +96,11 @@ function buildProgram(): Command {
       ]),
     )
     .action(lazy(() => import('./commands/collect-github.js')));
+
+  program
+    .command('rebuild')
+    .description('re-extract the GitHub tables from the stored API responses (no request to GitHub)')
+    .action(lazy(() => import('./commands/rebuild.js')));
 
   program
     .command('report')

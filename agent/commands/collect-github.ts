@@ -18,6 +18,7 @@ interface Options {
   githubUrl?: string;
   includeArchived?: boolean;
   includeForks?: boolean;
+  ciJobs?: 'rest' | 'graphql';
 }
 
 /** Repositories collected at once; GitHub asks for no more than a few concurrent requests per token. */
@@ -81,13 +82,13 @@ export async function run(context: Context, operands: string[], options: Options
       try {
         const result = await collectGithubRepository(db, client, name, {
           since: context.since,
-          bots: context.loaded.config.bots,
           dora: context.loaded.config.dora,
+          jobsVia: options.ciJobs ?? 'rest',
           signal: context.signal,
           onProgress: (text) => context.progress.update(text),
         });
         results.push(result);
-        if (!context.json) context.note(describe(result));
+        if (!context.json) context.note(describe(result, context.verbose));
         if (context.verbose)
           for (const line of result.actions.malformedJobs) context.note(`dx-audit: ${name}: ${line}`);
       } catch (error) {
@@ -132,7 +133,7 @@ export async function run(context: Context, operands: string[], options: Options
   return 0;
 }
 
-function describe(result: RepositoryCollectResult): string {
+function describe(result: RepositoryCollectResult, verbose: boolean): string {
   const pr = result.pullRequests;
   const ci = result.actions;
   const prs = `${count(pr.pullRequests, 'pull request')} read (${pr.mode} sync)`;
@@ -143,7 +144,12 @@ function describe(result: RepositoryCollectResult): string {
     : ci.unchanged
       ? 'workflow runs unchanged'
       : `${count(ci.runs, 'workflow run')}, ${count(ci.jobs, 'job')}${malformed}`;
-  return `${result.repository}: ${prs}, ${runs}; ${count(result.requests, 'request')}`;
+  const cost = count(result.requests, 'request');
+  if (!verbose) return `${result.repository}: ${prs}, ${runs}; ${cost}`;
+  const left = Object.entries(result.budget)
+    .map(([resource, b]) => `${resource} ${b.remaining}/${b.limit}`)
+    .join(', ');
+  return `${result.repository}: ${prs}, ${runs}; ${cost}, ${count(result.points, 'GraphQL point')}; budget left: ${left || 'unknown'}`;
 }
 
 /** Accepts OWNER/REPO or a github URL (https://host/OWNER/REPO(.git)). */

@@ -12,18 +12,29 @@
 import type { Db } from '../../agent/store/db.js';
 import {
   insertRaw,
-  type JobRow,
   knownRuns,
   markRunDeleted,
-  type RunRow,
+  rerunCandidates,
   unfinishedRuns,
   writeJobs,
   writeRuns,
 } from '../../agent/store/github.js';
 import { getState, setState } from '../../agent/store/repositories.js';
+import {
+  ACTIONS_RAW_KINDS,
+  checkSuitePages,
+  extractRuns,
+  type GqlCheckSuite,
+  type JobsPages,
+  jobsFromCheckRuns,
+  type RestJob,
+  type RestRun,
+  runsBySuite,
+  runsNeedingJobs,
+  unchangedRuns,
+} from './actions-extractor.js';
 import { type GithubClient, GithubHttpError } from './client.js';
 import { seconds } from './pr-extractor.js';
-import { describeMalformedJob, isWellFormedJob } from './validate.js';
 
 /** Re-runs of runs created this long before the newest run are still seen. */
 export const LOOKBACK_SECONDS = 2 * 24 * 3600;
@@ -31,35 +42,6 @@ const MAX_RESULTS = 1000;
 /** Windows are cut so each should hold about this many runs. */
 const WINDOW_TARGET = 800;
 const EARLIEST = Date.parse('2018-10-01T00:00:00Z') / 1000; // GitHub Actions did not exist before
-
-interface RestRun {
-  id: number;
-  name?: string | null;
-  run_attempt?: number;
-  workflow_id: number;
-  event: string;
-  head_branch: string | null;
-  head_sha: string;
-  status: string | null;
-  conclusion: string | null;
-  created_at: string;
-  run_started_at?: string;
-  updated_at: string;
-}
-
-interface RestJob {
-  id: number;
-  run_id: number;
-  run_attempt?: number;
-  name: string;
-  runner_name: string | null;
-  labels: string[];
-  status: string;
-  conclusion: string | null;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-}
 
 interface RunsPage {
   total_count: number;
@@ -85,6 +67,9 @@ export interface ActionsCollectResult {
   malformedJobs: string[];
   listRequests: number;
   jobRequests: number;
+  /** GraphQL queries for check suites, and the points GitHub charged for them. */
+  checkSuiteRequests: number;
+  points: number;
   skipped: string | null;
   unchanged: boolean;
 }
@@ -98,6 +83,11 @@ export interface ActionsCollectOptions {
   name: string;
   runId: number;
   since: Date | null;
+  /**
+   * How jobs of first attempts are read: 'rest' (one request per run) or 'graphql' (check suites
+   * in bulk, 100 runs per query; no job creation time, runner or labels). Re-run runs always use REST.
+   */
+  jobsVia?: 'rest' | 'graphql';
   now?: Date;
   signal?: AbortSignal | undefined;
   onProgress?: ((text: string) => void) | undefined;
@@ -117,6 +107,8 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
     malformedJobs: [],
     listRequests: 0,
     jobRequests: 0,
+    checkSuiteRequests: 0,
+    points: 0,
     skipped: null,
     unchanged: false,
   };
@@ -178,7 +170,11 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
       }
     }
     // Runs stored unfinished and older than the listed range: ask for each one.
-    const stale = (await unfinishedRuns(db, repoId)).filter((r) => r.createdAt < floor);
+    const stale: { id: number }[] = (await unfinishedRuns(db, repoId)).filter((r) => r.createdAt < floor);
+    // Re-runs older than the look-back: one GraphQL query tells which failed runs grew new check runs.
+    if (options.jobsVia === 'graphql' && cursor.newest !== null) {
+      stale.push(...(await rerunsBeyondLookback(options, result, floor)));
+    }
     for (const run of stale) {
       result.listRequests += 1;
       let one: Awaited<ReturnType<typeof options.client.rest<RestRun>>>;
@@ -188,8 +184,21 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
         });
       } catch (error) {
         if (!(error instanceof GithubHttpError && error.status === 404)) throw error;
-        // The run was deleted on GitHub: stop asking for it.
-        await db.transaction((tx) => markRunDeleted(tx, repoId, run.id));
+        // The run was deleted on GitHub: stop asking for it (the answer is kept, for rebuild).
+        await db.transaction(async (tx) => {
+          await insertRaw(tx, {
+            runId: options.runId,
+            repoId,
+            kind: ACTIONS_RAW_KINDS.missing,
+            method: 'GET',
+            url: `${base}/${run.id}`,
+            status: 404,
+            etag: null,
+            body: '',
+            params: { run: run.id },
+          });
+          await markRunDeleted(tx, repoId, run.id);
+        });
         continue;
       }
       await storeRuns(
@@ -279,159 +288,219 @@ async function storeRuns(
     repoId,
     runs.map((r) => r.id),
   );
-  const needJobs = runs.filter((run) => {
-    if (run.status !== 'completed') return false;
-    const stored = known.get(run.id);
-    const attempt = run.run_attempt ?? 1;
-    return !stored || stored.attempt < attempt || stored.status !== 'completed' || !stored.jobsCollected;
-  });
-  const unchanged = runs.filter((run) => {
-    const stored = known.get(run.id);
-    return (
-      stored &&
-      stored.attempt === (run.run_attempt ?? 1) &&
-      stored.updatedAt === seconds(run.updated_at) &&
-      !needJobs.includes(run)
-    );
-  });
-  if (runs.length > 0 && unchanged.length === runs.length) {
+  const needJobs = runsNeedingJobs(runs, known);
+  const fetchedIds = new Set(needJobs.map((r) => r.id));
+  const unchanged = unchangedRuns(runs, known, fetchedIds);
+  if (runs.length > 0 && unchanged.size === runs.length) {
     // Nothing new on this page: only the cursor moves.
     await db.transaction(after);
     return;
   }
   // Jobs requests a few at a time (the client caps requests in flight).
-  const jobs = new Map<number, { jobs: RestJob[]; bodies: { url: string; body: string }[] }>();
-  const queue = [...needJobs];
+  type Page = { kind: string; url: string; body: string; params: Record<string, unknown> };
+  const jobs = new Map<number, { page: Page; jobs: RestJob[] }[]>();
+  const bulk = options.jobsVia === 'graphql' ? needJobs.filter((r) => bulkJobs(r)) : [];
+  const queue = needJobs.filter((r) => !bulk.includes(r));
   const worker = async () => {
     for (let run = queue.shift(); run; run = queue.shift()) {
       if (options.signal?.aborted) throw options.signal.reason;
-      jobs.set(run.id, await fetchJobs(options, result, run.id));
+      const pages = await fetchJobs(options, result, run.id);
+      jobs.set(
+        run.id,
+        pages.map((p) => ({
+          page: { kind: ACTIONS_RAW_KINDS.jobs, url: p.url, body: p.body, params: { run: run.id } },
+          jobs: p.jobs,
+        })),
+      );
     }
   };
-  await Promise.all([worker(), worker(), worker()]);
+  await Promise.all([worker(), worker(), worker(), fetchCheckSuites(options, result, bulk, jobs)]);
 
   await db.transaction(async (tx) => {
     const rawId = await insertRaw(tx, {
       runId: options.runId,
       repoId,
-      kind: 'rest:workflow_runs',
+      kind: ACTIONS_RAW_KINDS.runs,
       method: 'GET',
       url,
       status: 200,
       etag,
       body,
     });
-    const runRows: RunRow[] = [];
-    const jobRows: JobRow[] = [];
+    // Answers after the list they belong to, each once (a check suites answer holds many runs).
+    const stored = new Map<Page, number>();
+    const jobsByRun = new Map<number, JobsPages>();
     for (const run of runs) {
-      if (unchanged.includes(run)) continue;
-      const fetched = jobs.get(run.id);
-      const attempt = run.run_attempt ?? 1;
-      runRows.push([
-        run.id,
-        attempt,
-        run.workflow_id,
-        run.name ?? String(run.workflow_id),
-        run.event,
-        run.head_branch,
-        run.head_sha,
-        run.status ?? 'unknown',
-        run.conclusion,
-        seconds(run.created_at)!,
-        seconds(run.run_started_at),
-        seconds(run.updated_at)!,
-        0,
-        fetched ? 1 : 0,
-        rawId,
-      ]);
-      result.runs += 1;
-      result.attempts += 1;
-      if (!fetched) continue;
-      const byAttempt = new Map<number, { jobs: RestJob[]; rawId: number }>();
-      for (const page of fetched.bodies) {
-        const jobRaw = await insertRaw(tx, {
-          runId: options.runId,
-          repoId,
-          kind: 'rest:jobs',
-          method: 'GET',
-          url: page.url,
-          status: 200,
-          etag: null,
-          body: page.body,
-        });
-        for (const job of (JSON.parse(page.body) as { jobs: RestJob[] }).jobs) {
-          if (!isWellFormedJob(job)) {
-            result.malformedJobs.push(describeMalformedJob(job));
-            continue;
-          }
-          const n = job.run_attempt ?? attempt;
-          const entry = byAttempt.get(n) ?? { jobs: [], rawId: jobRaw };
-          entry.jobs.push(job);
-          byAttempt.set(n, entry);
-          jobRows.push([
-            job.id,
-            run.id,
-            n,
-            job.name,
-            job.runner_name,
-            JSON.stringify(job.labels ?? []),
-            job.status,
-            job.conclusion,
-            seconds(job.created_at)!,
-            job.status === 'queued' ? null : seconds(job.started_at),
-            seconds(job.completed_at),
-            jobRaw,
-          ]);
-          result.jobs += 1;
+      const pages = jobs.get(run.id);
+      if (!pages || unchanged.has(run.id) || jobsByRun.has(run.id)) continue;
+      const out: JobsPages = [];
+      for (const { page, jobs: list } of pages) {
+        let id = stored.get(page);
+        if (id === undefined) {
+          id = await insertRaw(tx, {
+            runId: options.runId,
+            repoId,
+            kind: page.kind,
+            method: page.kind === ACTIONS_RAW_KINDS.jobs ? 'GET' : 'POST',
+            url: page.url,
+            status: 200,
+            etag: null,
+            body: page.body,
+            params: page.params,
+          });
+          stored.set(page, id);
         }
+        out.push({ rawId: id, jobs: list });
       }
-      // Earlier attempts, rebuilt from their jobs (the runs list shows only the latest).
-      for (const [n, entry] of byAttempt) {
-        if (n >= attempt) continue;
-        runRows.push(attemptFromJobs(run, n, entry.jobs, entry.rawId));
-        result.attempts += 1;
-      }
+      jobsByRun.set(run.id, out);
     }
-    await writeRuns(tx, repoId, runRows);
-    await writeJobs(tx, repoId, jobRows);
+    const rows = extractRuns(runs, rawId, jobsByRun, unchanged);
+    result.malformedJobs.push(...rows.malformed);
+    result.runs += rows.runs.filter((r) => r.fromJobs === 0).length;
+    result.attempts += rows.runs.length;
+    result.jobs += rows.jobs.length;
+    await writeRuns(tx, repoId, rows.runs);
+    await writeJobs(tx, repoId, rows.jobs);
     await after(tx);
   });
 }
 
-/** An earlier attempt's row: started when its first job was created, ended with its last job. */
-export function attemptFromJobs(run: RestRun, attempt: number, jobs: RestJob[], rawId: number): RunRow {
-  const created = jobs.map((j) => seconds(j.created_at)!).filter((t) => t !== null);
-  const completed = jobs.map((j) => seconds(j.completed_at)).filter((t): t is number => t !== null);
-  const conclusions = jobs.map((j) => j.conclusion);
-  const conclusion = conclusions.includes('failure')
-    ? 'failure'
-    : conclusions.includes('cancelled')
-      ? 'cancelled'
-      : conclusions.includes('timed_out')
-        ? 'timed_out'
-        : 'success';
-  return [
-    run.id,
-    attempt,
-    run.workflow_id,
-    run.name ?? String(run.workflow_id),
-    run.event,
-    run.head_branch,
-    run.head_sha,
-    'completed',
-    conclusion,
-    seconds(run.created_at)!,
-    created.length ? Math.min(...created) : null,
-    completed.length ? Math.max(...completed) : seconds(run.created_at)!,
-    1,
-    1,
-    rawId,
-  ];
+/** Failed runs checked for re-runs beyond the look-back: created this long before it, 100 at most. */
+export const RERUN_WINDOW_SECONDS = 28 * 24 * 3600;
+const RERUN_PROBE = 100;
+
+/** The check-run count of check suites, to notice runs re-run since they were stored. */
+export const RERUN_PROBE_QUERY = `query Reruns($ids: [ID!]!) {
+  rateLimit { cost remaining resetAt }
+  nodes(ids: $ids) { ... on CheckSuite { id checkRuns(first: 1, filterBy: { checkType: ALL }) { totalCount } } }
+}`;
+
+/**
+ * The failed runs created in the four weeks before the look-back whose check suite now has more
+ * check runs than jobs stored: they were re-run. One query (1 point) per sync, 100 runs at most.
+ */
+async function rerunsBeyondLookback(
+  options: ActionsCollectOptions,
+  result: ActionsCollectResult,
+  floor: number,
+): Promise<{ id: number }[]> {
+  const candidates = await rerunCandidates(
+    options.db,
+    options.repoId,
+    floor - RERUN_WINDOW_SECONDS,
+    floor,
+    RERUN_PROBE,
+  );
+  if (candidates.length === 0) return [];
+  const response = await options.client.graphql<
+    { nodes: ({ id: string; checkRuns: { totalCount: number } } | null)[] } & RateLimit
+  >(RERUN_PROBE_QUERY, { ids: candidates.map((c) => c.checkSuiteNodeId) });
+  result.checkSuiteRequests += 1;
+  result.points += response.data.rateLimit?.cost ?? 1;
+  const counts = new Map(
+    response.data.nodes.flatMap((n) => (n ? [[n.id, n.checkRuns.totalCount] as const] : [])),
+  );
+  return candidates.filter((c) => (counts.get(c.checkSuiteNodeId) ?? 0) > c.jobs).map((c) => ({ id: c.id }));
+}
+
+/** Runs whose jobs can come from the check suites query: first attempts with a check suite id. */
+function bulkJobs(run: RestRun): boolean {
+  return (run.run_attempt ?? 1) === 1 && typeof run.check_suite_node_id === 'string';
+}
+
+/** Check suites per query: 100 × 50 check runs = 5,000 nodes, 100 connections = 1 point. */
+export const SUITES_PER_QUERY = 100;
+const CHECK_RUNS_PAGE = 50;
+const CHECK_RUN_FIELDS = 'id name status conclusion startedAt completedAt';
+
+/** The check suites query (exported so tests can check it against GitHub's schema and limits). */
+export const CHECK_SUITES_QUERY = `query CheckSuites($ids: [ID!]!) {
+  rateLimit { cost remaining resetAt }
+  nodes(ids: $ids) {
+    ... on CheckSuite {
+      id
+      createdAt
+      checkRuns(first: ${CHECK_RUNS_PAGE}, filterBy: { checkType: ALL }) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ${CHECK_RUN_FIELDS} }
+      }
+    }
+  }
+}`;
+
+const CHECK_RUNS_QUERY = `query CheckRuns($id: ID!, $after: String) {
+  rateLimit { cost remaining resetAt }
+  node(id: $id) {
+    ... on CheckSuite {
+      id
+      createdAt
+      checkRuns(first: 100, after: $after, filterBy: { checkType: ALL }) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ${CHECK_RUN_FIELDS} }
+      }
+    }
+  }
+}`;
+
+type RateLimit = { rateLimit?: { cost: number } | null };
+
+/** Jobs of many runs at once: their check suites (all attempts' check runs) through GraphQL. */
+async function fetchCheckSuites(
+  options: ActionsCollectOptions,
+  result: ActionsCollectResult,
+  runs: readonly RestRun[],
+  into: Map<
+    number,
+    { page: { kind: string; url: string; body: string; params: Record<string, unknown> }; jobs: RestJob[] }[]
+  >,
+): Promise<void> {
+  for (let i = 0; i < runs.length; i += SUITES_PER_QUERY) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const batch = runs.slice(i, i + SUITES_PER_QUERY);
+    const response = await options.client.graphql<{ nodes: (GqlCheckSuite | null)[] } & RateLimit>(
+      CHECK_SUITES_QUERY,
+      { ids: batch.map((r) => r.check_suite_node_id) },
+    );
+    result.checkSuiteRequests += 1;
+    result.points += response.data.rateLimit?.cost ?? 1;
+    const { rateLimit: _cost, ...data } = response.data;
+    const body = JSON.stringify(data);
+    const page = { kind: ACTIONS_RAW_KINDS.checkSuites, url: response.url, body, params: {} };
+    const suites = runsBySuite(batch);
+    for (const [runId, pages] of checkSuitePages(body, 0, suites)) {
+      into.set(runId, [{ page, jobs: pages[0]!.jobs }]);
+    }
+    // A suite with more check runs than one page: the rest, 100 at a time.
+    for (const suite of response.data.nodes) {
+      const runId = suite ? suites.get(suite.id) : undefined;
+      if (!suite || runId === undefined) continue;
+      let info = suite.checkRuns.pageInfo;
+      const id = suite.id;
+      while (info.hasNextPage && info.endCursor) {
+        const more = await options.client.graphql<{ node: GqlCheckSuite } & RateLimit>(CHECK_RUNS_QUERY, {
+          id,
+          after: info.endCursor,
+        });
+        result.checkSuiteRequests += 1;
+        result.points += more.data.rateLimit?.cost ?? 1;
+        const { rateLimit: _c, ...rest } = more.data;
+        into.get(runId)!.push({
+          page: {
+            kind: ACTIONS_RAW_KINDS.checkRuns,
+            url: more.url,
+            body: JSON.stringify(rest),
+            params: { run: runId },
+          },
+          jobs: jobsFromCheckRuns(runId, more.data.node.createdAt, more.data.node.checkRuns.nodes),
+        });
+        info = more.data.node.checkRuns.pageInfo;
+      }
+    }
+  }
 }
 
 async function fetchJobs(options: ActionsCollectOptions, result: ActionsCollectResult, runId: number) {
-  const jobs: RestJob[] = [];
-  const bodies: { url: string; body: string }[] = [];
+  const pages: { url: string; body: string; jobs: RestJob[] }[] = [];
   let url: string | null =
     `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.name)}/actions/runs/${runId}/jobs?filter=all&per_page=100`;
   while (url) {
@@ -443,11 +512,10 @@ async function fetchJobs(options: ActionsCollectOptions, result: ActionsCollectR
     );
     result.jobRequests += 1;
     const data = page.data as { jobs: RestJob[] };
-    jobs.push(...data.jobs);
-    bodies.push({ url: page.url, body: JSON.stringify(data) });
+    pages.push({ url: page.url, body: JSON.stringify(data), jobs: data.jobs });
     url = page.next;
   }
-  return { jobs, bodies };
+  return pages;
 }
 
 /** Cuts [from, to] into windows expected to hold about WINDOW_TARGET runs each. */

@@ -32,6 +32,24 @@ export interface GithubClientOptions extends GithubEndpoint {
   attempts?: number | undefined;
 }
 
+/** What GitHub said is left of one rate-limit resource (core = REST, graphql = points). */
+export interface RateBudget {
+  limit: number;
+  remaining: number;
+  /** Unix seconds. */
+  reset: number;
+}
+
+/** Under this share of the budget, requests are spaced to last until the reset. */
+export const THROTTLE_SHARE = 0.1;
+
+/** The wait before the next request so that `remaining` lasts until the reset (0 above the threshold). */
+export function throttleSeconds(budget: RateBudget | undefined, nowSeconds: number): number {
+  if (!budget || budget.limit <= 0 || budget.remaining >= budget.limit * THROTTLE_SHARE) return 0;
+  const left = Math.max(0, budget.reset - nowSeconds);
+  return left / Math.max(1, budget.remaining);
+}
+
 /** A response the caller may interpret (404, 403 without rate limit, 410, 422); a plain failure otherwise. */
 export class GithubHttpError extends WorkError {
   constructor(
@@ -182,6 +200,13 @@ export function deriveGraphqlUrl(apiUrl: string): string {
 export class GithubClient {
   /** HTTP requests sent (every attempt counts). */
   requests = 0;
+  /** GraphQL points charged (the `rateLimit { cost }` of queries that ask for it, else 1 each). */
+  points = 0;
+  /** The latest rate-limit headers, per resource (core, graphql, ...). */
+  readonly budget = new Map<string, RateBudget>();
+  private warnedThrottle = false;
+  /** Spaced requests wait in line, so requests in flight at once do not share one spacing. */
+  private spacing: Promise<void> = Promise.resolve();
   private readonly octokit: InstanceType<typeof Octokit>;
   private readonly options: GithubClientOptions;
   /** Where GraphQL queries go (raw rows record it). */
@@ -275,9 +300,10 @@ export class GithubClient {
       (data) => typeof data === 'object' && data !== null && ('data' in data || 'errors' in data),
     );
     const body = response.data as {
-      data?: T;
+      data?: T & { rateLimit?: { cost?: number } | null };
       errors?: { type?: string; message: string; path?: (string | number)[] }[];
     };
+    this.points += body.data?.rateLimit?.cost ?? 1;
     if (body.errors?.length) {
       const types = body.errors.map((e) => e.type ?? 'ERROR');
       if (types.includes('RATE_LIMITED')) {
@@ -312,8 +338,10 @@ export class GithubClient {
   ): Promise<{ status: number; data: unknown; headers: object }> {
     const attempts = this.options.attempts ?? 4;
     const shown = safeUrl(url);
+    const resource = url === this.options.graphqlUrl ? 'graphql' : 'core';
     for (let attempt = 1; ; attempt += 1) {
       this.throwIfAborted();
+      await this.throttle(resource);
       await this.acquire();
       let problem: string;
       let cause: unknown;
@@ -323,6 +351,7 @@ export class GithubClient {
         const signal = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
         const response = await request(signal);
         this.reached = true;
+        this.record(response.headers as Record<string, string | undefined>);
         if (wellFormed(response.data, response.status)) return response;
         problem = `a malformed body (${describeBody(response.data)})`;
       } catch (error) {
@@ -381,6 +410,32 @@ export class GithubClient {
       );
       await this.sleep(wait);
     }
+  }
+
+  private record(headers: Record<string, string | undefined>): void {
+    const resource = headers['x-ratelimit-resource'];
+    const remaining = Number(headers['x-ratelimit-remaining']);
+    const limit = Number(headers['x-ratelimit-limit']);
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (!resource || !Number.isFinite(remaining) || !Number.isFinite(limit) || !Number.isFinite(reset))
+      return;
+    this.budget.set(resource, { limit, remaining, reset });
+  }
+
+  /** Under 10 % of the budget left: spread the rest until the reset instead of running into the limit. */
+  private async throttle(resource: string): Promise<void> {
+    const wait = throttleSeconds(this.budget.get(resource), Date.now() / 1000);
+    if (wait <= 0) return;
+    if (!this.warnedThrottle) {
+      this.warnedThrottle = true;
+      const budget = this.budget.get(resource)!;
+      this.options.note?.(
+        `dx-audit: GitHub ${resource} budget under ${THROTTLE_SHARE * 100}% (${budget.remaining} of ${budget.limit} left); spacing requests ${wait.toFixed(1)}s apart until the reset`,
+      );
+    }
+    const turn = this.spacing.then(() => this.sleep(wait * (this.options.rateLimitMsPerSecond ?? 1000)));
+    this.spacing = turn.catch(() => undefined);
+    await turn;
   }
 
   /** Until GitHub has answered once, a failure is reported at once (a wrong URL should not wait). */

@@ -6,7 +6,7 @@ import { InputError, redact } from '../../agent/errors.js';
 import type { Db } from '../../agent/store/db.js';
 import { finishRun, startRun, upsertGithubRepository } from '../../agent/store/repositories.js';
 import { type ActionsCollectResult, collectActions } from './actions-collector.js';
-import { type GithubClient, GithubGraphqlError, GithubHttpError } from './client.js';
+import { type GithubClient, GithubGraphqlError, GithubHttpError, type RateBudget } from './client.js';
 import { collectDora, type DoraCollectResult } from './deployments-collector.js';
 import { collectPullRequests, type PrCollectResult } from './pr-collector.js';
 
@@ -17,12 +17,17 @@ export interface RepositoryCollectResult {
   actions: ActionsCollectResult;
   dora: DoraCollectResult;
   requests: number;
+  /** GraphQL points charged for this repository. */
+  points: number;
+  /** What GitHub reported left of the token's budgets after this repository (core = REST, graphql). */
+  budget: Record<string, RateBudget>;
 }
 
 /** Settings shared by every repository of one command. */
 export interface RepositoryCollectOptions {
   since: Date | null;
-  bots: readonly string[];
+  /** How first attempts' jobs are read (see ActionsCollectOptions). */
+  jobsVia?: 'rest' | 'graphql';
   signal?: AbortSignal | undefined;
   onProgress?: ((text: string) => void) | undefined;
   now?: Date;
@@ -55,7 +60,6 @@ export async function collectGithubRepository(
         name,
         runId,
         since: options.since,
-        bots: options.bots,
         signal: options.signal,
         onProgress: options.onProgress,
       });
@@ -89,6 +93,7 @@ export async function collectGithubRepository(
       name,
       runId,
       since: options.since,
+      ...(options.jobsVia ? { jobsVia: options.jobsVia } : {}),
       signal: options.signal,
       onProgress: options.onProgress,
       ...(options.now ? { now: options.now } : {}),
@@ -111,8 +116,11 @@ export async function collectGithubRepository(
       pullRequests.followUps +
       actions.listRequests +
       actions.jobRequests +
+      actions.checkSuiteRequests +
       dora.requests;
-    const result = { repository: fullName, pullRequests, actions, dora, requests };
+    const points = pullRequests.points + actions.points;
+    const budget = Object.fromEntries(client.budget);
+    const result = { repository: fullName, pullRequests, actions, dora, requests, points, budget };
     await finishRun(db, runId, 'done', { ...result });
     return result;
   } catch (error) {

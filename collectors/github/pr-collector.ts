@@ -13,12 +13,15 @@ import { insertRaw, writePullRequests } from '../../agent/store/github.js';
 import { getState, setState } from '../../agent/store/repositories.js';
 import { type GithubClient, GithubGraphqlError } from './client.js';
 import {
-  botTest,
+  attachFollowUps,
   CONNECTIONS,
   type CollectedPullRequest,
   type ConnectionName,
   extractPullRequest,
   type GqlPullRequest,
+  newerPullRequests,
+  PR_RAW_KINDS,
+  pageNodes,
 } from './pr-extractor.js';
 
 /**
@@ -102,6 +105,7 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($owner: String!, $name: S
 ${fragmentsFor(CONNECTIONS)}`;
 
 interface PageData {
+  rateLimit?: { cost: number } | null;
   repository: {
     pullRequests: {
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -125,10 +129,12 @@ export interface PrCollectResult {
   pullRequests: number;
   pages: number;
   followUps: number;
+  /** GraphQL points GitHub charged for the pages and follow-ups. */
+  points: number;
   mode: 'full' | 'incremental' | 'resumed';
 }
 
-/** Where to collect from and into; `bots` extends GitHub's own bot detection. */
+/** Where to collect from and into. */
 export interface PrCollectOptions {
   db: Db;
   client: GithubClient;
@@ -138,22 +144,22 @@ export interface PrCollectOptions {
   name: string;
   runId: number;
   since: Date | null;
-  bots: readonly string[];
   signal?: AbortSignal | undefined;
   onProgress?: ((text: string) => void) | undefined;
 }
 
 const STEP = 'pull_requests';
+/**
+ * What the stored rows depend on besides the data. The bot list is not part of it (bots are
+ * decided at analysis), so editing the list costs no resync; empty as in earlier versions.
+ */
+const CONFIG_HASH = '';
 
 /** Collects the pull requests of one repository updated since the cursor (or `since`). */
 export async function collectPullRequests(options: PrCollectOptions): Promise<PrCollectResult> {
   const { db, client } = options;
   const scope = `${options.owner}/${options.name}`.toLowerCase();
-  const isBot = botTest(options.bots);
-  const configHash = options.bots
-    .map((b) => b.toLowerCase())
-    .sort()
-    .join(',');
+  const configHash = CONFIG_HASH;
   const saved = await getState(db, 'github', scope, STEP);
   let cursor: PrCursor = saved?.cursor
     ? (JSON.parse(saved.cursor) as PrCursor)
@@ -180,59 +186,54 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
     mode = 'full';
   }
 
-  const result: PrCollectResult = { pullRequests: 0, pages: 0, followUps: 0, mode };
+  const result: PrCollectResult = { pullRequests: 0, pages: 0, followUps: 0, points: 0, mode };
   let pageSize = PR_PAGE;
   let first = mode === 'incremental' ? PR_FIRST_INCREMENTAL : PR_PAGE;
   // Pages wait here (a few at most) so that follow-up queries batch pull requests across pages.
-  let buffered: { url: string; body: string; prs: CollectedPullRequest[] }[] = [];
+  let buffered: { url: string; body: string; since: string | null; prs: CollectedPullRequest[] }[] = [];
 
   const flush = async (next: PrCursor) => {
-    const collected = buffered.flatMap((b) => b.prs);
-    const followUps = await followUpPages(options, collected);
+    // Only the pull requests newer than their stored row are written, so only they need follow-ups.
+    const known = await db.transaction((tx) => options.repo(tx));
+    const winners = await newerPullRequests(
+      db,
+      known,
+      buffered.flatMap((b) => b.prs),
+    );
+    const followUps = await followUpPages(options, winners);
     result.followUps += followUps.length;
+    result.points += followUps.reduce((n, f) => n + f.points, 0);
     await db.transaction(async (tx) => {
       const repoId = await options.repo(tx);
       for (const page of buffered) {
         const rawId = await insertRaw(tx, {
           runId: options.runId,
           repoId,
-          kind: 'graphql:pull_requests',
+          kind: PR_RAW_KINDS.page,
           method: 'POST',
           url: page.url,
           status: 200,
           etag: null,
           body: page.body,
+          params: { since: page.since },
         });
         for (const c of page.prs) c.rawId = rawId;
       }
+      const byNumber = new Map(winners.map((c) => [c.node.number, c]));
       for (const f of followUps) {
         const id = await insertRaw(tx, {
           runId: options.runId,
           repoId,
-          kind: 'graphql:pull_request_lists',
+          kind: PR_RAW_KINDS.lists,
           method: 'POST',
           url: client.graphqlUrl,
           status: 200,
           etag: null,
           body: f.body,
         });
-        for (const page of f.pages) {
-          const target = page.pr.more[page.name] ?? [];
-          target.push({ rawId: id, nodes: page.nodes as never[] });
-          (page.pr.more as Record<string, unknown>)[page.name] = target;
-        }
+        attachFollowUps(f.answer, id, byNumber);
       }
-      // A pull request updated during the pass can show up twice: keep its newest state.
-      const latest = new Map<number, CollectedPullRequest>();
-      for (const c of collected) {
-        const seen = latest.get(c.node.number);
-        if (!seen || c.node.updatedAt >= seen.node.updatedAt) latest.set(c.node.number, c);
-      }
-      await writePullRequests(
-        tx,
-        repoId,
-        [...latest.values()].map((c) => extractPullRequest(c, isBot)),
-      );
+      await writePullRequests(tx, repoId, winners.map(extractPullRequest));
       await saveCursor(tx, scope, next, configHash);
     });
     cursor = next;
@@ -259,6 +260,7 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
       throw error;
     }
     result.pages += 1;
+    result.points += response.data.rateLimit?.cost ?? 1;
     first = pageSize;
     const connection = response.data.repository?.pullRequests;
     if (!connection) throw new GithubGraphqlError(['NOT_FOUND'], `no repository ${scope} in the answer`);
@@ -269,7 +271,8 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
     buffered.push({
       url: response.url,
       body: JSON.stringify(response.data),
-      prs: fresh.map((node) => ({ node, rawId: 0, more: {} })),
+      since: pass.since,
+      prs: pageNodes(connection.nodes, pass.since).map((node) => ({ node, rawId: 0, more: {} })),
     });
     result.pullRequests += fresh.length;
     const waiting = buffered.reduce((n, b) => n + b.prs.filter(needsFollowUp).length, 0);
@@ -304,17 +307,11 @@ function maxIso(a: string | null, b: string | null): string | null {
   return a > b ? a : b;
 }
 
-interface FollowUpPage {
-  pr: CollectedPullRequest;
-  name: ConnectionName;
-  nodes: unknown[];
-}
-
 /** Fetches the rest of every nested list that did not fit its first page, batching PRs per query. */
 async function followUpPages(
   options: PrCollectOptions,
   prs: CollectedPullRequest[],
-): Promise<{ body: string; pages: FollowUpPage[] }[]> {
+): Promise<{ body: string; points: number; answer: Record<string, Record<string, unknown> | null> }[]> {
   type Want = { pr: CollectedPullRequest; name: ConnectionName; after: string };
   let wants: Want[] = [];
   for (const pr of prs) {
@@ -323,7 +320,7 @@ async function followUpPages(
       if (page.hasNextPage && page.endCursor) wants.push({ pr, name, after: page.endCursor });
     }
   }
-  const out: { body: string; pages: FollowUpPage[] }[] = [];
+  const out: { body: string; points: number; answer: Record<string, Record<string, unknown> | null> }[] = [];
   while (wants.length > 0) {
     const byPr = new Map<CollectedPullRequest, Want[]>();
     for (const w of wants) byPr.set(w.pr, [...(byPr.get(w.pr) ?? []), w]);
@@ -339,34 +336,36 @@ async function followUpPages(
         return `p${index}: pullRequest(number: ${group[0]!.pr.node.number}) { number ${lists} }`;
       });
       const query = `query PullRequestLists($owner: String!, $name: String!) {
+  rateLimit { cost }
   repository(owner: $owner, name: $name) {
     ${fields.join('\n    ')}
   }
 }
 ${fragmentsFor(names)}`;
-      const response = await options.client.graphql<{ repository: Record<string, Record<string, unknown>> }>(
-        query,
-        {
-          owner: options.owner,
-          name: options.name,
-        },
-      );
-      const pages: FollowUpPage[] = [];
+      const response = await options.client.graphql<{
+        rateLimit?: { cost: number } | null;
+        repository: Record<string, Record<string, unknown>>;
+      }>(query, {
+        owner: options.owner,
+        name: options.name,
+      });
       batch.forEach((group, index) => {
         const answer = response.data.repository[`p${index}`];
         if (!answer) return;
         for (const w of group) {
           const page = answer[w.name] as {
-            nodes: unknown[];
             pageInfo: { hasNextPage: boolean; endCursor: string | null };
           };
-          pages.push({ pr: w.pr, name: w.name, nodes: page.nodes });
           if (page.pageInfo.hasNextPage && page.pageInfo.endCursor) {
             next.push({ pr: w.pr, name: w.name, after: page.pageInfo.endCursor });
           }
         }
       });
-      out.push({ body: JSON.stringify(response.data), pages });
+      out.push({
+        body: JSON.stringify(response.data),
+        points: response.data.rateLimit?.cost ?? 1,
+        answer: response.data.repository,
+      });
     }
     wants = next;
   }

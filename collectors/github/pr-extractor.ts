@@ -1,6 +1,21 @@
-// Raw GraphQL pull request nodes → normalised rows. Pure: no I/O, so
-// re-normalising stored raw responses needs no refetch, and the rules
-// (ready time, first commit, bots) are tested on their own.
+// Raw GraphQL pull request nodes → normalised rows. The collector calls the
+// same rules on the pages it fetches as `rebuild` does on the pages stored in
+// github_raw, so re-normalising needs no refetch and gives the same rows:
+//   - a page's nodes count from the `since` it was fetched with (kept in params);
+//   - a node replaces the stored row of its pull request only when strictly
+//     newer (updatedAt), so a later page repeating a version changes nothing;
+//   - follow-up pages belong to the current version of their pull request.
+// Bots are not decided here: a row records GitHub's own actor type, and the
+// configured bot list applies at analysis time.
+import type { Queryable } from '../../agent/store/db.js';
+import {
+  type PrEventRow,
+  type PullRequestWrite,
+  type ReviewRequestRow,
+  readRaw,
+  storedPullRequestVersions,
+  writePullRequests,
+} from '../../agent/store/github.js';
 
 /** An author or reviewer as GraphQL returns it (`__typename` tells bots apart). */
 export interface GqlActor {
@@ -86,25 +101,9 @@ export interface CollectedPullRequest {
   more: { [K in ConnectionName]?: { rawId: number; nodes: PrConnections[K]['nodes'] }[] };
 }
 
-/** Normalised rows of one pull request, ready for agent/store/github.ts. */
-export interface PullRequestRows {
-  pr: (string | number | null)[];
-  reviews: (string | number | null)[][];
-  requests: (string | number | null)[][];
-  commits: (string | number | null)[][];
-  files: (string | number | null)[][];
-  events: (string | number | null)[][];
-  updatedAt: string;
-}
-
-/** Decides whether an actor is a bot: GitHub Bot actors, `[bot]` logins, and the configured list. */
-export function botTest(configured: readonly string[]): (actor: GqlActor | null) => boolean {
-  const listed = new Set(configured.map((b) => b.toLowerCase()));
-  return (actor) => {
-    if (!actor) return false;
-    const login = (actor.login ?? '').toLowerCase();
-    return actor.__typename === 'Bot' || login.endsWith('[bot]') || listed.has(login);
-  };
+/** GitHub's own fact: the actor is a Bot account (logins and the configured list are judged at analysis). */
+export function githubBot(actor: GqlActor | null): 0 | 1 {
+  return actor?.__typename === 'Bot' ? 1 : 0;
 }
 
 /** Unix seconds of an ISO time (null stays null). */
@@ -127,11 +126,8 @@ function reviewerKey(actor: GqlActor): { key: string; kind: string } | null {
   return actor.login ? { key: actor.login, kind: actor.__typename } : null;
 }
 
-/** Normalises one pull request (rows in the column order of agent/store/github.ts). */
-export function extractPullRequest(
-  pr: CollectedPullRequest,
-  isBot: (actor: GqlActor | null) => boolean,
-): PullRequestRows {
+/** Normalises one pull request into the named rows of agent/store/github.ts. */
+export function extractPullRequest(pr: CollectedPullRequest): PullRequestWrite {
   const n = pr.node;
   const timeline = all(pr, 'timelineItems');
   const readyEvents = timeline
@@ -148,24 +144,32 @@ export function extractPullRequest(
 
   const reviews = all(pr, 'reviews')
     .filter((r) => r.node.fullDatabaseId)
-    .map((r) => [
-      Number(r.node.fullDatabaseId),
-      r.node.author?.login ?? null,
-      isBot(r.node.author) ? 1 : 0,
-      r.node.state,
-      seconds(r.node.submittedAt),
-      r.rawId,
-    ]);
+    .map((r) => ({
+      prNumber: n.number,
+      id: Number(r.node.fullDatabaseId),
+      author: r.node.author?.login ?? null,
+      authorIsBot: githubBot(r.node.author),
+      state: r.node.state,
+      submittedAt: seconds(r.node.submittedAt),
+      rawId: r.rawId,
+    }));
 
-  const requests = new Map<string, (string | number | null)[]>();
+  const requests = new Map<string, ReviewRequestRow>();
   for (const t of timeline) {
     if (t.node.__typename !== 'ReviewRequestedEvent' || !t.node.requestedReviewer) continue;
     const who = reviewerKey(t.node.requestedReviewer);
     if (!who) continue;
     const at = seconds(t.node.createdAt);
     const existing = requests.get(who.key);
-    if (!existing || (at !== null && (existing[2] === null || at < (existing[2] as number)))) {
-      requests.set(who.key, [who.key, who.kind, at, 0, t.rawId]);
+    if (!existing || (at !== null && (existing.requestedAt === null || at < existing.requestedAt))) {
+      requests.set(who.key, {
+        prNumber: n.number,
+        reviewer: who.key,
+        reviewerKind: who.kind,
+        requestedAt: at,
+        pending: 0,
+        rawId: t.rawId,
+      });
     }
   }
   for (const r of all(pr, 'reviewRequests')) {
@@ -173,11 +177,19 @@ export function extractPullRequest(
     const who = reviewerKey(r.node.requestedReviewer);
     if (!who) continue;
     const existing = requests.get(who.key);
-    if (existing) existing[3] = 1;
-    else requests.set(who.key, [who.key, who.kind, null, 1, r.rawId]);
+    if (existing) existing.pending = 1;
+    else
+      requests.set(who.key, {
+        prNumber: n.number,
+        reviewer: who.key,
+        reviewerKind: who.kind,
+        requestedAt: null,
+        pending: 1,
+        rawId: r.rawId,
+      });
   }
 
-  const events: (string | number | null)[][] = [];
+  const events: PrEventRow[] = [];
   const kinds: Record<string, string> = {
     ReadyForReviewEvent: 'ready_for_review',
     ConvertToDraftEvent: 'converted_to_draft',
@@ -191,46 +203,156 @@ export function extractPullRequest(
       kind === 'head_ref_force_pushed'
         ? JSON.stringify({ before: t.node.beforeCommit?.oid ?? null, after: t.node.afterCommit?.oid ?? null })
         : null;
-    events.push([kind, at, t.node.actor?.login ?? null, detail, t.rawId]);
+    events.push({
+      prNumber: n.number,
+      kind,
+      createdAt: at,
+      actor: t.node.actor?.login ?? null,
+      detail,
+      rawId: t.rawId,
+    });
   }
 
-  const files = all(pr, 'files').map((f) => [f.node.path, f.node.additions, f.node.deletions, f.rawId]);
+  const files = all(pr, 'files').map((f) => ({
+    prNumber: n.number,
+    path: f.node.path,
+    additions: f.node.additions,
+    deletions: f.node.deletions,
+    rawId: f.rawId,
+  }));
 
   return {
-    pr: [
-      n.number,
-      n.title,
-      n.author?.login ?? null,
-      isBot(n.author) ? 1 : 0,
-      n.state,
-      n.isDraft ? 1 : 0,
+    pr: {
+      number: n.number,
+      title: n.title,
+      author: n.author?.login ?? null,
+      authorIsBot: githubBot(n.author),
+      state: n.state,
+      draft: n.isDraft ? 1 : 0,
       createdAt,
       readyAt,
-      seconds(n.closedAt),
-      seconds(n.mergedAt),
-      n.baseRefName,
-      n.headRefName,
-      n.headRefOid,
-      n.additions,
-      n.deletions,
-      n.changedFiles,
-      n.commits.totalCount,
-      n.comments.totalCount,
+      closedAt: seconds(n.closedAt),
+      mergedAt: seconds(n.mergedAt),
+      baseRef: n.baseRefName,
+      headRef: n.headRefName,
+      headSha: n.headRefOid,
+      additions: n.additions,
+      deletions: n.deletions,
+      changedFiles: n.changedFiles,
+      commitsCount: n.commits.totalCount,
+      commentsCount: n.comments.totalCount,
       firstCommitAt,
-      seconds(n.updatedAt)!,
-      pr.rawId,
-    ],
+      updatedAt: seconds(n.updatedAt)!,
+      rawId: pr.rawId,
+    },
     reviews,
     requests: [...requests.values()],
-    commits: commits.map((c, position) => [
-      c.node.commit.oid,
+    commits: commits.map((c, position) => ({
+      prNumber: n.number,
+      sha: c.node.commit.oid,
       position,
-      seconds(c.node.commit.authoredDate),
-      seconds(c.node.commit.committedDate),
-      c.rawId,
-    ]),
+      authoredAt: seconds(c.node.commit.authoredDate),
+      committedAt: seconds(c.node.commit.committedDate),
+      rawId: c.rawId,
+    })),
     files,
     events,
-    updatedAt: n.updatedAt,
   };
+}
+
+/** Raw kinds of the pull request stage: pages, and follow-up pages of long nested lists. */
+export const PR_RAW_KINDS = { page: 'graphql:pull_requests', lists: 'graphql:pull_request_lists' } as const;
+
+/** The nodes of a page that count: updated since the `since` the page was fetched with. */
+export function pageNodes(nodes: readonly GqlPullRequest[], since: string | null): GqlPullRequest[] {
+  return nodes.filter((n) => since === null || n.updatedAt >= since);
+}
+
+/**
+ * The pull requests of a batch of pages that replace stored rows: per number the first node
+ * with the newest updatedAt, kept only when strictly newer than the stored row.
+ */
+export async function newerPullRequests(
+  q: Queryable,
+  repoId: number,
+  collected: readonly CollectedPullRequest[],
+): Promise<CollectedPullRequest[]> {
+  const latest = new Map<number, CollectedPullRequest>();
+  for (const c of collected) {
+    const seen = latest.get(c.node.number);
+    if (!seen || seconds(c.node.updatedAt)! > seconds(seen.node.updatedAt)!) latest.set(c.node.number, c);
+  }
+  const stored = await storedPullRequestVersions(q, repoId, [...latest.keys()]);
+  return [...latest.values()].filter((c) => {
+    const at = stored.get(c.node.number);
+    return at === undefined || seconds(c.node.updatedAt)! > at;
+  });
+}
+
+/** Attaches a follow-up page answer (`p0: { number, commits: {…} }`, …) to the pull requests it continues. */
+export function attachFollowUps(
+  answer: Record<string, Record<string, unknown> | null>,
+  rawId: number,
+  byNumber: ReadonlyMap<number, CollectedPullRequest>,
+): void {
+  for (const entry of Object.values(answer)) {
+    if (!entry) continue;
+    const pr = byNumber.get(entry['number'] as number);
+    if (!pr) continue;
+    for (const name of CONNECTIONS) {
+      const page = entry[name] as { nodes: never[] } | undefined;
+      if (!page) continue;
+      const target = pr.more[name] ?? [];
+      target.push({ rawId, nodes: page.nodes });
+      (pr.more as Record<string, unknown>)[name] = target;
+    }
+  }
+}
+
+/**
+ * Re-extracts the pull requests of one repository from its stored pages, in the order they
+ * were stored, with the collector's rules; the normalised rows must have been cleared first.
+ */
+export async function replayPullRequests(q: Queryable, repoId: number): Promise<number> {
+  // Pages of one flush are followed by their follow-ups; a flush ends at the next page after follow-ups.
+  let pages: { rawId: number; nodes: GqlPullRequest[] }[] = [];
+  let winners = new Map<number, CollectedPullRequest>();
+  let written = 0;
+  const flush = async () => {
+    if (winners.size > 0) {
+      await writePullRequests(q, repoId, [...winners.values()].map(extractPullRequest));
+      written += winners.size;
+    }
+    pages = [];
+    winners = new Map();
+  };
+  let sawFollowUp = false;
+  const decide = async () => {
+    const collected = pages.flatMap((p) => p.nodes.map((node) => ({ node, rawId: p.rawId, more: {} })));
+    winners = new Map((await newerPullRequests(q, repoId, collected)).map((c) => [c.node.number, c]));
+  };
+  for await (const raw of readRaw(q, repoId, [PR_RAW_KINDS.page, PR_RAW_KINDS.lists])) {
+    const data = JSON.parse(raw.body) as Record<string, unknown>;
+    if (raw.kind === PR_RAW_KINDS.page) {
+      if (sawFollowUp) {
+        await flush();
+        sawFollowUp = false;
+      }
+      const connection = (data as { repository?: { pullRequests?: { nodes: GqlPullRequest[] } } | null })
+        .repository?.pullRequests;
+      const since = (raw.params['since'] as string | null | undefined) ?? null;
+      pages.push({ rawId: raw.id, nodes: pageNodes(connection?.nodes ?? [], since) });
+    } else {
+      if (!sawFollowUp) await decide();
+      sawFollowUp = true;
+      attachFollowUps(
+        (data as { repository: Record<string, Record<string, unknown> | null> }).repository,
+        raw.id,
+        winners,
+      );
+    }
+  }
+  if (!sawFollowUp) await decide();
+  await flush();
+  return written;
 }

@@ -18,7 +18,7 @@ export interface Harness {
   client(extra?: Partial<GithubClientOptions>): GithubClient;
   sync(
     repo: string,
-    extra?: { signal?: AbortSignal; client?: GithubClient; since?: Date },
+    extra?: { signal?: AbortSignal; client?: GithubClient; since?: Date; jobsVia?: 'rest' | 'graphql' },
   ): ReturnType<typeof collectGithubRepository>;
   query<T>(sql: string, params?: (string | number)[]): Promise<T[]>;
   close(): Promise<void>;
@@ -47,7 +47,7 @@ export async function harness(org: GenOrg, options: { latencyMs?: number } = {})
       try {
         return await collectGithubRepository(db, extra.client ?? client({ signal: extra.signal }), repo, {
           since: extra.since ?? null,
-          bots: [],
+          ...(extra.jobsVia ? { jobsVia: extra.jobsVia } : {}),
           signal: extra.signal,
         });
       } finally {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseRepositoryName } from '../../agent/commands/collect-github.js';
 import { redact } from '../../agent/errors.js';
 import { splitWindow } from '../../collectors/github/actions-collector.js';
-import { GithubClient, resolveEndpoints } from '../../collectors/github/client.js';
-import { botTest, extractPullRequest, type GqlPullRequest } from '../../collectors/github/pr-extractor.js';
+import { databaseIdOf } from '../../collectors/github/actions-extractor.js';
+import { GithubClient, resolveEndpoints, throttleSeconds } from '../../collectors/github/client.js';
+import { extractPullRequest, type GqlPullRequest, githubBot } from '../../collectors/github/pr-extractor.js';
 
 const page = <N>(nodes: N[]) => ({
   totalCount: nodes.length,
@@ -42,10 +43,9 @@ function pr(overrides: Partial<GqlPullRequest> = {}): GqlPullRequest {
 }
 
 describe('pull request extraction', () => {
-  const noBots = botTest([]);
   it('takes the earliest authored time of the PR commits, whatever their order', () => {
-    const rows = extractPullRequest({ node: pr(), rawId: 1, more: {} }, noBots);
-    expect(rows.pr[18]).toBe(Date.parse('2024-12-30T08:00:00Z') / 1000);
+    const rows = extractPullRequest({ node: pr(), rawId: 1, more: {} });
+    expect(rows.pr.firstCommitAt).toBe(Date.parse('2024-12-30T08:00:00Z') / 1000);
   });
 
   it('uses the last ready-for-review event for a PR opened as draft, and none while still a draft', () => {
@@ -54,24 +54,25 @@ describe('pull request extraction', () => {
       { __typename: 'ConvertToDraftEvent', createdAt: '2025-01-01T13:00:00Z' },
       { __typename: 'ReadyForReviewEvent', createdAt: '2025-01-02T12:00:00Z' },
     ]);
-    const ready = extractPullRequest({ node: pr({ timelineItems }), rawId: 1, more: {} }, noBots);
-    expect(ready.pr[7]).toBe(Date.parse('2025-01-02T12:00:00Z') / 1000);
-    const draft = extractPullRequest(
-      { node: pr({ timelineItems, isDraft: true }), rawId: 1, more: {} },
-      noBots,
-    );
-    expect(draft.pr[7]).toBeNull();
-    const plain = extractPullRequest({ node: pr(), rawId: 1, more: {} }, noBots);
-    expect(plain.pr[7]).toBe(Date.parse('2025-01-01T10:00:00Z') / 1000);
+    const ready = extractPullRequest({ node: pr({ timelineItems }), rawId: 1, more: {} });
+    expect(ready.pr.readyAt).toBe(Date.parse('2025-01-02T12:00:00Z') / 1000);
+    const draft = extractPullRequest({ node: pr({ timelineItems, isDraft: true }), rawId: 1, more: {} });
+    expect(draft.pr.readyAt).toBeNull();
+    const plain = extractPullRequest({ node: pr(), rawId: 1, more: {} });
+    expect(plain.pr.readyAt).toBe(Date.parse('2025-01-01T10:00:00Z') / 1000);
   });
 
-  it('flags Bot actors, [bot] logins and configured logins as bots', () => {
-    const isBot = botTest(['Release-Robot']);
-    expect(isBot({ __typename: 'Bot', login: 'dependabot' })).toBe(true);
-    expect(isBot({ __typename: 'User', login: 'renovate[bot]' })).toBe(true);
-    expect(isBot({ __typename: 'User', login: 'release-robot' })).toBe(true);
-    expect(isBot({ __typename: 'User', login: 'ann' })).toBe(false);
-    expect(isBot(null)).toBe(false);
+  it("records only GitHub's own fact about bots (actor type Bot); logins and the bot list are judged at analysis", () => {
+    expect(githubBot({ __typename: 'Bot', login: 'dependabot' })).toBe(1);
+    expect(githubBot({ __typename: 'User', login: 'renovate[bot]' })).toBe(0);
+    expect(githubBot({ __typename: 'User', login: 'release-robot' })).toBe(0);
+    expect(githubBot(null)).toBe(0);
+    const rows = extractPullRequest({
+      node: pr({ author: { __typename: 'Bot', login: 'dependabot' } }),
+      rawId: 1,
+      more: {},
+    });
+    expect(rows.pr.authorIsBot).toBe(1);
   });
 });
 
@@ -121,5 +122,20 @@ describe('runs windows', () => {
     expect(windows[0]![0]).toBe(1000);
     expect(windows.at(-1)![1]).toBe(100_999);
     for (let i = 1; i < windows.length; i += 1) expect(windows[i]![0]).toBe(windows[i - 1]![1] + 1);
+  });
+});
+
+describe('GitHub ids and budgets', () => {
+  it('reads the 64-bit database id out of a current-format node id', () => {
+    // A check run id past 2^32, as GitHub serves them today (GraphQL's databaseId cannot hold it).
+    expect(databaseIdOf('CR_kwDOOJ953c8AAAAJFkJoag')).toBe(39_028_156_522);
+    expect(() => databaseIdOf('MDg6Q2hlY2tSdW4x')).toThrow('unexpected GitHub node id');
+  });
+
+  it('spaces requests only under 10% of the budget, to last until the reset', () => {
+    expect(throttleSeconds({ limit: 5000, remaining: 500, reset: 1000 }, 400)).toBe(0);
+    expect(throttleSeconds({ limit: 5000, remaining: 499, reset: 1000 }, 401)).toBe(599 / 499);
+    expect(throttleSeconds({ limit: 5000, remaining: 0, reset: 1000 }, 1000)).toBe(0);
+    expect(throttleSeconds(undefined, 0)).toBe(0);
   });
 });

@@ -8,8 +8,8 @@ import sqlite3 from 'sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Db } from '../../agent/store/db.js';
 import { SCHEMA_VERSION } from '../../agent/store/migrate.js';
-import { migrations } from '../../agent/store/migrations/index.js';
 import { APPLICATION_ID } from '../../agent/store/migrations/007-application-id.js';
+import { migrations } from '../../agent/store/migrations/index.js';
 import { runCli } from '../support/cli.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
 
@@ -90,7 +90,13 @@ describe('another application’s SQLite file', () => {
     const r = repo();
     const file = join(tempDir(), 'previous.db');
     // as the previous version left it: the schema of its five migrations, no application id
-    await exec(file, `${migrations.slice(0, 5).map((m) => m.sql).join(';\n')}; PRAGMA user_version = 5;`);
+    await exec(
+      file,
+      `${migrations
+        .slice(0, 5)
+        .map((m) => m.sql)
+        .join(';\n')}; PRAGMA user_version = 5;`,
+    );
     expect(await sql(file, 'PRAGMA application_id')).toEqual([{ application_id: 0 }]);
     const again = await runCli(['collect', 'git', r.path, '--db', file, '--quiet']);
     expect(again.stderr).toBe('');

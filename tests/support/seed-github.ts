@@ -12,6 +12,7 @@ import {
   insertRaw,
   type JobRow,
   type PullRequestWrite,
+  type ReviewRequestRow,
   type RunRow,
   writeJobs,
   writePullRequests,
@@ -43,75 +44,101 @@ export interface SeedResult {
 
 const sec = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
 
-/** The rows `collect github` would store for one pull request (pr-extractor's column order). */
+/** The rows `collect github` would store for one pull request (as pr-extractor builds them). */
 export function pullRequestRows(pr: GenPullRequest, rawId: number): PullRequestWrite {
   const additions = pr.files.reduce((s, f) => s + f.additions, 0);
   const deletions = pr.files.reduce((s, f) => s + f.deletions, 0);
   const firstCommit = pr.commits.length ? Math.min(...pr.commits.map((c) => c.authoredAt)) : null;
-  const requests = new Map<string, (string | number | null)[]>();
+  const prNumber = pr.number;
+  const requests = new Map<string, ReviewRequestRow>();
   for (const e of pr.events) {
     if (e.kind !== 'review_requested' || !e.reviewer) continue;
     if (!requests.has(e.reviewer.login)) {
-      requests.set(e.reviewer.login, [
-        e.reviewer.login,
-        e.reviewer.bot ? 'Bot' : 'User',
-        sec(e.at),
-        0,
+      requests.set(e.reviewer.login, {
+        prNumber,
+        reviewer: e.reviewer.login,
+        reviewerKind: e.reviewer.bot ? 'Bot' : 'User',
+        requestedAt: sec(e.at),
+        pending: 0,
         rawId,
-      ]);
+      });
     }
   }
   for (const p of pr.pendingReviewers) {
     const row = requests.get(p.login);
-    if (row) row[3] = 1;
-    else requests.set(p.login, [p.login, p.bot ? 'Bot' : 'User', null, 1, rawId]);
+    if (row) row.pending = 1;
+    else
+      requests.set(p.login, {
+        prNumber,
+        reviewer: p.login,
+        reviewerKind: p.bot ? 'Bot' : 'User',
+        requestedAt: null,
+        pending: 1,
+        rawId,
+      });
   }
   return {
-    pr: [
-      pr.number,
-      pr.title,
-      pr.author.login,
-      pr.author.bot ? 1 : 0,
-      pr.state,
-      pr.isDraft ? 1 : 0,
-      sec(pr.createdAt),
-      sec(pr.readyAt),
-      sec(pr.closedAt),
-      sec(pr.mergedAt),
-      pr.baseRef,
-      pr.headRef,
-      pr.headSha,
+    pr: {
+      number: pr.number,
+      title: pr.title,
+      author: pr.author.login,
+      authorIsBot: pr.author.bot ? 1 : 0,
+      state: pr.state,
+      draft: pr.isDraft ? 1 : 0,
+      createdAt: sec(pr.createdAt)!,
+      readyAt: sec(pr.readyAt),
+      closedAt: sec(pr.closedAt),
+      mergedAt: sec(pr.mergedAt),
+      baseRef: pr.baseRef,
+      headRef: pr.headRef,
+      headSha: pr.headSha,
       additions,
       deletions,
-      pr.files.length,
-      pr.commits.length,
-      pr.comments,
-      sec(firstCommit),
-      sec(pr.updatedAt),
+      changedFiles: pr.files.length,
+      commitsCount: pr.commits.length,
+      commentsCount: pr.comments,
+      firstCommitAt: sec(firstCommit),
+      updatedAt: sec(pr.updatedAt)!,
       rawId,
-    ],
-    reviews: pr.reviews.map((r) => [
-      r.id,
-      r.author.login,
-      r.author.bot ? 1 : 0,
-      r.state,
-      sec(r.submittedAt),
+    },
+    reviews: pr.reviews.map((r) => ({
+      prNumber,
+      id: r.id,
+      author: r.author.login,
+      authorIsBot: r.author.bot ? 1 : 0,
+      state: r.state,
+      submittedAt: sec(r.submittedAt),
       rawId,
-    ]),
+    })),
     requests: [...requests.values()],
-    commits: pr.commits.map((c, i) => [c.sha, i, sec(c.authoredAt), sec(c.committedAt), rawId]),
-    files: pr.files.map((f) => [f.path, f.additions, f.deletions, rawId]),
+    commits: pr.commits.map((c, i) => ({
+      prNumber,
+      sha: c.sha,
+      position: i,
+      authoredAt: sec(c.authoredAt),
+      committedAt: sec(c.committedAt),
+      rawId,
+    })),
+    files: pr.files.map((f) => ({
+      prNumber,
+      path: f.path,
+      additions: f.additions,
+      deletions: f.deletions,
+      rawId,
+    })),
     events: pr.events
       .filter((e) => e.kind !== 'review_requested')
-      .map((e) => [
-        e.kind,
-        sec(e.at),
-        e.actor.login,
-        e.kind === 'head_ref_force_pushed'
-          ? JSON.stringify({ before: e.before ?? null, after: e.after ?? null })
-          : null,
+      .map((e) => ({
+        prNumber,
+        kind: e.kind,
+        createdAt: sec(e.at)!,
+        actor: e.actor.login,
+        detail:
+          e.kind === 'head_ref_force_pushed'
+            ? JSON.stringify({ before: e.before ?? null, after: e.after ?? null })
+            : null,
         rawId,
-      ]),
+      })),
   };
 }
 
@@ -122,38 +149,40 @@ export function runRows(run: GenRun, rawId: number): { runs: RunRow[]; jobs: Job
   run.attempts.forEach((a, i) => {
     const latest = i === run.attempts.length - 1;
     const completed = a.jobs.map((j) => sec(j.completedAt)).filter((t): t is number => t !== null);
-    runs.push([
-      run.id,
-      a.attempt,
-      run.workflow.id,
-      run.workflow.name,
-      run.event,
-      run.branch,
-      run.headSha,
-      a.status,
-      a.conclusion,
-      sec(run.createdAt)!,
-      latest ? sec(a.runStartedAt) : Math.min(...a.jobs.map((j) => sec(j.createdAt)!)),
-      latest ? sec(a.updatedAt)! : Math.max(...completed),
-      latest ? 0 : 1,
-      1,
+    runs.push({
+      id: run.id,
+      attempt: a.attempt,
+      workflowId: run.workflow.id,
+      workflowName: run.workflow.name,
+      event: run.event,
+      branch: run.branch,
+      headSha: run.headSha,
+      status: a.status,
+      conclusion: a.conclusion,
+      createdAt: sec(run.createdAt)!,
+      runStartedAt: latest ? sec(a.runStartedAt) : Math.min(...a.jobs.map((j) => sec(j.createdAt)!)),
+      updatedAt: latest ? sec(a.updatedAt)! : Math.max(...completed),
+      fromJobs: latest ? 0 : 1,
+      jobsCollected: 1,
+      // the local GitHub's check suite node id for this run
+      checkSuiteNodeId: `CS_${run.id + 1}`,
       rawId,
-    ]);
+    });
     for (const j of a.jobs) {
-      jobs.push([
-        j.id,
-        run.id,
-        a.attempt,
-        j.name,
-        j.runner,
-        JSON.stringify(j.labels),
-        j.status,
-        j.conclusion,
-        sec(j.createdAt)!,
-        sec(j.startedAt),
-        sec(j.completedAt),
+      jobs.push({
+        id: j.id,
+        runId: run.id,
+        attempt: a.attempt,
+        name: j.name,
+        runner: j.runner,
+        labels: JSON.stringify(j.labels),
+        status: j.status,
+        conclusion: j.conclusion,
+        createdAt: sec(j.createdAt)!,
+        startedAt: sec(j.startedAt),
+        completedAt: sec(j.completedAt),
         rawId,
-      ]);
+      });
     }
   });
   return { runs, jobs };

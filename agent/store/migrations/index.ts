@@ -5,11 +5,9 @@ import { builds } from './002-builds.js';
 import { github } from './003-github.js';
 import { architecture } from './004-architecture.js';
 import { indexes } from './005-indexes.js';
+import { githubRawParams } from './006-github-raw-params.js';
 import { applicationId } from './007-application-id.js';
 import { dora } from './008-dora.js';
-
-// 006 is reserved for the schema step written alongside these.
-const reserved = (version: number): Migration => ({ version, name: `reserved-${version}`, sql: '' });
 
 export const migrations: Migration[] = [
   core,
@@ -17,7 +15,7 @@ export const migrations: Migration[] = [
   github,
   architecture,
   indexes,
-  reserved(6),
+  githubRawParams,
   applicationId,
   dora,
 ];

@@ -17,6 +17,7 @@ import {
   validate,
 } from 'graphql';
 import type { GenActor, GenEvent, GenOrg, GenPullRequest, GenRepository } from '../github-generator.js';
+import { checkSuiteNodes, type Paginate } from './checks.js';
 import { withDora } from './deployments.js';
 
 let schema: GraphQLSchema | null = null;
@@ -205,6 +206,17 @@ function repositoryObject(repo: GenRepository) {
   });
 }
 
+function listLength(field: FieldNode, variables: Record<string, unknown>): number | null {
+  const arg = field.arguments?.find((a) => a.name.value === 'ids')?.value;
+  if (!arg) return null;
+  if (arg.kind === Kind.LIST) return arg.values.length;
+  if (arg.kind === Kind.VARIABLE) {
+    const value = variables[arg.name.value];
+    return Array.isArray(value) ? value.length : 1;
+  }
+  return 1;
+}
+
 /** Static limits GitHub checks before running a query; returns the node count and cost. */
 export function staticLimits(
   document: DocumentNode,
@@ -212,6 +224,12 @@ export function staticLimits(
 ): { nodes: number; cost: number } {
   let nodes = 0;
   let requests = 0;
+  // Named fragments count where they are spread, like inline ones.
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition.selectionSet);
+  }
   const value = (node: ValueNode | undefined): unknown => {
     if (!node) return undefined;
     if (node.kind === Kind.VARIABLE) return variables[node.name.value];
@@ -226,6 +244,12 @@ export function staticLimits(
         const first = value(field.arguments?.find((a) => a.name.value === 'first')?.value);
         const last = value(field.arguments?.find((a) => a.name.value === 'last')?.value);
         const size = typeof first === 'number' ? first : typeof last === 'number' ? last : null;
+        // nodes(ids: [...]) resolves one object per id: what is below counts once per id.
+        const ids = field.name.value === 'nodes' ? listLength(field, variables) : null;
+        if (ids !== null) {
+          walk(field.selectionSet, multiplier * ids);
+          continue;
+        }
         const lists = field.selectionSet?.selections.some(
           (s) => s.kind === Kind.FIELD && (s.name.value === 'nodes' || s.name.value === 'edges'),
         );
@@ -245,6 +269,7 @@ export function staticLimits(
           walk(field.selectionSet, multiplier * size);
         } else walk(field.selectionSet, multiplier);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, multiplier);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) walk(fragments.get(selection.name.value), multiplier);
     }
   };
   for (const definition of document.definitions) {
@@ -311,6 +336,7 @@ export function runGraphql(
       }
       return repositoryObject(repo);
     },
+    nodes: ({ ids }: { ids: string[] }) => checkSuiteNodes(org, ids, connection as Paginate),
   };
   const result = execute({
     schema: githubSchema(),

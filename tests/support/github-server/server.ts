@@ -41,6 +41,8 @@ export interface RequestLogEntry {
   status: number;
   kind: 'graphql' | 'rest';
   fault?: FaultKind;
+  /** GraphQL points this query cost. */
+  points?: number;
 }
 
 /** How the local GitHub behaves. */
@@ -67,6 +69,10 @@ export interface GithubServer {
   clearFaults(): void;
   resetLog(): void;
   setLatency(ms: number): void;
+  /** Sets the rate budget left and the seconds until it resets (tests of proactive throttling). */
+  setBudget(remaining: number, resetInSeconds: number): void;
+  /** GraphQL points charged since start or the last resetLog() (GitHub's cost per query). */
+  readonly points: number;
   /** Called as each request arrives (tests use it to interrupt a sync at a chosen point). */
   onRequest: ((entry: RequestLogEntry, count: number) => void) | null;
   /** Problems found when validating the served bodies (must stay empty). */
@@ -89,6 +95,7 @@ export async function startGithubServer(
   let latency = options.latencyMs ?? 0;
   const prefix = options.prefix ?? '';
   const rate = { remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
+  let budgetSet = false;
   let base = '';
 
   const takeFault = (kind: 'graphql' | 'rest', path: string): ActiveFault | null => {
@@ -205,6 +212,12 @@ export async function startGithubServer(
       }
     }
     rate.remaining = Math.max(1, rate.remaining - 1);
+    // A new window once 80% is used, unless a test set the budget: long collections in tests
+    // would otherwise run into the client's proactive throttling under 10% left.
+    if (!budgetSet && rate.remaining < 1000) {
+      rate.remaining = 5000;
+      rate.reset = Math.floor(Date.now() / 1000) + 3600;
+    }
 
     if (isGraphql) {
       if (method !== 'POST') {
@@ -219,6 +232,7 @@ export async function startGithubServer(
         return;
       }
       const result = runGraphql(org, request, rate);
+      entry.points = result.cost;
       if (fault?.kind === 'forbidden-field') {
         result.body.errors = [
           ...(result.body.errors ?? []),
@@ -442,6 +456,14 @@ export async function startGithubServer(
     },
     setLatency(ms) {
       latency = ms;
+    },
+    setBudget(remaining, resetInSeconds) {
+      budgetSet = true;
+      rate.remaining = remaining;
+      rate.reset = Math.floor(Date.now() / 1000) + resetInSeconds;
+    },
+    get points() {
+      return log.reduce((n, e) => n + (e.points ?? 0), 0);
     },
     schemaProblems,
     close: () =>

@@ -1,0 +1,71 @@
+// GitHub's budgets: --verbose prints per repository the requests, the GraphQL
+// points (as the local GitHub charges them) and the budget left per resource;
+// under 10 % left, requests are spaced to last until the reset.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { generateOrg } from '../support/github-generator.js';
+import { type Harness, harness, TOKEN } from './harness.js';
+
+describe('GitHub budget', () => {
+  const org = generateOrg({ seed: 3, repos: 1, prsPerRepo: 40, runsPerRepo: 150 });
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(org);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('prints requests, points and the budget left per repository with --verbose', async () => {
+    const result = await runCli(
+      [
+        'collect',
+        'github',
+        'acme/service-1',
+        '--ci-jobs',
+        'graphql',
+        '--verbose',
+        '--github-url',
+        h.server.url,
+        '--db',
+        h.dbPath,
+      ],
+      { env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '', GITHUB_GRAPHQL_URL: '', PATH: '/nonexistent' } },
+    );
+    expect(result.exitCode).toBe(0);
+    // The local GitHub counts down one shared budget from 5,000: what each resource's last answer said.
+    const last = (kind: 'graphql' | 'rest') => h.server.log.findLastIndex((e) => e.kind === kind) + 1;
+    const line = result.stderr.split('\n').find((l) => l.startsWith('acme/service-1:'));
+    expect(line).toContain('acme/service-1: 40 pull requests read (full sync), 150 workflow runs');
+    expect(line!.slice(line!.indexOf(';'))).toBe(
+      `; ${h.server.requests} requests, ${h.server.points} GraphQL points; budget left: graphql ${5000 - last('graphql')}/5000, core ${5000 - last('rest')}/5000`,
+    );
+    expect(h.server.points).toBeGreaterThan(h.server.log.filter((e) => e.kind === 'graphql').length);
+  });
+
+  it('spaces requests when under 10% of the budget is left, and says so once', async () => {
+    const small = await harness(generateOrg({ seed: 3, repos: 1, prsPerRepo: 10, runsPerRepo: 20 }));
+    try {
+      const notes: string[] = [];
+      small.server.setBudget(100, 30);
+      const reset = Math.floor(Date.now() / 1000) + 30;
+      const started = performance.now();
+      await small.sync('acme/service-1', {
+        client: small.client({ rateLimitMsPerSecond: 100, note: (t) => notes.push(t) }),
+      });
+      const elapsed = (performance.now() - started) / 1000;
+      const left = reset - Date.now() / 1000;
+      const requests = small.server.requests;
+      expect(requests).toBeGreaterThan(20);
+      // One GraphQL page, then REST: the second REST request is the first to see a known, low budget.
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatch(
+        /^dx-audit: GitHub core budget under 10% \(98 of 5000 left\); spacing requests 0\.\ds apart until the reset$/,
+      );
+      // Every REST request after the first waited at least (reset − now) / remaining ≥ left / 98, scaled by 0.1.
+      expect(elapsed).toBeGreaterThanOrEqual(((requests - 2) * 0.1 * left) / 98);
+    } finally {
+      await small.close();
+    }
+  });
+});
