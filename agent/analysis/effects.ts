@@ -1,0 +1,368 @@
+// System effects measured on everyone's changes: one multiplicative model of
+// cycle time, fitted on every delivered change of the organisation,
+//
+//   log(cycle) = a + b·log2(size) + repository + Σ modules touched + first reviewer + noise
+//
+// so each factor multiplies the time a change takes. Each effect carries a
+// multiplier, a 95 % confidence interval (robust, sandwich standard errors),
+// a two-sided test, and the number of changes it applies to. An effect counts
+// as significant when it slows changes and its p-value clears a Bonferroni
+// correction over every effect tested. Causes:
+//   - a repository slower than the others is `builds_ci` when its CI delay
+//     (CI wall time + the author's return lag after runs finish) is clearly
+//     longer than elsewhere; otherwise it is measured but not attributed;
+//   - a module (directory) slower for everyone is `fragile_architecture`;
+//   - a reviewer whose changes wait longer is `review_bottleneck`;
+//   - the size curve (log–log, extrapolates beyond the sizes seen) is
+//     `oversized_changes` for whoever's changes are larger than the baseline's.
+
+import { getOrInit } from '../util/maps.js';
+import type { Cause, Delivery } from './diagnosis.js';
+import { combinationVariance, fitHuber, type SparseRow } from './regression.js';
+import { median, normalCdf } from './stats.js';
+
+export type EffectKind = 'repository' | 'module' | 'reviewer' | 'size';
+
+/** One system effect, estimated on everyone's changes. */
+export interface SystemEffect {
+  kind: EffectKind;
+  /** Repository name, `repo:module`, reviewer login, or "change size". */
+  name: string;
+  /** The diagnosis cause it stands for; null when measured but not attributable (a slow repository whose CI is not slow). */
+  cause: Cause | null;
+  /** × on cycle time (size: per doubling of the change) against comparable changes. */
+  multiplier: number;
+  ciLow: number;
+  ciHigh: number;
+  /** Two-sided p-value of "no effect". */
+  pValue: number;
+  /** Changes the effect applies to. */
+  n: number;
+  /** Slows changes and clears the Bonferroni-corrected level. */
+  significant: boolean;
+  /** "core/ changes take 2.4× longer for everyone (95 % CI 1.9–3.0)". */
+  description: string;
+}
+
+/** CI delay of a repository: what each change waits on CI, and how long its author takes to come back. */
+export interface CiReturnLag {
+  repo: string;
+  /** Merged changes with CI data. */
+  changes: number;
+  /** Median CI wall time per change, seconds. */
+  ciWaitMedian: number | null;
+  /** Median time from a CI run finishing to the author's next action, per change, seconds. */
+  returnLagMedian: number | null;
+  /** Median CI wait + return lag per change, seconds. */
+  delayMedian: number | null;
+}
+
+export interface EffectSettings {
+  /** Family-wise level over all effects tested. */
+  alpha: number;
+  /** Fewest changes a module or reviewer needs to be measured. */
+  minChanges: number;
+  /** Ridge penalty on module and reviewer effects (in changes' worth of evidence for "no effect"). */
+  ridge: number;
+  /** A repository's CI delay must be this many times the rest's to count as slow CI. */
+  ciDelayRatio: number;
+}
+
+export const DEFAULT_EFFECTS: EffectSettings = { alpha: 0.05, minChanges: 10, ridge: 2, ciDelayRatio: 2 };
+
+export interface EffectModel {
+  effects: SystemEffect[];
+  /** Changes no significant slowing effect (other than size) applies to: the baseline. */
+  baseline: Set<Delivery>;
+  /**
+   * Per delivery: the log-increment of each significant effect, relative to
+   * the baseline (mean over the baseline = 0), keyed by effect index.
+   */
+  increments: Map<Delivery, Map<number, number>>;
+  /** Residual standard deviation of log cycle time. */
+  residualSd: number;
+}
+
+const HOUR = 3600;
+/** Cycle times below this count as this (log of a few seconds would dominate the fit). */
+const FLOOR = 0.25 * HOUR;
+
+/** The module a path belongs to: its first two directories (`src/ledger`), or its top directory, or "(root)". */
+export function moduleOf(path: string): string {
+  const parts = path.split('/');
+  if (parts.length >= 3) return `${parts[0]}/${parts[1]}`;
+  if (parts.length === 2) return parts[0]!;
+  return '(root)';
+}
+
+export function logCycle(cycle: number): number {
+  return Math.log(Math.max(cycle, FLOOR) / HOUR);
+}
+
+export function logSize(size: number | null, fallback: number): number {
+  return size === null ? fallback : Math.log2(1 + size);
+}
+
+function fmt(x: number): string {
+  return x >= 10 ? x.toFixed(0) : x.toFixed(1);
+}
+
+function sentence(e: Omit<SystemEffect, 'description' | 'significant'>): string {
+  const ci = `(95 % CI ${fmt(e.ciLow)}–${fmt(e.ciHigh)})`;
+  switch (e.kind) {
+    case 'size':
+      return `each doubling of a change's size makes it take ${e.multiplier.toFixed(2)}× longer for everyone (95 % CI ${e.ciLow.toFixed(2)}–${e.ciHigh.toFixed(2)})`;
+    case 'repository':
+      return `changes in ${e.name} take ${fmt(e.multiplier)}× as long as in the other repositories ${ci}`;
+    case 'module':
+      return `${e.name.split(':').slice(1).join(':')}/ changes in ${e.name.split(':')[0]} take ${fmt(e.multiplier)}× as long for everyone ${ci}`;
+    case 'reviewer':
+      return `changes first reviewed by ${e.name} take ${fmt(e.multiplier)}× as long ${ci}`;
+  }
+}
+
+/**
+ * Fits the model on `all` deliveries. `ciDelay` gives each repository's CI
+ * delay so a slow repository can be attributed to CI.
+ */
+export function fitEffects(
+  all: readonly Delivery[],
+  ciDelay: readonly CiReturnLag[],
+  settings: EffectSettings = DEFAULT_EFFECTS,
+): EffectModel {
+  const empty: EffectModel = { effects: [], baseline: new Set(all), increments: new Map(), residualSd: 0 };
+  if (all.length < 20) return empty;
+  const sizes = all.map((d) => d.size).filter((s): s is number => s !== null);
+  const sizeFallback = sizes.length ? Math.log2(1 + median(sizes)!) : 0;
+  // columns: 0 intercept, 1 size, repositories (first = reference), modules, reviewers
+  const repoCount = new Map<string, number>();
+  for (const d of all) repoCount.set(d.repo, (repoCount.get(d.repo) ?? 0) + 1);
+  const repos = [...repoCount.keys()].sort(
+    (a, b) => repoCount.get(b)! - repoCount.get(a)! || a.localeCompare(b),
+  );
+  const col = new Map<string, number>();
+  let p = 2;
+  for (const r of repos.slice(1)) col.set(`repo\0${r}`, p++);
+  const moduleCount = new Map<string, number>();
+  const reviewerCount = new Map<string, number>();
+  for (const d of all) {
+    for (const m of new Set(d.modules))
+      moduleCount.set(`${d.repo}:${m}`, (moduleCount.get(`${d.repo}:${m}`) ?? 0) + 1);
+    if (d.reviewer) reviewerCount.set(d.reviewer, (reviewerCount.get(d.reviewer) ?? 0) + 1);
+  }
+  const modules = [...moduleCount.entries()]
+    .filter(
+      ([key, n]) => n >= settings.minChanges && n <= repoCount.get(key.split(':')[0]!)! - settings.minChanges,
+    )
+    .map(([key]) => key)
+    .sort();
+  for (const m of modules) col.set(`module\0${m}`, p++);
+  const reviewers = [...reviewerCount.entries()]
+    .filter(([, n]) => n >= settings.minChanges && n <= all.length - settings.minChanges)
+    .map(([login]) => login)
+    .sort();
+  for (const r of reviewers) col.set(`reviewer\0${r}`, p++);
+  const firstPenalised = 2 + repos.length - 1;
+  const ridge = new Float64Array(p);
+  for (let j = firstPenalised; j < p; j += 1) ridge[j] = settings.ridge;
+
+  // Module and reviewer columns are centred within each repository (1 − the
+  // repository's share), so the repository effect means "this repository at its
+  // usual mix" and stays well measured even when its modules cover it.
+  const share = new Map<string, Map<number, number>>();
+  for (const d of all) {
+    const m = getOrInit(share, d.repo, () => new Map<number, number>());
+    for (const c of columnsOf(d)) m.set(c, (m.get(c) ?? 0) + 1 / repoCount.get(d.repo)!);
+  }
+  function columnsOf(d: Delivery): number[] {
+    const out: number[] = [];
+    for (const m of new Set(d.modules)) {
+      const mc = col.get(`module\0${d.repo}:${m}`);
+      if (mc !== undefined) out.push(mc);
+    }
+    const vc = d.reviewer ? col.get(`reviewer\0${d.reviewer}`) : undefined;
+    if (vc !== undefined) out.push(vc);
+    return out;
+  }
+  const rows: SparseRow[] = [];
+  const y = new Float64Array(all.length);
+  for (const [i, d] of all.entries()) {
+    const cols = [0, 1];
+    const vals = [1, logSize(d.size, sizeFallback)];
+    const rc = col.get(`repo\0${d.repo}`);
+    if (rc !== undefined) {
+      cols.push(rc);
+      vals.push(1);
+    }
+    const own = new Set(columnsOf(d));
+    for (const [c, pi] of share.get(d.repo)!) {
+      cols.push(c);
+      vals.push((own.has(c) ? 1 : 0) - pi);
+    }
+    rows.push({ cols, vals });
+    y[i] = logCycle(d.cycle);
+  }
+  const fit = fitHuber(rows, y, p, ridge);
+  let ss = 0;
+  for (const e of fit.residuals) ss += e * e;
+  const residualSd = Math.sqrt(ss / Math.max(1, all.length - p));
+
+  interface Candidate {
+    kind: EffectKind;
+    name: string;
+    contrast: Map<number, number>;
+    n: number;
+    cause: Cause | null;
+  }
+  const candidates: Candidate[] = [];
+  candidates.push({
+    kind: 'size',
+    name: 'change size',
+    contrast: new Map([[1, 1]]),
+    n: sizes.length,
+    cause: 'oversized_changes',
+  });
+  if (repos.length > 1) {
+    const delayOf = new Map(ciDelay.map((c) => [c.repo, c]));
+    for (const r of repos) {
+      // this repository against the others, weighted by their changes
+      const contrast = new Map<number, number>();
+      const own = col.get(`repo\0${r}`);
+      if (own !== undefined) contrast.set(own, 1);
+      const rest = all.length - repoCount.get(r)!;
+      for (const s of repos) {
+        if (s === r) continue;
+        const c = col.get(`repo\0${s}`);
+        if (c !== undefined) contrast.set(c, (contrast.get(c) ?? 0) - repoCount.get(s)! / rest);
+      }
+      const mine = delayOf.get(r)?.delayMedian ?? null;
+      const others = median(
+        all.filter((d) => d.repo !== r && d.ciWait !== null).map((d) => (d.ciWait ?? 0) + (d.returnLag ?? 0)),
+      );
+      const slowCi =
+        mine !== null &&
+        others !== null &&
+        mine >= settings.ciDelayRatio * others &&
+        mine - others >= 15 * 60;
+      candidates.push({
+        kind: 'repository',
+        name: r,
+        contrast,
+        n: repoCount.get(r)!,
+        cause: slowCi ? 'builds_ci' : null,
+      });
+    }
+  }
+  for (const m of modules) {
+    candidates.push({
+      kind: 'module',
+      name: m,
+      contrast: new Map([[col.get(`module\0${m}`)!, 1]]),
+      n: moduleCount.get(m)!,
+      cause: 'fragile_architecture',
+    });
+  }
+  for (const r of reviewers) {
+    candidates.push({
+      kind: 'reviewer',
+      name: r,
+      contrast: new Map([[col.get(`reviewer\0${r}`)!, 1]]),
+      n: reviewerCount.get(r)!,
+      cause: 'review_bottleneck',
+    });
+  }
+  const tested = candidates.filter((c) => [...c.contrast.keys()].every((j) => !fit.dropped[j]));
+  const level = settings.alpha / Math.max(1, tested.length);
+  const effects: SystemEffect[] = tested.map((c) => {
+    let estimate = 0;
+    for (const [j, w] of c.contrast) estimate += w * fit.beta[j]!;
+    const se = Math.sqrt(combinationVariance(fit.cov, p, c.contrast));
+    const z = se > 0 ? estimate / se : 0;
+    const pValue = se > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1;
+    const base = {
+      kind: c.kind,
+      name: c.name,
+      cause: c.cause,
+      multiplier: Math.exp(estimate),
+      ciLow: Math.exp(estimate - 1.96 * se),
+      ciHigh: Math.exp(estimate + 1.96 * se),
+      pValue,
+      n: c.n,
+    };
+    return { ...base, significant: estimate > 0 && pValue < level, description: sentence(base) };
+  });
+
+  // the baseline: changes no significant repository, module or reviewer effect slows
+  const slowRepos = new Set(
+    effects.filter((e) => e.significant && e.kind === 'repository').map((e) => e.name),
+  );
+  const slowModules = new Set(effects.filter((e) => e.significant && e.kind === 'module').map((e) => e.name));
+  const slowReviewers = new Set(
+    effects.filter((e) => e.significant && e.kind === 'reviewer').map((e) => e.name),
+  );
+  const isClean = (d: Delivery) =>
+    !slowRepos.has(d.repo) &&
+    !(d.reviewer !== null && slowReviewers.has(d.reviewer)) &&
+    !d.modules.some((m) => slowModules.has(`${d.repo}:${m}`));
+  let baseline = new Set(all.filter(isClean));
+  if (baseline.size < Math.max(20, 0.1 * all.length)) baseline = new Set(all);
+
+  // increments of each significant effect, centred so the baseline's mean is 0
+  const effectIndex = new Map(effects.map((e, i) => [`${e.kind}\0${e.name}`, i]));
+  // the same model with uncentred module and reviewer indicators: each
+  // repository's level loses its mix's share of them
+  const repoBeta = (r: string) => {
+    const c = col.get(`repo\0${r}`);
+    let level = c === undefined ? 0 : fit.beta[c]!;
+    for (const [j, pi] of share.get(r) ?? []) level -= pi * fit.beta[j]!;
+    return level;
+  };
+  let baselineRepo = 0;
+  let baselineSize = 0;
+  for (const d of baseline) {
+    baselineRepo += repoBeta(d.repo);
+    baselineSize += logSize(d.size, sizeFallback);
+  }
+  baselineRepo /= baseline.size;
+  baselineSize /= baseline.size;
+  const increments = new Map<Delivery, Map<number, number>>();
+  const sizeIdx = effectIndex.get('size\0change size');
+  for (const d of all) {
+    const inc = new Map<number, number>();
+    if (sizeIdx !== undefined && effects[sizeIdx]!.significant) {
+      inc.set(sizeIdx, fit.beta[1]! * (logSize(d.size, sizeFallback) - baselineSize));
+    }
+    const ri = effectIndex.get(`repository\0${d.repo}`);
+    if (ri !== undefined && effects[ri]!.significant) inc.set(ri, repoBeta(d.repo) - baselineRepo);
+    for (const m of new Set(d.modules)) {
+      const mi = effectIndex.get(`module\0${d.repo}:${m}`);
+      if (mi !== undefined && effects[mi]!.significant)
+        inc.set(mi, fit.beta[col.get(`module\0${d.repo}:${m}`)!]!);
+    }
+    const vi = d.reviewer ? effectIndex.get(`reviewer\0${d.reviewer}`) : undefined;
+    if (vi !== undefined && effects[vi]!.significant)
+      inc.set(vi, fit.beta[col.get(`reviewer\0${d.reviewer}`)!]!);
+    if (inc.size) increments.set(d, inc);
+  }
+  return { effects, baseline, increments, residualSd };
+}
+
+/** Per-repository CI delay: CI wall time and the author's return lag, per merged change. */
+export function ciReturnLags(all: readonly Delivery[]): CiReturnLag[] {
+  const byRepo = new Map<string, Delivery[]>();
+  for (const d of all) {
+    if (d.ciWait === null) continue;
+    const list = byRepo.get(d.repo);
+    if (list) list.push(d);
+    else byRepo.set(d.repo, [d]);
+  }
+  return [...byRepo.entries()]
+    .map(([repo, list]) => ({
+      repo,
+      changes: list.length,
+      ciWaitMedian: median(list.map((d) => d.ciWait ?? 0)),
+      returnLagMedian: median(list.flatMap((d) => (d.returnLag === null ? [] : [d.returnLag]))),
+      delayMedian: median(list.map((d) => (d.ciWait ?? 0) + (d.returnLag ?? 0))),
+    }))
+    .sort((a, b) => a.repo.localeCompare(b.repo));
+}
