@@ -267,7 +267,7 @@ export function diagnose(
         base.excess <= 0
           ? `${versus}: at or below the baseline, nothing to explain`
           : `${versus}: within ${Math.round(settings.minRelativeExcess * 100)} % of the baseline, nothing to explain`;
-    } else if (lead && gap > 0 && explained / gap >= settings.minShare) {
+    } else if (lead && gap > 0 && explained >= settings.minShare * gap) {
       base.verdict = lead.cause;
       base.summary = `${versus}; ${Math.round(Math.min(1, explained / gap) * 100)} % of the gap is explained by system effects measured on everyone's changes, most by ${label(lead.cause)}`;
     } else {

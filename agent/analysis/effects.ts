@@ -222,37 +222,6 @@ export function fitEffects(
     n: sizes.length,
     cause: 'oversized_changes',
   });
-  if (repos.length > 1) {
-    const delayOf = new Map(ciDelay.map((c) => [c.repo, c]));
-    for (const r of repos) {
-      // this repository against the others, weighted by their changes
-      const contrast = new Map<number, number>();
-      const own = col.get(`repo\0${r}`);
-      if (own !== undefined) contrast.set(own, 1);
-      const rest = all.length - repoCount.get(r)!;
-      for (const s of repos) {
-        if (s === r) continue;
-        const c = col.get(`repo\0${s}`);
-        if (c !== undefined) contrast.set(c, (contrast.get(c) ?? 0) - repoCount.get(s)! / rest);
-      }
-      const mine = delayOf.get(r)?.delayMedian ?? null;
-      const others = median(
-        all.filter((d) => d.repo !== r && d.ciWait !== null).map((d) => (d.ciWait ?? 0) + (d.returnLag ?? 0)),
-      );
-      const slowCi =
-        mine !== null &&
-        others !== null &&
-        mine >= settings.ciDelayRatio * others &&
-        mine - others >= 15 * 60;
-      candidates.push({
-        kind: 'repository',
-        name: r,
-        contrast,
-        n: repoCount.get(r)!,
-        cause: slowCi ? 'builds_ci' : null,
-      });
-    }
-  }
   for (const m of modules) {
     candidates.push({
       kind: 'module',
@@ -262,23 +231,61 @@ export function fitEffects(
       cause: 'fragile_architecture',
     });
   }
-  for (const r of reviewers) {
+  // a reviewer against the other reviewers of the same repositories, weighted by their reviews there
+  const reviewsIn = new Map<string, Map<string, number>>();
+  for (const d of all) {
+    if (!d.reviewer || !col.has(`reviewer\0${d.reviewer}`)) continue;
+    const m = getOrInit(reviewsIn, d.repo, () => new Map<string, number>());
+    m.set(d.reviewer, (m.get(d.reviewer) ?? 0) + 1);
+  }
+  for (const v of reviewers) {
+    const contrast = new Map<number, number>([[col.get(`reviewer\0${v}`)!, 1]]);
+    const others = new Map<string, number>();
+    for (const counts of reviewsIn.values()) {
+      if (!counts.has(v)) continue;
+      for (const [u, k] of counts) if (u !== v) others.set(u, (others.get(u) ?? 0) + k);
+    }
+    const total = [...others.values()].reduce((t, k) => t + k, 0);
+    for (const [u, k] of others) contrast.set(col.get(`reviewer\0${u}`)!, -k / total);
     candidates.push({
       kind: 'reviewer',
-      name: r,
-      contrast: new Map([[col.get(`reviewer\0${r}`)!, 1]]),
-      n: reviewerCount.get(r)!,
+      name: v,
+      contrast,
+      n: reviewerCount.get(v)!,
       cause: 'review_bottleneck',
     });
   }
-  const tested = candidates.filter((c) => [...c.contrast.keys()].every((j) => !fit.dropped[j]));
-  const level = settings.alpha / Math.max(1, tested.length);
-  const effects: SystemEffect[] = tested.map((c) => {
+  const repoFirst = candidates.length;
+  if (repos.length > 1) {
+    const delayOf = new Map(ciDelay.map((c) => [c.repo, c]));
+    // the organisation's median CI delay per change (every repository's changes)
+    const orgDelay = median(all.flatMap((d) => (d.ciWait === null ? [] : [d.ciWait + (d.returnLag ?? 0)])));
+    for (const r of repos) {
+      const mine = delayOf.get(r)?.delayMedian ?? null;
+      const others = orgDelay;
+      const slowCi =
+        mine !== null &&
+        others !== null &&
+        mine >= settings.ciDelayRatio * others &&
+        mine - others >= 15 * 60;
+      // filled in below, once the module and reviewer effects are known
+      candidates.push({
+        kind: 'repository',
+        name: r,
+        contrast: new Map(),
+        n: repoCount.get(r)!,
+        cause: slowCi ? 'builds_ci' : null,
+      });
+    }
+  }
+  const level = settings.alpha / Math.max(1, candidates.length);
+  const measure = (c: Candidate): SystemEffect => {
     let estimate = 0;
     for (const [j, w] of c.contrast) estimate += w * fit.beta[j]!;
-    const se = Math.sqrt(combinationVariance(fit.cov, p, c.contrast));
+    const se = Math.sqrt(combinationVariance(fit, c.contrast));
     const z = se > 0 ? estimate / se : 0;
-    const pValue = se > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1;
+    const pValue =
+      se > 0 && [...c.contrast.keys()].every((j) => !fit.dropped[j]) ? 2 * (1 - normalCdf(Math.abs(z))) : 1;
     const base = {
       kind: c.kind,
       name: c.name,
@@ -290,7 +297,36 @@ export function fitEffects(
       n: c.n,
     };
     return { ...base, significant: estimate > 0 && pValue < level, description: sentence(base) };
-  });
+  };
+  const effects: SystemEffect[] = candidates.slice(0, repoFirst).map(measure);
+  // A repository's level net of the significant module and reviewer effects
+  // in its mix (their share × their coefficient): a slow module or reviewer
+  // is not counted twice, and an unproven one is left in the repository.
+  const believed = new Set<number>();
+  for (const [i, e] of effects.entries()) {
+    if (!e.significant || (e.kind !== 'module' && e.kind !== 'reviewer')) continue;
+    for (const j of candidates[i]!.contrast.keys())
+      if (j === col.get(`${e.kind}\0${e.name}`)) believed.add(j);
+  }
+  const levelOf = (r: string): Map<number, number> => {
+    const c = new Map<number, number>();
+    const own = col.get(`repo\0${r}`);
+    if (own !== undefined) c.set(own, 1);
+    for (const [j, pi] of share.get(r) ?? []) if (believed.has(j)) c.set(j, (c.get(j) ?? 0) - pi);
+    return c;
+  };
+  for (const cand of candidates.slice(repoFirst)) {
+    // this repository against the others, weighted by their changes
+    const contrast = levelOf(cand.name);
+    const rest = all.length - repoCount.get(cand.name)!;
+    for (const s of repos) {
+      if (s === cand.name) continue;
+      for (const [j, w] of levelOf(s))
+        contrast.set(j, (contrast.get(j) ?? 0) - (w * repoCount.get(s)!) / rest);
+    }
+    cand.contrast = contrast;
+    effects.push(measure(cand));
+  }
 
   // the baseline: changes no significant repository, module or reviewer effect slows
   const slowRepos = new Set(
@@ -309,12 +345,9 @@ export function fitEffects(
 
   // increments of each significant effect, centred so the baseline's mean is 0
   const effectIndex = new Map(effects.map((e, i) => [`${e.kind}\0${e.name}`, i]));
-  // the same model with uncentred module and reviewer indicators: each
-  // repository's level loses its mix's share of them
   const repoBeta = (r: string) => {
-    const c = col.get(`repo\0${r}`);
-    let level = c === undefined ? 0 : fit.beta[c]!;
-    for (const [j, pi] of share.get(r) ?? []) level -= pi * fit.beta[j]!;
+    let level = 0;
+    for (const [j, w] of levelOf(r)) level += w * fit.beta[j]!;
     return level;
   };
   let baselineRepo = 0;
@@ -340,8 +373,7 @@ export function fitEffects(
         inc.set(mi, fit.beta[col.get(`module\0${d.repo}:${m}`)!]!);
     }
     const vi = d.reviewer ? effectIndex.get(`reviewer\0${d.reviewer}`) : undefined;
-    if (vi !== undefined && effects[vi]!.significant)
-      inc.set(vi, fit.beta[col.get(`reviewer\0${d.reviewer}`)!]!);
+    if (vi !== undefined && effects[vi]!.significant) inc.set(vi, Math.log(effects[vi]!.multiplier));
     if (inc.size) increments.set(d, inc);
   }
   return { effects, baseline, increments, residualSd };

@@ -16,8 +16,9 @@ export interface SparseRow {
 export interface OlsFit {
   /** Coefficients (0 for columns dropped as collinear). */
   beta: Float64Array;
-  /** Robust covariance, p × p row-major (0 rows and columns for dropped columns). */
-  cov: Float64Array;
+  /** (X'WX+Λ)⁻¹ and the sandwich's meat, p × p row-major; the robust covariance is inverse·meat·inverse (see combinationVariance). Empty unless asked for. */
+  inverse: Float64Array;
+  meat: Float64Array;
   /** Columns left out because they were (nearly) a combination of the others. */
   dropped: boolean[];
   n: number;
@@ -35,6 +36,7 @@ export function fitOls(
   p: number,
   ridge?: ArrayLike<number>,
   weights?: ArrayLike<number>,
+  withCovariance = true,
 ): OlsFit {
   const n = rows.length;
   const xtx = new Float64Array(p * p);
@@ -51,30 +53,39 @@ export function fitOls(
     }
   }
   if (ridge) for (let j = 0; j < p; j += 1) xtx[j * p + j]! += ridge[j] ?? 0;
-  const inv = invertSpd(xtx, p);
-  const beta = new Float64Array(p);
-  for (let j = 0; j < p; j += 1) {
-    let s = 0;
-    for (let k = 0; k < p; k += 1) s += inv.inverse[j * p + k]! * xty[k]!;
-    beta[j] = s;
-  }
+  const chol = cholesky(xtx, p);
+  const beta = solve(chol, xty, p);
   const residuals = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const { cols, vals } = rows[i]!;
+    let fitted = 0;
+    for (let a = 0; a < cols.length; a += 1) fitted += beta[cols[a]!]! * vals[a]!;
+    residuals[i] = y[i]! - fitted;
+  }
+  if (!withCovariance) {
+    return {
+      beta,
+      inverse: new Float64Array(0),
+      meat: new Float64Array(0),
+      dropped: chol.dropped,
+      n,
+      p,
+      residuals,
+    };
+  }
+  const inverse = inverseFromCholesky(chol, p);
   const meat = new Float64Array(p * p);
   for (let i = 0; i < n; i += 1) {
     const { cols, vals } = rows[i]!;
     const wi = weights ? weights[i]! : 1;
-    let fitted = 0;
-    for (let a = 0; a < cols.length; a += 1) fitted += beta[cols[a]!]! * vals[a]!;
-    const e = y[i]! - fitted;
-    residuals[i] = e;
     // leverage hᵢ = wᵢ xᵢ'(X'WX+Λ)⁻¹xᵢ; HC3 inflates each residual by 1/(1 − hᵢ)
     let h = 0;
     for (let a = 0; a < cols.length; a += 1) {
       const ca = cols[a]!;
-      for (let b = 0; b < cols.length; b += 1) h += vals[a]! * vals[b]! * inv.inverse[ca * p + cols[b]!]!;
+      for (let b = 0; b < cols.length; b += 1) h += vals[a]! * vals[b]! * inverse[ca * p + cols[b]!]!;
     }
     h = Math.min(0.99, h * wi);
-    const psi = (wi * e) / (1 - h);
+    const psi = (wi * residuals[i]!) / (1 - h);
     const e2 = psi * psi;
     for (let a = 0; a < cols.length; a += 1) {
       const ca = cols[a]!;
@@ -82,8 +93,7 @@ export function fitOls(
       for (let b = 0; b < cols.length; b += 1) meat[ca * p + cols[b]!]! += va * vals[b]!;
     }
   }
-  const cov = multiply(multiply(inv.inverse, meat, p), inv.inverse, p);
-  return { beta, cov, dropped: inv.dropped, n, p, residuals };
+  return { beta, inverse, meat, dropped: chol.dropped, n, p, residuals };
 }
 
 /**
@@ -99,7 +109,7 @@ export function fitHuber(
   ridge?: ArrayLike<number>,
   iterations = 8,
 ): OlsFit & { scale: number } {
-  let fit = fitOls(rows, y, p, ridge);
+  let fit = fitOls(rows, y, p, ridge, undefined, iterations === 0);
   let scale = 0;
   const weights = new Float64Array(rows.length).fill(1);
   for (let it = 0; it < iterations; it += 1) {
@@ -112,55 +122,82 @@ export function fitHuber(
       const e = Math.abs(fit.residuals[i]!);
       weights[i] = e <= k ? 1 : k / e;
     }
-    fit = fitOls(rows, y, p, ridge, weights);
+    fit = fitOls(rows, y, p, ridge, weights, it === iterations - 1);
   }
+  if (fit.inverse.length === 0) fit = fitOls(rows, y, p, ridge, weights, true);
   return { ...fit, scale };
 }
 
-/** c'Vc: the variance of a linear combination of the coefficients. */
-export function combinationVariance(cov: Float64Array, p: number, c: ReadonlyMap<number, number>): number {
+/** c'Vc, the robust variance of a linear combination of the coefficients: u = A⁻¹c, then u'·meat·u. */
+export function combinationVariance(fit: OlsFit, c: ReadonlyMap<number, number>): number {
+  const { p, inverse, meat } = fit;
+  const u = new Float64Array(p);
+  for (const [j, cj] of c) for (let i = 0; i < p; i += 1) u[i]! += inverse[i * p + j]! * cj;
   let v = 0;
-  for (const [i, ci] of c) for (const [j, cj] of c) v += ci * cj * cov[i * p + j]!;
+  for (let i = 0; i < p; i += 1) {
+    const ui = u[i]!;
+    if (ui === 0) continue;
+    let row = 0;
+    for (let j = 0; j < p; j += 1) row += meat[i * p + j]! * u[j]!;
+    v += ui * row;
+  }
   return Math.max(0, v);
 }
 
-function multiply(a: Float64Array, b: Float64Array, p: number): Float64Array {
-  const out = new Float64Array(p * p);
-  for (let i = 0; i < p; i += 1) {
-    for (let k = 0; k < p; k += 1) {
-      const aik = a[i * p + k]!;
-      if (aik === 0) continue;
-      for (let j = 0; j < p; j += 1) out[i * p + j]! += aik * b[k * p + j]!;
-    }
-  }
-  return out;
+interface Cholesky {
+  l: Float64Array;
+  dropped: boolean[];
 }
 
 /**
- * Inverse of a symmetric positive semi-definite matrix by Cholesky; a column
- * whose pivot vanishes (relative to its diagonal) is dropped: its row and
- * column of the inverse are 0.
+ * Cholesky factor of a symmetric positive semi-definite matrix; a column
+ * whose pivot vanishes (relative to its diagonal) is dropped (coefficient 0).
  */
-export function invertSpd(a: Float64Array, p: number): { inverse: Float64Array; dropped: boolean[] } {
+export function cholesky(a: Float64Array, p: number): Cholesky {
   const l = new Float64Array(p * p);
   const dropped: boolean[] = new Array(p).fill(false);
   for (let j = 0; j < p; j += 1) {
     const diag = a[j * p + j]!;
     let d = diag;
-    for (let k = 0; k < j; k += 1) d -= l[j * p + k]! ** 2;
+    const rowJ = j * p;
+    for (let k = 0; k < j; k += 1) d -= l[rowJ + k]! ** 2;
     if (!(diag > 0) || d <= 1e-9 * diag) {
       dropped[j] = true;
       continue;
     }
     const ljj = Math.sqrt(d);
-    l[j * p + j] = ljj;
+    l[rowJ + j] = ljj;
     for (let i = j + 1; i < p; i += 1) {
-      let s = a[i * p + j]!;
-      for (let k = 0; k < j; k += 1) s -= l[i * p + k]! * l[j * p + k]!;
-      l[i * p + j] = s / ljj;
+      const rowI = i * p;
+      let s = a[rowI + j]!;
+      for (let k = 0; k < j; k += 1) s -= l[rowI + k]! * l[rowJ + k]!;
+      l[rowI + j] = s / ljj;
     }
   }
-  // inverse of L (lower triangular), dropped columns skipped
+  return { l, dropped };
+}
+
+/** Solves (LLᵀ)x = b, dropped columns left at 0. */
+function solve({ l, dropped }: Cholesky, b: Float64Array, p: number): Float64Array {
+  const z = new Float64Array(p);
+  for (let i = 0; i < p; i += 1) {
+    if (dropped[i]) continue;
+    let s = b[i]!;
+    for (let k = 0; k < i; k += 1) s -= l[i * p + k]! * z[k]!;
+    z[i] = s / l[i * p + i]!;
+  }
+  const x = new Float64Array(p);
+  for (let i = p - 1; i >= 0; i -= 1) {
+    if (dropped[i]) continue;
+    let s = z[i]!;
+    for (let k = i + 1; k < p; k += 1) s -= l[k * p + i]! * x[k]!;
+    x[i] = s / l[i * p + i]!;
+  }
+  return x;
+}
+
+/** A⁻¹ = L⁻ᵀL⁻¹ from the Cholesky factor; dropped rows and columns are 0. */
+function inverseFromCholesky({ l, dropped }: Cholesky, p: number): Float64Array {
   const li = new Float64Array(p * p);
   for (let j = 0; j < p; j += 1) {
     if (dropped[j]) continue;
@@ -168,11 +205,10 @@ export function invertSpd(a: Float64Array, p: number): { inverse: Float64Array; 
     for (let i = j + 1; i < p; i += 1) {
       if (dropped[i]) continue;
       let s = 0;
-      for (let k = j; k < i; k += 1) if (!dropped[k]) s -= l[i * p + k]! * li[k * p + j]!;
+      for (let k = j; k < i; k += 1) s -= l[i * p + k]! * li[k * p + j]!;
       li[i * p + j] = s / l[i * p + i]!;
     }
   }
-  // A⁻¹ = L⁻ᵀ L⁻¹
   const inverse = new Float64Array(p * p);
   for (let i = 0; i < p; i += 1) {
     for (let j = 0; j <= i; j += 1) {
@@ -182,5 +218,11 @@ export function invertSpd(a: Float64Array, p: number): { inverse: Float64Array; 
       inverse[j * p + i] = s;
     }
   }
-  return { inverse, dropped };
+  return inverse;
+}
+
+/** Inverse of a symmetric positive semi-definite matrix (dropped columns: 0 rows and columns). */
+export function invertSpd(a: Float64Array, p: number): { inverse: Float64Array; dropped: boolean[] } {
+  const chol = cholesky(a, p);
+  return { inverse: inverseFromCholesky(chol, p), dropped: chol.dropped };
 }
