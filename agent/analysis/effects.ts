@@ -169,10 +169,11 @@ export function fitEffects(
   // Module and reviewer columns are centred within each repository (1 − the
   // repository's share), so the repository effect means "this repository at its
   // usual mix" and stays well measured even when its modules cover it.
+  const columns = all.map(columnsOf);
   const share = new Map<string, Map<number, number>>();
-  for (const d of all) {
+  for (const [i, d] of all.entries()) {
     const m = getOrInit(share, d.repo, () => new Map<number, number>());
-    for (const c of columnsOf(d)) m.set(c, (m.get(c) ?? 0) + 1 / repoCount.get(d.repo)!);
+    for (const c of columns[i]!) m.set(c, (m.get(c) ?? 0) + 1 / repoCount.get(d.repo)!);
   }
   function columnsOf(d: Delivery): number[] {
     const out: number[] = [];
@@ -194,7 +195,7 @@ export function fitEffects(
       cols.push(rc);
       vals.push(1);
     }
-    const own = new Set(columnsOf(d));
+    const own = new Set(columns[i]);
     for (const [c, pi] of share.get(d.repo)!) {
       cols.push(c);
       vals.push((own.has(c) ? 1 : 0) - pi);
@@ -336,20 +337,23 @@ export function fitEffects(
   const slowReviewers = new Set(
     effects.filter((e) => e.significant && e.kind === 'reviewer').map((e) => e.name),
   );
-  const isClean = (d: Delivery) =>
+  const isClean = (d: Delivery, i: number) =>
     !slowRepos.has(d.repo) &&
     !(d.reviewer !== null && slowReviewers.has(d.reviewer)) &&
-    !d.modules.some((m) => slowModules.has(`${d.repo}:${m}`));
-  let baseline = new Set(all.filter(isClean));
+    !(slowModules.size > 0 && d.modules.some((m) => slowModules.has(`${d.repo}:${m}`))) &&
+    i >= 0;
+  let baseline = new Set(all.filter((d, i) => isClean(d, i)));
   if (baseline.size < Math.max(20, 0.1 * all.length)) baseline = new Set(all);
 
   // increments of each significant effect, centred so the baseline's mean is 0
   const effectIndex = new Map(effects.map((e, i) => [`${e.kind}\0${e.name}`, i]));
-  const repoBeta = (r: string) => {
-    let level = 0;
-    for (const [j, w] of levelOf(r)) level += w * fit.beta[j]!;
-    return level;
-  };
+  const repoLevels = new Map<string, number>();
+  const repoBeta = (r: string) =>
+    getOrInit(repoLevels, r, () => {
+      let level = 0;
+      for (const [j, w] of levelOf(r)) level += w * fit.beta[j]!;
+      return level;
+    });
   let baselineRepo = 0;
   let baselineSize = 0;
   for (const d of baseline) {
@@ -360,6 +364,7 @@ export function fitEffects(
   baselineSize /= baseline.size;
   const increments = new Map<Delivery, Map<number, number>>();
   const sizeIdx = effectIndex.get('size\0change size');
+  const anySignificant = new Set(effects.filter((e) => e.significant).map((e) => e.kind));
   for (const d of all) {
     const inc = new Map<number, number>();
     if (sizeIdx !== undefined && effects[sizeIdx]!.significant) {
@@ -367,12 +372,13 @@ export function fitEffects(
     }
     const ri = effectIndex.get(`repository\0${d.repo}`);
     if (ri !== undefined && effects[ri]!.significant) inc.set(ri, repoBeta(d.repo) - baselineRepo);
-    for (const m of new Set(d.modules)) {
+    for (const m of anySignificant.has('module') ? new Set(d.modules) : []) {
       const mi = effectIndex.get(`module\0${d.repo}:${m}`);
       if (mi !== undefined && effects[mi]!.significant)
         inc.set(mi, fit.beta[col.get(`module\0${d.repo}:${m}`)!]!);
     }
-    const vi = d.reviewer ? effectIndex.get(`reviewer\0${d.reviewer}`) : undefined;
+    const vi =
+      d.reviewer && anySignificant.has('reviewer') ? effectIndex.get(`reviewer\0${d.reviewer}`) : undefined;
     if (vi !== undefined && effects[vi]!.significant) inc.set(vi, Math.log(effects[vi]!.multiplier));
     if (inc.size) increments.set(d, inc);
   }

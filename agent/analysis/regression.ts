@@ -107,7 +107,7 @@ export function fitHuber(
   y: ArrayLike<number>,
   p: number,
   ridge?: ArrayLike<number>,
-  iterations = 8,
+  iterations = 5,
 ): OlsFit & { scale: number } {
   let fit = fitOls(rows, y, p, ridge, undefined, iterations === 0);
   let scale = 0;
