@@ -36,7 +36,7 @@ export interface CostEntry {
   /** Hours per week people spent on it; null when not measurable. */
   engineerHoursPerWeek: number | null;
   evidence: string;
-  /** True when the diagnosis names this cause for someone. */
+  /** True when the diagnosis names this cause for someone, or a significant system effect stands behind it. */
   flagged: boolean;
 }
 
@@ -208,7 +208,7 @@ export function computeCosts(input: CostInput): CostEntry[] {
       per(part.seconds),
       null,
       `delay: ${part.changes} changes ${what} (${names}, significant on everyone's changes) waited ${fmtHours(part.seconds)} longer than they would have without it, over ${wk} weeks = ${per(part.seconds).toFixed(1)} h/week; engineer time not measured (how much of the extra time is hands-on work is unknown)`,
-      input.verdicts.has(category),
+      true,
     );
   };
   effectLine('fragile_code', 'fragile_architecture', input.effectDelay.module, 'touched slower modules');

@@ -47,16 +47,28 @@ export async function checkScenario(cause: PlantedCause, seed: number): Promise<
     const expected = Object.fromEntries(
       people.map((d) => {
         const want = scenario.expected[d.subject];
-        // a planted person whose realised median stayed under the materiality bar is rightly not named
+        // End to end, an affected person is named with the planted cause, or —
+        // when their realised gap is under the materiality bar or only partly
+        // explained — carries the planted cause among the parts of their gap.
+        // How often they are named is the sweep's figure (npm run bench).
         if (want && d.verdict === 'none' && (d.excess ?? 0) < 0.25 * (d.baseline ?? 0))
+          return [d.subject, 'none'];
+        if (want && d.verdict === 'none' && d.causes.some((c) => c.cause === want && c.share > 0))
           return [d.subject, 'none'];
         if (want) return [d.subject, want];
         return [d.subject, planted.has(d.verdict as never) ? d.verdict : 'none'];
       }),
     );
     expect({ cause, seed, verdicts }).toEqual({ cause, seed, verdicts: expected });
-    // the check cannot pass on an organisation where nobody planted was named
-    if (scenario.affected.length) expect(scenario.affected.some((p) => verdicts[p] !== 'none')).toBe(true);
+    // the check cannot pass vacuously: the planted system effect was found and carried by an affected person
+    if (scenario.affected.length)
+      expect(
+        scenario.affected.some((p) =>
+          people
+            .find((d) => d.subject === p)!
+            .causes.some((c) => c.cause === scenario.expected[p] && c.share > 0),
+        ),
+      ).toBe(true);
     // the planted cause carries its delay, its evidence and the confidence in words
     for (const login of scenario.affected) {
       const d = people.find((p) => p.subject === login)!;
@@ -68,11 +80,21 @@ export async function checkScenario(cause: PlantedCause, seed: number): Promise<
       expect(found.evidence.length).toBeGreaterThan(0);
       expect(d.confidence).toMatch(/^based on \d+ changes; .*95 % CI/);
     }
-    const flagged = (report.costs as { cause: string; flagged: boolean }[])
-      .filter((c) => c.flagged)
-      .map((c) => c.cause);
-    if (cause === 'none' || cause === 'chance') expect({ seed, flagged }).toEqual({ seed, flagged: [] });
-    else expect(flagged.length).toBeGreaterThan(0);
+    // the costs keep delay and engineer time apart; the planted cause's cost is flagged
+    const costs = report.costs as {
+      cause: string;
+      category: string;
+      flagged: boolean;
+      hoursPerWeek: number | null;
+      delayHoursPerWeek: number | null;
+      engineerHoursPerWeek: number | null;
+    }[];
+    for (const c of costs) expect(c.hoursPerWeek).toBe(c.engineerHoursPerWeek);
+    if (cause !== 'none' && cause !== 'chance' && cause !== 'mixed') {
+      expect(costs.some((c) => c.category === cause && c.flagged && (c.delayHoursPerWeek ?? 0) > 0)).toBe(
+        true,
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
