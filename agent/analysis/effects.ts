@@ -263,7 +263,10 @@ export function fitEffects(
     const orgDelay = median(all.flatMap((d) => (d.ciWait === null ? [] : [d.ciWait + (d.returnLag ?? 0)])));
     for (const r of repos) {
       const mine = delayOf.get(r)?.delayMedian ?? null;
-      const others = orgDelay;
+      // the typical other repository: the median of their median CI delays
+      const others = median(
+        ciDelay.flatMap((c) => (c.repo === r || c.delayMedian === null ? [] : [c.delayMedian])),
+      );
       const slowCi =
         mine !== null &&
         others !== null &&
