@@ -259,8 +259,6 @@ export function fitEffects(
   const repoFirst = candidates.length;
   if (repos.length > 1) {
     const delayOf = new Map(ciDelay.map((c) => [c.repo, c]));
-    // the organisation's median CI delay per change (every repository's changes)
-    const orgDelay = median(all.flatMap((d) => (d.ciWait === null ? [] : [d.ciWait + (d.returnLag ?? 0)])));
     for (const r of repos) {
       const mine = delayOf.get(r)?.delayMedian ?? null;
       // the typical other repository: the median of their median CI delays
