@@ -1,19 +1,27 @@
-// What each system cause costs the organisation, in engineer-hours per week,
-// with the arithmetic spelled out so a manager can check it:
-//   waiting on CI        = Σ CI wait of merged changes ÷ weeks
-//   re-running flaky CI  = Σ failed attempts on commits that later passed ÷ weeks
-//   waiting on builds    = Σ wrapped local build time ÷ weeks
-//   waiting for review   = Σ pickup time of merged changes ÷ weeks
-//   fragile code         = changes touching fragile files × how much longer such
-//                          changes take (same size band) ÷ weeks
-//   oversized changes    = Σ extra work time of changes in the largest size band ÷ weeks
+// What each system cause costs, as two quantities kept apart:
+//   delay          = calendar hours changes spend waiting (latency: customers feel it);
+//   engineer time  = hours people actually spend (sitting through local builds,
+//                    re-running flaky CI, context switches when CI is long,
+//                    rework rounds after review).
+// Waiting is never engineer time. Per week = divided by the weeks the data
+// covers inside the window. The engineer time of all lines together can never
+// exceed the active people × 40 h a week: above that, every line is scaled
+// down to the ceiling and says so.
+//
+// A context switch costs CONTEXT_SWITCH_MINUTES (configurable): Parnin and
+// Rugaber, "Resumption strategies for interrupted programming tasks",
+// Software Quality Journal 19(1), 2011: a programmer typically needs 10–15
+// minutes to resume editing code after an interruption.
 import type { Cause } from './diagnosis.js';
+import type { SystemEffect } from './effects.js';
 
 export type CostCause =
   | 'ci_wait'
+  | 'ci_return_lag'
   | 'flaky_ci'
   | 'local_builds'
   | 'review_wait'
+  | 'slow_reviewers'
   | 'fragile_code'
   | 'oversized_changes';
 
@@ -21,17 +29,33 @@ export interface CostEntry {
   cause: CostCause;
   /** The diagnosis cause this cost belongs to. */
   category: Cause;
-  /** null when the data to compute it is missing (evidence says what to collect). */
+  /** Engineer time per week (same as engineerHoursPerWeek); null when not measurable. */
   hoursPerWeek: number | null;
+  /** Calendar hours per week changes waited because of this cause; null when not measurable. */
+  delayHoursPerWeek: number | null;
+  /** Hours per week people spent on it; null when not measurable. */
+  engineerHoursPerWeek: number | null;
   evidence: string;
-  /** True when the diagnosis or a significance test singles this cause out. */
+  /** True when the diagnosis names this cause for someone, or a significant system effect stands behind it. */
   flagged: boolean;
 }
 
+export const CONTEXT_SWITCH_MINUTES = 15;
+export const CONTEXT_SWITCH_SOURCE =
+  'Parnin & Rugaber, "Resumption strategies for interrupted programming tasks", Software Quality Journal 19(1), 2011: 10–15 min to resume editing after an interruption';
+/** A CI wait at least this long makes its author switch to other work (seconds). */
+export const SWITCH_THRESHOLD = 10 * 60;
+export const HOURS_PER_PERSON_WEEK = 40;
+
 export interface CostInput {
+  /** Weeks the data covers inside the window. */
   weeks: number;
+  /** Average number of people active per week (authors of merged changes). */
+  activePeople: number;
   /** CI wait seconds of each merged change that has CI data. */
   ciWaits: readonly number[];
+  /** CI return lag seconds of each merged change that has CI data. */
+  returnLags: readonly number[];
   /** Seconds of failed attempts on head commits that later succeeded, summed over workflows. */
   flakySeconds: number | null;
   flakyAttempts: number | null;
@@ -40,10 +64,18 @@ export interface CostInput {
   /** Median warm build seconds from `dx-audit build`, for the evidence when nothing is wrapped. */
   benchmarkMedian: number | null;
   pickups: readonly number[];
-  fragile: { changes: number; extraSeconds: number; significant: boolean } | null;
-  oversized: { changes: number; extraSeconds: number; significant: boolean } | null;
+  /** Review rounds of each merged change that was reviewed. */
+  reviewRounds: readonly number[];
+  /** Delay seconds attributed to significant system effects, by kind, with the effects. */
+  effectDelay: {
+    module: { seconds: number; changes: number; effects: SystemEffect[] };
+    reviewer: { seconds: number; changes: number; effects: SystemEffect[] };
+    size: { seconds: number; changes: number; effects: SystemEffect[] };
+  };
   /** Causes named by at least one subject's verdict. */
   verdicts: ReadonlySet<Cause>;
+  /** Minutes one context switch costs (default CONTEXT_SWITCH_MINUTES). */
+  contextSwitchMinutes?: number;
 }
 
 const H = 3600;
@@ -53,98 +85,156 @@ function fmtHours(seconds: number): string {
   return h >= 100 ? `${Math.round(h).toLocaleString('en-US')} h` : `${h.toFixed(1)} h`;
 }
 
-function perWeek(seconds: number, weeks: number): number {
-  return seconds / H / weeks;
-}
-
-/** Ranks the causes by engineer-hours per week (unknown costs last). */
+/** Ranks the causes by engineer time per week, then delay (unknown last). */
 export function computeCosts(input: CostInput): CostEntry[] {
   const weeks = Math.max(input.weeks, 1 / 7);
-  const w = `${weeks.toFixed(1)} weeks`;
+  const wk = weeks.toFixed(1);
+  const per = (seconds: number) => seconds / H / weeks;
+  const switchMin = input.contextSwitchMinutes ?? CONTEXT_SWITCH_MINUTES;
+  const switchSec = switchMin * 60;
   const entries: CostEntry[] = [];
   const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+  const entry = (
+    cause: CostCause,
+    category: Cause,
+    delay: number | null,
+    engineer: number | null,
+    evidence: string,
+    flagged: boolean,
+  ) =>
+    entries.push({
+      cause,
+      category,
+      hoursPerWeek: engineer,
+      delayHoursPerWeek: delay,
+      engineerHoursPerWeek: engineer,
+      evidence,
+      flagged,
+    });
 
   if (input.ciWaits.length > 0) {
     const total = sum(input.ciWaits);
-    entries.push({
-      cause: 'ci_wait',
-      category: 'builds_ci',
-      hoursPerWeek: perWeek(total, weeks),
-      evidence: `${input.ciWaits.length} merged changes waited ${fmtHours(total)} on CI in ${w}: ${fmtHours(total)} ÷ ${weeks.toFixed(1)} = ${perWeek(total, weeks).toFixed(1)} h/week`,
-      flagged: input.verdicts.has('builds_ci'),
-    });
+    const switches = input.ciWaits.filter((s) => s >= SWITCH_THRESHOLD).length;
+    entry(
+      'ci_wait',
+      'builds_ci',
+      per(total),
+      per(switches * switchSec),
+      `delay: ${input.ciWaits.length} merged changes waited ${fmtHours(total)} on CI over ${wk} weeks of data = ${per(total).toFixed(1)} h/week; engineer time: ${switches} of them waited ≥ ${SWITCH_THRESHOLD / 60} min, one context switch each × ${switchMin} min (${CONTEXT_SWITCH_SOURCE}) ÷ ${wk} = ${per(switches * switchSec).toFixed(1)} h/week`,
+      input.verdicts.has('builds_ci'),
+    );
   } else {
-    entries.push({
-      cause: 'ci_wait',
-      category: 'builds_ci',
-      hoursPerWeek: null,
-      evidence:
-        'no CI runs linked to merged pull requests: collect them with `dx-audit collect github OWNER/REPO`',
-      flagged: false,
-    });
+    entry(
+      'ci_wait',
+      'builds_ci',
+      null,
+      null,
+      'no CI runs linked to merged pull requests: collect them with `dx-audit collect github OWNER/REPO`',
+      false,
+    );
+  }
+
+  if (input.returnLags.length > 0) {
+    const total = sum(input.returnLags);
+    entry(
+      'ci_return_lag',
+      'builds_ci',
+      per(total),
+      0,
+      `delay: after CI runs finished, ${input.returnLags.length} merged changes waited ${fmtHours(total)} in all for their authors to come back, over ${wk} weeks = ${per(total).toFixed(1)} h/week; engineer time 0: the authors were busy with other work`,
+      input.verdicts.has('builds_ci'),
+    );
   }
 
   if (input.flakySeconds !== null) {
-    entries.push({
-      cause: 'flaky_ci',
-      category: 'builds_ci',
-      hoursPerWeek: perWeek(input.flakySeconds, weeks),
-      evidence: `${input.flakyAttempts ?? 0} failed attempts on commits that later passed the same workflow took ${fmtHours(input.flakySeconds)} in ${w}: ÷ ${weeks.toFixed(1)} = ${perWeek(input.flakySeconds, weeks).toFixed(1)} h/week`,
-      flagged: input.verdicts.has('builds_ci') && input.flakySeconds > 0,
-    });
+    const attempts = input.flakyAttempts ?? 0;
+    entry(
+      'flaky_ci',
+      'builds_ci',
+      per(input.flakySeconds),
+      per(attempts * switchSec),
+      `delay: ${attempts} failed attempts on commits that later passed the same workflow ran ${fmtHours(input.flakySeconds)} over ${wk} weeks = ${per(input.flakySeconds).toFixed(1)} h/week; engineer time: each one read and re-run, ${attempts} × ${switchMin} min ÷ ${wk} = ${per(attempts * switchSec).toFixed(1)} h/week`,
+      input.verdicts.has('builds_ci') && input.flakySeconds > 0,
+    );
   }
 
   if (input.wrapped) {
-    entries.push({
-      cause: 'local_builds',
-      category: 'builds_ci',
-      hoursPerWeek: perWeek(input.wrapped.seconds, weeks),
-      evidence: `${input.wrapped.runs} local builds run through \`dx-audit wrap\` took ${fmtHours(input.wrapped.seconds)} in ${w}: ÷ ${weeks.toFixed(1)} = ${perWeek(input.wrapped.seconds, weeks).toFixed(1)} h/week`,
-      flagged: input.verdicts.has('builds_ci'),
-    });
+    const s = input.wrapped.seconds;
+    entry(
+      'local_builds',
+      'builds_ci',
+      per(s),
+      per(s),
+      `${input.wrapped.runs} local builds run through \`dx-audit wrap\` took ${fmtHours(s)} over ${wk} weeks, sat through by the person who ran them = ${per(s).toFixed(1)} h/week of delay and of engineer time`,
+      input.verdicts.has('builds_ci'),
+    );
   } else {
-    entries.push({
-      cause: 'local_builds',
-      category: 'builds_ci',
-      hoursPerWeek: null,
-      evidence:
-        input.benchmarkMedian !== null
-          ? `a warm build takes ${(input.benchmarkMedian / 60).toFixed(1)} min (median of \`dx-audit build\`), but how often people build is unknown: route real builds through \`dx-audit wrap -- CMD\``
-          : 'no local builds measured: run `dx-audit build` and route real builds through `dx-audit wrap -- CMD`',
-      flagged: false,
-    });
+    entry(
+      'local_builds',
+      'builds_ci',
+      null,
+      null,
+      input.benchmarkMedian !== null
+        ? `a warm build takes ${(input.benchmarkMedian / 60).toFixed(1)} min (median of \`dx-audit build\`), but how often people build is unknown: route real builds through \`dx-audit wrap -- CMD\``
+        : 'no local builds measured: run `dx-audit build` and route real builds through `dx-audit wrap -- CMD`',
+      false,
+    );
   }
 
   if (input.pickups.length > 0) {
     const total = sum(input.pickups);
-    entries.push({
-      cause: 'review_wait',
-      category: 'review_bottleneck',
-      hoursPerWeek: perWeek(total, weeks),
-      evidence: `${input.pickups.length} merged changes waited ${fmtHours(total)} for a first review in ${w}: ÷ ${weeks.toFixed(1)} = ${perWeek(total, weeks).toFixed(1)} h/week`,
-      flagged: input.verdicts.has('review_bottleneck'),
-    });
+    const rework = sum(input.reviewRounds.map((r) => Math.max(0, r - 1)));
+    entry(
+      'review_wait',
+      'review_bottleneck',
+      per(total),
+      per(rework * switchSec),
+      `delay: ${input.pickups.length} merged changes waited ${fmtHours(total)} for a first review over ${wk} weeks = ${per(total).toFixed(1)} h/week; engineer time: ${rework} rework rounds after "changes requested", one context switch each × ${switchMin} min ÷ ${wk} = ${per(rework * switchSec).toFixed(1)} h/week (the rework itself is not measured)`,
+      input.verdicts.has('review_bottleneck'),
+    );
   }
 
-  if (input.fragile) {
-    entries.push({
-      cause: 'fragile_code',
-      category: 'fragile_architecture',
-      hoursPerWeek: perWeek(input.fragile.extraSeconds, weeks),
-      evidence: `${input.fragile.changes} changes touched hotspots or strongly coupled files and took ${fmtHours(input.fragile.extraSeconds)} longer in all than comparable changes elsewhere, in ${w}: ÷ ${weeks.toFixed(1)} = ${perWeek(input.fragile.extraSeconds, weeks).toFixed(1)} h/week`,
-      flagged: input.verdicts.has('fragile_architecture') || input.fragile.significant,
-    });
-  }
+  const effectLine = (
+    cause: CostCause,
+    category: Cause,
+    part: { seconds: number; changes: number; effects: SystemEffect[] },
+    what: string,
+  ) => {
+    if (part.effects.length === 0) return;
+    const names = part.effects.map((e) => `${e.name} ×${e.multiplier.toFixed(2)}`).join(', ');
+    entry(
+      cause,
+      category,
+      per(part.seconds),
+      null,
+      `delay: ${part.changes} changes ${what} (${names}, significant on everyone's changes) waited ${fmtHours(part.seconds)} longer than they would have without it, over ${wk} weeks = ${per(part.seconds).toFixed(1)} h/week; engineer time not measured (how much of the extra time is hands-on work is unknown)`,
+      true,
+    );
+  };
+  effectLine('fragile_code', 'fragile_architecture', input.effectDelay.module, 'touched slower modules');
+  effectLine('slow_reviewers', 'review_bottleneck', input.effectDelay.reviewer, 'waited on slower reviewers');
+  effectLine(
+    'oversized_changes',
+    'oversized_changes',
+    input.effectDelay.size,
+    'were larger than the typical change',
+  );
 
-  if (input.oversized) {
-    entries.push({
-      cause: 'oversized_changes',
-      category: 'oversized_changes',
-      hoursPerWeek: perWeek(input.oversized.extraSeconds, weeks),
-      evidence: `${input.oversized.changes} changes in the largest tenth by size took ${fmtHours(input.oversized.extraSeconds)} more work time in all than a typical change, in ${w}: ÷ ${weeks.toFixed(1)} = ${perWeek(input.oversized.extraSeconds, weeks).toFixed(1)} h/week`,
-      flagged: input.verdicts.has('oversized_changes'),
-    });
+  // engineer time can never exceed the people there are
+  const ceiling = Math.max(0, input.activePeople) * HOURS_PER_PERSON_WEEK;
+  const engineerTotal = entries.reduce((t, e) => t + (e.engineerHoursPerWeek ?? 0), 0);
+  if (engineerTotal > ceiling) {
+    const factor = ceiling / engineerTotal;
+    for (const e of entries) {
+      if (e.engineerHoursPerWeek === null || e.engineerHoursPerWeek === 0) continue;
+      e.engineerHoursPerWeek *= factor;
+      e.hoursPerWeek = e.engineerHoursPerWeek;
+      e.evidence += `; engineer time scaled by ${factor.toFixed(2)} to the ceiling of ${input.activePeople.toFixed(1)} active people × ${HOURS_PER_PERSON_WEEK} h`;
+    }
   }
-
-  return entries.sort((a, b) => (b.hoursPerWeek ?? -1) - (a.hoursPerWeek ?? -1));
+  return entries.sort(
+    (a, b) =>
+      (b.engineerHoursPerWeek ?? -1) - (a.engineerHoursPerWeek ?? -1) ||
+      (b.delayHoursPerWeek ?? -1) - (a.delayHoursPerWeek ?? -1),
+  );
 }

@@ -5,17 +5,26 @@ import type { Config } from '../config.js';
 import type { Queryable } from '../store/db.js';
 import { getOrInit, pushTo } from '../util/maps.js';
 import type { Architecture } from './architecture.js';
+import { changeFacts } from './change-facts.js';
 import { type CiMetrics, ciMetrics } from './ci.js';
-import { type CostEntry, computeCosts } from './costs.js';
+import { type CostEntry, type CostInput, computeCosts } from './costs.js';
 import { gitDeliveries } from './deliveries.js';
 import {
   DEFAULT_DIAGNOSIS,
   type Delivery,
   diagnose,
   groupDeliveries,
-  organisationEffects,
   type SubjectDiagnosis,
 } from './diagnosis.js';
+import {
+  type CiReturnLag,
+  ciReturnLags,
+  DEFAULT_EFFECTS,
+  type EffectModel,
+  fitEffects,
+  moduleOf,
+  type SystemEffect,
+} from './effects.js';
 import { createExclusion } from './exclusions.js';
 import type { Window } from './git-files.js';
 import { emailToLogin, subjectForEmail, teamLookup } from './identities.js';
@@ -36,14 +45,74 @@ export interface DeliveryAnalysis {
   gitDeliveries: GitDeliverySummary;
   diagnosis: SubjectDiagnosis[];
   costs: CostEntry[];
-  /** Window length in weeks used for every "per week" figure. */
+  /** System effects measured on everyone's changes (docs/diagnosis.md), significant ones flagged. */
+  effects: SystemEffect[];
+  /** CI wait and the author's return lag after CI, per repository. */
+  ciReturnLag: CiReturnLag[];
+  /** Weeks the data covers inside the window, used for every "per week" figure. */
   weeks: number;
+  /** Cycle times are working hours (working hours configured) or calendar time. */
+  timeBasis: 'working' | 'calendar';
   baselineCycle: number | null;
   deliveries: number;
   unknownTeamMembers: string[];
 }
 
 const WEEK = 7 * 86_400;
+
+/** Weeks the data covers inside the window: from the first change's first commit (or the window's start, if later) to the last merge (or the window's end, if earlier). */
+export function weeksOfData(deliveries: readonly Delivery[], w: Window): number {
+  if (deliveries.length === 0) return 1 / 7;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const d of deliveries) {
+    first = Math.min(first, d.mergedAt - d.cycle);
+    last = Math.max(last, d.mergedAt);
+  }
+  const start = Math.max(first, w.since ?? first);
+  const end = Math.min(last, w.until);
+  return Math.max((end - start) / WEEK, 1 / 7);
+}
+
+/** People active per week on average: distinct authors of the changes merged each week, over the weeks of data. */
+export function activePeoplePerWeek(deliveries: readonly Delivery[], weeks: number): number {
+  const byWeek = new Map<number, Set<string>>();
+  for (const d of deliveries)
+    getOrInit(byWeek, Math.floor(d.mergedAt / WEEK), () => new Set<string>()).add(d.person);
+  let total = 0;
+  for (const people of byWeek.values()) total += people.size;
+  return total / Math.max(weeks, 1);
+}
+
+/** Delay the significant module, reviewer and size effects add to the changes they apply to, seconds. */
+export function effectDelays(deliveries: readonly Delivery[], model: EffectModel): CostInput['effectDelay'] {
+  const out: CostInput['effectDelay'] = {
+    module: { seconds: 0, changes: 0, effects: [] },
+    reviewer: { seconds: 0, changes: 0, effects: [] },
+    size: { seconds: 0, changes: 0, effects: [] },
+  };
+  for (const e of model.effects) {
+    if (!e.significant) continue;
+    if (e.kind === 'module') out.module.effects.push(e);
+    if (e.kind === 'reviewer') out.reviewer.effects.push(e);
+    if (e.kind === 'size') out.size.effects.push(e);
+  }
+  for (const d of deliveries) {
+    const inc = model.increments.get(d);
+    if (!inc) continue;
+    const parts = { module: 0, reviewer: 0, size: 0 };
+    for (const [k, v] of inc) {
+      const kind = model.effects[k]!.kind;
+      if (kind === 'module' || kind === 'reviewer' || kind === 'size') parts[kind] += v;
+    }
+    for (const kind of ['module', 'reviewer', 'size'] as const) {
+      if (parts[kind] <= 0) continue;
+      out[kind].seconds += d.cycle * (1 - Math.exp(-parts[kind]));
+      out[kind].changes += 1;
+    }
+  }
+  return out;
+}
 
 /** Fragile files per repository id: the top tenth of hotspots (≥ minRevisions) and every coupled file. */
 function fragileFiles(
@@ -110,25 +179,56 @@ export async function analyseDelivery(
     if (pullRequests.items.length === 0) pullRequests = null;
     ci = metrics.attempts > 0 ? metrics : null;
   }
+  const working = config.workingHours !== null && config.workingHours !== undefined;
+  const mergedItems = (pullRequests?.items ?? []).filter(
+    (i) =>
+      !i.authorIsBot &&
+      i.cycle !== null &&
+      i.mergedAt !== null &&
+      i.mergedAt <= w.until &&
+      (w.since === null || i.mergedAt >= w.since),
+  );
+  const exclusionForFacts = createExclusion(config.exclude, new Map());
+  const facts = await changeFacts(
+    q,
+    mergedItems.map((i) => ({
+      repoId: i.repoId,
+      number: i.number,
+      author: i.author,
+      readyAt: i.readyAt,
+      mergedAt: i.mergedAt as number,
+    })),
+    (ci?.items ?? []).map((a) => ({
+      repoId: a.repoId,
+      headSha: a.headSha,
+      attempt: a.attempt,
+      start: a.startedAt ?? a.createdAt,
+      finish: a.completedAt,
+    })),
+    config.bots,
+    (path) => exclusionForFacts.excludes(-1, path),
+  );
 
   const deliveries: Delivery[] = [];
   const withPrs = new Set<number>();
-  for (const item of pullRequests?.items ?? []) {
-    withPrs.add(item.repoId);
-    if (item.authorIsBot || item.cycle === null || item.mergedAt === null) continue;
-    if (item.mergedAt > w.until || (w.since !== null && item.mergedAt < w.since)) continue;
+  for (const item of pullRequests?.items ?? []) withPrs.add(item.repoId);
+  for (const item of mergedItems) {
     const person = item.author ?? 'ghost';
+    const key = `${item.repoId}:${item.number}`;
     deliveries.push({
       repo: item.repo,
       person,
       team: teamOf(person),
-      cycle: item.cycle,
-      pickup: item.pickup,
+      cycle: (working ? item.working?.cycle : null) ?? (item.cycle as number),
+      pickup: (working ? item.working?.pickup : null) ?? item.pickup,
       ciWait: item.ciWait,
       size: item.size,
       reviewRounds: item.reviewRounds,
       fragile: item.fragile,
-      mergedAt: item.mergedAt,
+      mergedAt: item.mergedAt as number,
+      modules: facts.modules.get(key) ?? [],
+      reviewer: facts.reviewer.get(key) ?? null,
+      returnLag: item.ciWait === null ? null : (facts.returnLag.get(key) ?? null),
     });
   }
   const merged = (await gitDeliveries(q, w)).filter((d) => !withPrs.has(d.repoId));
@@ -147,38 +247,38 @@ export async function analyseDelivery(
       reviewRounds: null,
       fragile: d.files.some((path) => fragile.get(d.repoId)?.has(path) ?? false),
       mergedAt: d.mergedAt,
+      modules: [...new Set(d.files.map(moduleOf))],
+      reviewer: null,
+      returnLag: null,
     });
   }
 
-  const firstEvent = deliveries.reduce((min, d) => Math.min(min, d.mergedAt), Number.POSITIVE_INFINITY);
-  const start = w.since ?? (Number.isFinite(firstEvent) ? firstEvent : w.until);
-  const weeks = Math.max((w.until - start) / WEEK, 1 / 7);
+  const weeks = weeksOfData(deliveries, w);
   const settings = { ...DEFAULT_DIAGNOSIS, weeks };
+  const ciReturnLag = ciReturnLags(deliveries);
+  const model = fitEffects(deliveries, ciReturnLag, { ...DEFAULT_EFFECTS, alpha: settings.alpha });
   const { people, teams } = groupDeliveries(deliveries);
   const diagnosis = [
-    ...diagnose(deliveries, teams, 'team', settings),
-    ...diagnose(deliveries, people, 'person', settings),
+    ...diagnose(deliveries, teams, 'team', settings, model),
+    ...diagnose(deliveries, people, 'person', settings, model),
   ];
-  const effects = organisationEffects(deliveries);
   const verdicts = new Set(diagnosis.flatMap((d) => (d.verdict === 'none' ? [] : [d.verdict])));
-  const mergedPrs = (pullRequests?.items ?? []).filter(
-    (i) =>
-      i.mergedAt !== null &&
-      i.mergedAt <= w.until &&
-      (w.since === null || i.mergedAt >= w.since) &&
-      !i.authorIsBot,
-  );
   const flaky = ci ? ci.workflows.reduce((total, wf) => total + wf.flakySeconds, 0) : null;
+  const prDeliveries = deliveries.filter(
+    (d) => d.ciWait !== null || d.pickup !== null || d.reviewer !== null,
+  );
   const costs = computeCosts({
     weeks,
-    ciWaits: mergedPrs.map((i) => i.ciWait).filter((v): v is number => v !== null),
+    activePeople: activePeoplePerWeek(deliveries, weeks),
+    ciWaits: deliveries.flatMap((d) => (d.ciWait === null ? [] : [d.ciWait])),
+    returnLags: deliveries.flatMap((d) => (d.returnLag === null ? [] : [d.returnLag])),
     flakySeconds: flaky,
     flakyAttempts: ci ? ci.flakyAttempts : null,
     wrapped,
     benchmarkMedian,
-    pickups: mergedPrs.map((i) => i.pickup).filter((v): v is number => v !== null),
-    fragile: effects.fragile,
-    oversized: effects.oversized,
+    pickups: prDeliveries.flatMap((d) => (d.pickup === null ? [] : [d.pickup])),
+    reviewRounds: prDeliveries.flatMap((d) => (d.reviewRounds === null ? [] : [d.reviewRounds])),
+    effectDelay: effectDelays(deliveries, model),
     verdicts,
   });
 
@@ -199,7 +299,10 @@ export async function analyseDelivery(
     },
     diagnosis,
     costs,
+    effects: model.effects,
+    ciReturnLag,
     weeks,
+    timeBasis: working ? 'working' : 'calendar',
     baselineCycle: summarize(deliveries.map((d) => d.cycle)).median,
     deliveries: deliveries.length,
     unknownTeamMembers: [...new Set(unknownTeamMembers)].sort(),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { benchArchitecture } from './architecture.js';
 import { benchBuild } from './build.js';
 import { benchDashboard } from './dashboard.js';
+import { benchDiagnosis } from './diagnosis.js';
 import { benchGit, benchRepository } from './git.js';
 import { benchGithub } from './github.js';
 import { benchReport } from './report.js';
@@ -74,6 +75,17 @@ export const TARGETS: Record<string, Target> = {
   '200-engineer year: render ms (load → all charts drawn)': below(2000, '< 2,000 ms'),
   '200-engineer year: render ms': below(2000, '< 2,000 ms'),
   'report: 200-engineer year, in process (s)': below(5, '< 5 s'),
+  'diagnosis: planted causes named, GitHub generator (%, target ≥ 95)': {
+    label: '≥ 95 %',
+    met: (value) => typeof value === 'number' && value >= 95,
+  },
+  'diagnosis: planted causes named, composed generator (%, target ≥ 95)': {
+    label: '≥ 95 %',
+    met: (value) => typeof value === 'number' && value >= 95,
+  },
+  'diagnosis: false flags per 100 null verdicts, GitHub generator (target ≤ 1)': atMost(1, '≤ 1'),
+  'diagnosis: false flags per 100 null verdicts, composed generator (target ≤ 1)': atMost(1, '≤ 1'),
+  'diagnosis: 200-engineer year, effect model + verdicts (s)': below(5, '< 5 s'),
   'report: 200-engineer year, dx-audit report --format json (s)': below(5, '< 5 s'),
   'report: DORA part, 200-engineer year, in process (s)': below(1, '< 1 s'),
 };
@@ -136,6 +148,12 @@ export const AREAS: Area[] = [
     title: 'Report (a year of a 200-engineer organisation: git, PRs, CI, diagnosis, costs)',
     needsDb: false,
     run: async () => ({ rows: rowsOf(await benchReport(), '') }),
+  },
+  {
+    name: 'diagnosis',
+    title: 'Diagnosis: planted causes named, false flags, time on a 200-engineer year',
+    needsDb: false,
+    run: async () => ({ rows: rowsOf(await benchDiagnosis(), '') }),
   },
 ];
 

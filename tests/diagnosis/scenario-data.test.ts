@@ -157,6 +157,13 @@ function checkPlanted(cause: PlantedCause, s: Scenario) {
   const affected = new Set(s.affected);
   const ofAffected = all.filter((p) => affected.has(p.author.login));
   const ofOthers = all.filter((p) => people.has(p.author.login) && !affected.has(p.author.login));
+  const firstReviewer = (p: GenPullRequest) =>
+    p.reviews
+      .filter((r) => !r.author.bot && r.author.login !== p.author.login)
+      .sort((a, b) => a.submittedAt - b.submittedAt)[0]?.author.login ?? null;
+  // person-level effects stay realistic: 1.2–2.5× the others' median, never the ×6 of a toy world
+  const personRatio = (login: string) =>
+    med(all.filter((p) => p.author.login === login).map(cycle)) / med(ofOthers.map(cycle));
   switch (cause) {
     case 'builds_ci': {
       expect(s.affected).toEqual(['dev1', 'dev2', 'dev3']);
@@ -164,71 +171,79 @@ function checkPlanted(cause: PlantedCause, s: Scenario) {
       const rest = s.org.repositories.filter((r) => r !== slow);
       const ci = (repos: GenRepository[]) =>
         repos.flatMap((r) => r.runs.filter((x) => x.event === 'pull_request' && x.workflow.name === 'CI'));
-      // CI (queue + duration) several times slower, and re-run far more often
-      expect(med(ci([slow]).map(wall))).toBeGreaterThan(2 * 3600);
+      // ~4 min queue + ~40 min run on the slow repository, minutes elsewhere; a quarter flaky
+      expect(med(ci([slow]).map(wall))).toBeGreaterThan(30 * 60);
       expect(med(ci(rest).map(wall))).toBeLessThan(15 * 60);
       const rerun = (runs: GenRun[]) => runs.filter((r) => r.attempts.length > 1).length / runs.length;
-      expect(rerun(ci([slow]))).toBeGreaterThan(0.4);
-      expect(rerun(ci(rest))).toBeLessThan(0.2);
+      expect(rerun(ci([slow]))).toBeGreaterThan(0.15);
+      expect(rerun(ci([slow]))).toBeLessThan(0.45);
       // the affected work only there, nobody else does
       for (const p of merged(slow)) if (!p.author.bot) expect(affected.has(p.author.login)).toBe(true);
       for (const r of rest) for (const p of r.pullRequests) expect(affected.has(p.author.login)).toBe(false);
+      for (const login of s.affected) {
+        expect(personRatio(login)).toBeGreaterThan(1.2);
+        expect(personRatio(login)).toBeLessThan(2.5);
+      }
       break;
     }
     case 'review_bottleneck': {
       expect(s.affected).toEqual(['dev1', 'dev2']);
       expect(s.plan.bottleneckReviewer).toBe('dev6');
+      // the affected mostly wait on dev6; their repo-mates rarely do
+      const byDev6 = (prs: GenPullRequest[]) =>
+        prs.filter((p) => firstReviewer(p) === 'dev6').length / prs.length;
+      expect(byDev6(ofAffected)).toBeGreaterThan(0.6);
+      const mates = ofOthers.filter((p) => s.plan.home[p.author.login] === 0 && p.author.login !== 'dev6');
+      expect(byDev6(mates)).toBeLessThan(0.25);
+      // dev6 picks up slowly for anyone
       const picks = (prs: GenPullRequest[]) => prs.map(pickup).filter((v): v is number => v !== null);
-      expect(med(picks(ofAffected))).toBeGreaterThan(4 * med(picks(ofOthers)));
-      // their first human reviewer is always the same person, who reviews nobody else first
-      for (const p of ofAffected) {
-        const first = p.reviews.filter((r) => !r.author.bot).sort((a, b) => a.submittedAt - b.submittedAt)[0];
-        if (first) expect(first.author.login).toBe('dev6');
-      }
-      for (const p of ofOthers) {
-        const first = p.reviews.filter((r) => !r.author.bot).sort((a, b) => a.submittedAt - b.submittedAt)[0];
-        if (first) expect(first.author.login).not.toBe('dev6');
-      }
+      expect(med(picks(all.filter((p) => firstReviewer(p) === 'dev6')))).toBeGreaterThan(
+        2.5 * med(picks(all.filter((p) => firstReviewer(p) !== 'dev6'))),
+      );
+      for (const login of s.affected) expect(personRatio(login)).toBeLessThan(2.5);
       break;
     }
     case 'oversized_changes': {
-      expect(s.affected).toEqual(['dev1', 'dev7']);
+      expect(s.affected).toEqual(['dev1']);
       expect(med(ofAffected.map(size))).toBeGreaterThan(8 * med(ofOthers.map(size)));
-      expect(med(ofAffected.map((p) => p.files.length))).toBeGreaterThan(
-        3 * med(ofOthers.map((p) => p.files.length)),
-      );
-      // large PRs take longer for everyone: others' largest tenth against their typical PR
+      // size slows everyone, sublinearly: others' largest tenth against their typical PR
       const bySize = [...ofOthers].sort((a, b) => size(a) - size(b));
       const top = bySize.slice(Math.floor(bySize.length * 0.9));
-      expect(med(top.map(cycle))).toBeGreaterThan(1.5 * med(bySize.map(cycle)));
+      expect(med(top.map(cycle))).toBeGreaterThan(1.05 * med(bySize.map(cycle)));
+      expect(personRatio('dev1')).toBeGreaterThan(1.2);
+      expect(personRatio('dev1')).toBeLessThan(2.5);
       break;
     }
     case 'fragile_architecture': {
-      expect(s.affected).toEqual(['dev1', 'dev2', 'dev3']);
+      expect(s.affected).toEqual(['dev1']);
       const files = s.plan.moduleFiles;
       expect(files.length).toBe(8);
       const inModule = (prs: GenPullRequest[]) => prs.filter((p) => touches(p, files));
-      // the affected do most of their PRs there; others touch it now and then
-      expect(inModule(ofAffected).length / ofAffected.length).toBeGreaterThan(0.75);
+      // the affected person does most of their work there; others touch it now and then
+      expect(inModule(ofAffected).length / ofAffected.length).toBeGreaterThan(0.6);
       const othersInModule = inModule(ofOthers);
       expect(othersInModule.length).toBeGreaterThanOrEqual(10);
       // PRs touching it are slower for everyone else too
       const othersElsewhere = ofOthers.filter((p) => !touches(p, files));
-      expect(med(othersInModule.map(cycle))).toBeGreaterThan(2 * med(othersElsewhere.map(cycle)));
-      // in git: its files are changed by many commits, together
-      const repo = s.org.repositories[s.plan.moduleRepo!]!;
-      const commits = merged(repo).map((p) => new Set(p.files.map((f) => f.path)));
-      const revisions = (path: string) => commits.filter((c) => c.has(path)).length;
-      for (const f of files) expect(revisions(f)).toBeGreaterThanOrEqual(40);
-      for (const a of files) {
-        for (const b of files) {
-          if (a < b) expect(commits.filter((c) => c.has(a) && c.has(b)).length).toBeGreaterThanOrEqual(15);
-        }
-      }
-      const others = new Set(
-        commits.flatMap((c) => [...c]).filter((p) => !files.includes(p) && p !== 'package-lock.json'),
+      expect(med(othersInModule.map(cycle))).toBeGreaterThan(1.2 * med(othersElsewhere.map(cycle)));
+      expect(personRatio('dev1')).toBeGreaterThan(1.2);
+      expect(personRatio('dev1')).toBeLessThan(2.5);
+      break;
+    }
+    case 'mixed': {
+      expect(Object.entries(s.expected).sort()).toEqual(
+        [
+          ['dev1', 'fragile_architecture'],
+          ['dev2', 'oversized_changes'],
+          ['dev7', 'review_bottleneck'],
+          ['dev12', 'builds_ci'],
+          ['dev13', 'builds_ci'],
+          ['dev14', 'builds_ci'],
+          ['dev15', 'builds_ci'],
+          ['dev16', 'builds_ci'],
+        ].sort(),
       );
-      expect(Math.max(...[...others].map(revisions))).toBeLessThanOrEqual(8);
+      expect(s.plan.slightlySlower).toBe('dev8');
       break;
     }
     case 'none':
@@ -239,7 +254,7 @@ function checkPlanted(cause: PlantedCause, s: Scenario) {
       const overall = med(all.filter((p) => people.has(p.author.login)).map(cycle));
       for (const m of medians) {
         expect(m / overall).toBeGreaterThan(0.6);
-        expect(m / overall).toBeLessThan(1.6);
+        expect(m / overall).toBeLessThan(1.8);
       }
       break;
     }
@@ -320,11 +335,11 @@ describe('runScenario', () => {
     // seeding the GitHub rows instead of serving them gives the same report
     const fast = await runScenario(s, join(dir, 'seeded'), { github: 'seed' });
     expect({ ...fast.report, generatedAt: null }).toEqual({ ...report, generatedAt: null });
-  });
+  }, 180_000);
 });
 
 describe('the fragile module as the git analysis sees it', () => {
-  it('makes the module files the top hotspots and the only strongly coupled pairs', async () => {
+  it('makes the module files the top hotspots of their repository', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dx-scenario-fragile-'));
     dirs.push(dir);
     const s = await buildScenario('fragile_architecture', 4, join(dir, 'repos'));
@@ -349,13 +364,12 @@ describe('the fragile module as the git analysis sees it', () => {
       ...files.filter((f) => f.repo === 'service-1' && module.has(f.path)).map((f) => f.revisions),
     );
     const others = files.filter((f) => !module.has(f.path) && f.path !== 'package-lock.json');
-    expect(least).toBeGreaterThan(5 * Math.max(...others.map((f) => f.revisions)));
+    expect(least).toBeGreaterThan(2 * Math.max(...others.map((f) => f.revisions)));
+    // any strongly coupled pair lies inside the module (a change there touches 1–4 of its 8 files)
     const pairs = report.git.coupling as { repo: string; a: string; b: string; shared: number }[];
-    expect(pairs.length).toBeGreaterThanOrEqual(20);
     for (const pair of pairs) {
       expect(pair.repo).toBe('service-1');
       expect(module.has(pair.a) && module.has(pair.b)).toBe(true);
-      expect(pair.shared).toBeGreaterThanOrEqual(15);
     }
-  });
+  }, 180_000);
 });

@@ -181,6 +181,8 @@ export interface RunPlan {
   rerunGapSec?: number;
   /** For a run on a pull request's pushed commit (with `prRuns`): the PR and its author. */
   pr?: { number: number; author: GenActor };
+  /** For a run on a pull request: how long after it finishes the author comes back to the PR (default 0). */
+  returnLagSec?: number;
 }
 
 /** Size, shape and timing of the generated organisation; every field has a default. */
@@ -757,7 +759,7 @@ function prRunsForPush(
       ...attempts.at(-1)!.jobs.map((j) => (j.completedAt ?? at.now * 1000) / 1000),
       createdAt,
     );
-    wait = Math.max(wait, end - at.time);
+    wait = Math.max(wait, end - at.time + (plan.returnLagSec ?? 0));
     at.runs.push({
       id: ++ids.run,
       runNumber: 0,

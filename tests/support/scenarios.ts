@@ -5,11 +5,22 @@
 // with the PR's files and line counts). Seeds make every scenario reproducible.
 //
 // Shared shape: 16 people (dev1..dev16), 3 repositories (service-1..3), 90 days
-// ending 2025-06-30, about 40 PRs per person (about 30 merged), bots, drafts,
+// ending 2025-06-30, about 36 PRs per person (25–30 merged), bots, drafts,
 // force-pushes, squash merges, PRs merged without review. Every push to a PR
-// runs CI (and often Lint) on the pushed head, and the PR waits for it. Large
-// PRs take longer to write and to review for everyone (work time grows with
-// size, up to 2.5× from 625 lines).
+// runs CI (and often Lint) on the pushed head, and the PR waits for it.
+// Realistic, not shaped after the method: every stage is log-normal, some PRs
+// go stale for a week, size slows everyone's change sublinearly, and each
+// planted cause makes its affected people 1.4–1.6× slower on the median:
+//   builds_ci            one repository's CI queues ~4 min, runs ~40 min, a
+//                        quarter of pushes flake and are re-run, and authors
+//                        come back hours after runs finish;
+//   fragile_architecture a module slows anyone who touches it; the affected
+//                        person does ~75 % of their work there;
+//   review_bottleneck    one reviewer picks up slowly; the affected people
+//                        mostly wait on them;
+//   oversized_changes    one person's changes are ~15× the usual size;
+//   chance               one person is ~1.45× slower for no system reason;
+//   mixed                all four causes, and a control person ×1.2.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +44,8 @@ export type PlantedCause =
   | 'review_bottleneck'
   | 'oversized_changes'
   | 'none'
-  | 'chance';
+  | 'chance'
+  | 'mixed';
 
 export const PLANTED_CAUSES: readonly PlantedCause[] = [
   'builds_ci',
@@ -42,6 +54,7 @@ export const PLANTED_CAUSES: readonly PlantedCause[] = [
   'oversized_changes',
   'none',
   'chance',
+  'mixed',
 ];
 
 export interface ScenarioRepo {
@@ -58,6 +71,8 @@ export interface Scenario {
   repos: ScenarioRepo[];
   /** Logins the verdict must name with `cause`; [] for none and chance. */
   affected: string[];
+  /** Every planted person's expected verdict (mixed: one cause each); the rest expect none. */
+  expected: Record<string, PlantedCause>;
   /** Every human login. */
   people: string[];
   /** The window to report on (ISO): the whole generated history. */
@@ -78,33 +93,47 @@ export interface ScenarioPlan {
   moduleFiles: string[];
   /** review_bottleneck: the one reviewer of the affected people's PRs. */
   bottleneckReviewer: string | null;
-  /** chance: the person made slightly slower (×1.1), not significantly. */
+  /** chance, mixed: the person made slower for no system reason. */
   slightlySlower: string | null;
+  /** fragile_architecture: the person doing most of their work in the module. */
+  moduleWorker: string | null;
+  /** oversized_changes: the person whose changes are oversized. */
+  oversized: string | null;
+  /** review_bottleneck: the people who mostly wait on the slow reviewer. */
+  waiting: string[];
 }
 
 export const SCENARIO_PEOPLE = 16;
 export const SCENARIO_REPOS = 3;
 export const SCENARIO_DAYS = 90;
 export const SCENARIO_NOW = '2025-06-30T00:00:00Z';
-/** Pull requests per person (bots come on top); about 78 % end merged. */
-export const PRS_PER_PERSON = 40;
+/** Pull requests per person (bots come on top); about 78 % end merged (25–30 each). */
+export const PRS_PER_PERSON = 36;
 /** Typical stage durations in hours (log-normal around these medians). */
 export const BASE_HOURS = { coding: 6, pickup: 3, review: 5 };
 /** Normal CI: queue and duration medians, seconds. */
 export const BASE_CI = { queueSec: 30, durationSec: 420 };
-/** Slow CI (builds_ci): queue and duration medians, seconds, and the re-run rate. */
-export const SLOW_CI = { queueSec: 60 * 60, durationSec: 90 * 60, rerunRate: 0.5 };
+/** Slow CI (builds_ci): queue and duration medians, seconds, the flaky share, and the authors' return lag. */
+export const SLOW_CI = { queueSec: 4 * 60, durationSec: 40 * 60, flakyRate: 0.25, returnLagSec: 2.5 * 3600 };
 /** Factors of the planted causes. */
 export const EFFECTS = {
-  /** review_bottleneck: pickup median × this. */
-  pickup: 6,
-  /** fragile_architecture: coding and review of a PR touching the module × this. */
-  fragile: 3,
-  /** fragile_architecture: share of the affected people's PRs in the module, and of their repo-mates'. */
-  moduleShareAffected: 0.9,
-  moduleShareOthers: 0.2,
+  /** review_bottleneck: pickup median × this when the slow reviewer reviews first. */
+  pickup: 4,
+  /** ... and the share of the waiting people's PRs they review first, and of everyone else's in the repository. */
+  bottleneckShareAffected: 0.8,
+  bottleneckShareOthers: 0.1,
+  /** fragile_architecture: coding and review of any PR touching the module × these. */
+  fragileCoding: 1.6,
+  fragileReview: 1.9,
+  /** fragile_architecture: share of the affected person's PRs in the module, and of their repo-mates'. */
+  moduleShareAffected: 0.75,
+  moduleShareOthers: 0.15,
   /** chance: coding and review × this for one person. */
-  chance: 1.1,
+  chance: 1.45,
+  /** mixed: the control person, a bit slower for no system reason. */
+  control: 1.2,
+  /** Share of PRs left stale for 5–9 days (waiting for review or for the author). */
+  stale: 0.05,
 };
 
 const MODULE = 'src/ledger';
@@ -120,13 +149,14 @@ const MODULE_FILES = [
 ].map((f) => `${MODULE}/${f}`);
 const HOUR = 3600;
 
-/** Work grows with size for everyone: ×1 up to 250 lines, then lines/250, up to ×2.5 from 625 lines. */
+/** Work grows with size for everyone, sublinearly: (lines / 150)^0.2, so 15× the lines ≈ 1.7× the work. */
 export function sizeFactor(lines: number): number {
-  return Math.min(2.5, Math.max(1, lines / 250));
+  return Math.max(1, lines) ** 0.2 / 150 ** 0.2;
 }
 
 interface Layout {
   affected: string[];
+  expected: Record<string, PlantedCause>;
   home: Record<string, number>;
   plan: ScenarioPlan;
 }
@@ -140,55 +170,75 @@ function layout(cause: PlantedCause, people: string[]): Layout {
     moduleFiles: [],
     bottleneckReviewer: null,
     slightlySlower: null,
+    moduleWorker: null,
+    oversized: null,
+    waiting: [],
   };
   // default: dev1..6 in service-1, dev7..11 in service-2, dev12..16 in service-3
   people.forEach((login, i) => {
     home[login] = i < 6 ? 0 : i < 11 ? 1 : 2;
   });
-  let affected: string[] = [];
+  const expected: Record<string, PlantedCause> = {};
   switch (cause) {
     case 'builds_ci':
       // three people work only in the slow repository; nobody else does
       people.forEach((login, i) => {
         home[login] = i < 3 ? 0 : i < 10 ? 1 : 2;
       });
-      affected = people.slice(0, 3);
+      for (const p of people.slice(0, 3)) expected[p] = 'builds_ci';
       plan.slowRepo = 0;
       break;
     case 'fragile_architecture':
-      affected = people.slice(0, 3);
       plan.moduleRepo = 0;
       plan.moduleFiles = MODULE_FILES;
+      plan.moduleWorker = people[0]!;
+      expected[people[0]!] = cause;
       break;
     case 'review_bottleneck':
-      affected = people.slice(0, 2);
       plan.bottleneckReviewer = people[5]!;
+      plan.waiting = people.slice(0, 2);
+      for (const p of plan.waiting) expected[p] = cause;
       break;
     case 'oversized_changes':
-      affected = [people[0]!, people[6]!];
+      plan.oversized = people[0]!;
+      expected[people[0]!] = cause;
       break;
     case 'chance':
       plan.slightlySlower = people[4]!;
       break;
+    case 'mixed':
+      plan.moduleRepo = 0;
+      plan.moduleFiles = MODULE_FILES;
+      plan.moduleWorker = people[0]!;
+      expected[people[0]!] = 'fragile_architecture';
+      plan.oversized = people[1]!;
+      expected[people[1]!] = 'oversized_changes';
+      plan.bottleneckReviewer = people[10]!;
+      plan.waiting = [people[6]!];
+      expected[people[6]!] = 'review_bottleneck';
+      plan.slowRepo = 2;
+      for (const p of people.slice(11)) expected[p] = 'builds_ci';
+      plan.slightlySlower = people[7]!;
+      break;
     case 'none':
       break;
   }
-  return { affected, home, plan };
+  return { affected: Object.keys(expected), expected, home, plan };
 }
 
 /** Generates the scenario's GitHub data (no git, no files): deterministic for a cause and seed. */
 export function scenarioOrg(
   cause: PlantedCause,
   seed: number,
-): { org: GenOrg; affected: string[]; plan: ScenarioPlan } {
+): { org: GenOrg; affected: string[]; expected: Record<string, PlantedCause>; plan: ScenarioPlan } {
   const logins = Array.from({ length: SCENARIO_PEOPLE }, (_, i) => `dev${i + 1}`);
-  const { affected, home, plan } = layout(cause, logins);
+  const { affected, expected, home, plan } = layout(cause, logins);
   const byRepo: string[][] = Array.from({ length: SCENARIO_REPOS }, () => []);
   for (const login of logins) byRepo[home[login]!]!.push(login);
   let actors: GenActor[] = [];
   const actor = (login: string) => actors.find((a) => a.login === login)!;
-  const affectedSet = new Set(affected);
   const repoIds: number[] = [];
+  const waiting = new Set(plan.waiting);
 
   const tweakPr = (p: PrPlan, rng: Rng) => {
     if (actors.length === 0) return;
@@ -196,45 +246,52 @@ export function scenarioOrg(
     // people take turns, so everyone has about the same number of PRs
     if (!p.author.bot) p.author = actor(team[p.index % team.length]!);
     const login = p.author.login;
-    const mates = team.filter((l) => l !== login && l !== plan.bottleneckReviewer);
-    const first = rng.pick(mates.length ? mates : team.filter((l) => l !== login));
+    const slowReviewer = plan.bottleneckReviewer;
+    const mates = team.filter((l) => l !== login && l !== slowReviewer);
+    let first = rng.pick(mates.length ? mates : team.filter((l) => l !== login));
+    if (slowReviewer && home[slowReviewer] === p.repo && login !== slowReviewer && !p.author.bot) {
+      const share = waiting.has(login) ? EFFECTS.bottleneckShareAffected : EFFECTS.bottleneckShareOthers;
+      if (rng.chance(share)) first = slowReviewer;
+    }
     const second = rng.chance(0.4) ? rng.pick(team.filter((l) => l !== login && l !== first)) : null;
     p.reviewers = [first, ...(second ? [second] : [])].map(actor);
-    const isAffected = affectedSet.has(login);
-    let factor = 1;
-    if (cause === 'review_bottleneck' && isAffected) {
-      p.reviewers = [actor(plan.bottleneckReviewer!)];
-      p.pickupSec = rng.around(BASE_HOURS.pickup * EFFECTS.pickup * HOUR);
-    }
-    if (cause === 'oversized_changes' && isAffected) {
-      p.files = rng.int(15, 40);
+    let coding = 1;
+    let review = 1;
+    if (first === slowReviewer) p.pickupSec = Math.round(p.pickupSec * EFFECTS.pickup);
+    if (login === plan.oversized) {
+      p.files = rng.int(10, 30);
       p.linesPerFile = rng.int(40, 120);
     }
-    if (cause === 'fragile_architecture' && p.repo === plan.moduleRepo && !p.author.bot) {
-      const share = isAffected ? EFFECTS.moduleShareAffected : EFFECTS.moduleShareOthers;
+    if (plan.moduleRepo !== null && p.repo === plan.moduleRepo && !p.author.bot) {
+      const share = login === plan.moduleWorker ? EFFECTS.moduleShareAffected : EFFECTS.moduleShareOthers;
       if (rng.chance(share)) {
-        const count = rng.int(3, 6);
+        const count = rng.int(1, 4);
         const pool = [...MODULE_FILES];
         const chosen: string[] = [];
         for (let i = 0; i < count; i += 1) chosen.push(pool.splice(rng.int(0, pool.length - 1), 1)[0]!);
         p.fixedPaths = chosen;
-        p.files = count + rng.int(0, 3);
-        p.linesPerFile = rng.int(2, 60);
-        factor *= EFFECTS.fragile;
-        p.rounds += 1;
-        p.commits += 1;
+        p.files = Math.max(p.files, count);
+        coding *= EFFECTS.fragileCoding;
+        review *= EFFECTS.fragileReview;
       }
     }
-    if (cause === 'chance' && login === plan.slightlySlower) factor *= EFFECTS.chance;
-    // large changes take longer to write and to review, for everyone
-    const lines = p.files * p.linesPerFile;
-    factor *= sizeFactor(lines);
-    if (lines > 1500) {
-      p.rounds += 1;
-      p.commits += 1;
+    if (login === plan.slightlySlower) {
+      const f = cause === 'mixed' ? EFFECTS.control : EFFECTS.chance;
+      coding *= f;
+      review *= f;
     }
-    p.codingSec = Math.round(p.codingSec * factor);
-    p.reviewSec = Math.round(p.reviewSec * factor);
+    // larger changes take longer to write and to review, for everyone
+    const size = sizeFactor(p.files * p.linesPerFile);
+    coding *= size;
+    review *= size;
+    p.codingSec = Math.round(p.codingSec * coding);
+    p.reviewSec = Math.round(p.reviewSec * review);
+    // a few changes go stale for about a week, waiting for review or for their author
+    if (rng.chance(EFFECTS.stale)) {
+      const days = rng.int(5, 9) * 86_400;
+      if (rng.chance(0.5)) p.pickupSec += days;
+      else p.reviewSec += days;
+    }
   };
 
   const options: GeneratorOptions = {
@@ -261,11 +318,14 @@ export function scenarioOrg(
       const lint = run.workflow.name === 'Lint';
       run.queueSec = rng.around(SLOW_CI.queueSec);
       run.durationSec = rng.around(lint ? SLOW_CI.durationSec / 4 : SLOW_CI.durationSec);
-      if (rng.chance(SLOW_CI.rerunRate)) {
-        // flaky: failed, re-run, passed
-        run.attempts = rng.chance(0.25) ? 3 : 2;
+      if (!lint && rng.chance(SLOW_CI.flakyRate)) {
+        // flaky: failed, re-run after the author notices, passed
+        run.attempts = 2;
         run.finalConclusion = 'success';
+        run.rerunGapSec = rng.around(SLOW_CI.returnLagSec);
       }
+      // the author has moved on and comes back hours after the run ends
+      if (!lint) run.returnLagSec = rng.around(SLOW_CI.returnLagSec);
     },
   };
   // The generator makes its people and repositories first; the hooks need them, so a
@@ -275,7 +335,7 @@ export function scenarioOrg(
   repoIds.push(...skeleton.repositories.map((r) => r.id));
   const org = generateOrg(options);
   fitDeletions(org);
-  return { org, affected, plan };
+  return { org, affected, expected, plan };
 }
 
 /** Merged pull requests of a repository in merge order (ties by number). */
@@ -431,7 +491,7 @@ export async function writeMirror(
 
 /** Builds a scenario under `dir`: its GitHub data and a git clone per repository. */
 export async function buildScenario(cause: PlantedCause, seed: number, dir: string): Promise<Scenario> {
-  const { org, affected, plan } = scenarioOrg(cause, seed);
+  const { org, affected, expected, plan } = scenarioOrg(cause, seed);
   const repos: ScenarioRepo[] = [];
   await Promise.all(
     org.repositories.map(async (repo, i) => {
@@ -449,6 +509,7 @@ export async function buildScenario(cause: PlantedCause, seed: number, dir: stri
     org,
     repos,
     affected,
+    expected,
     people: org.people.map((p) => p.login),
     since: new Date(since).toISOString(),
     until: new Date(until).toISOString(),
