@@ -16,7 +16,12 @@ import type { DoraSection } from './dora.js';
 import type { DataQuality, PullRequestItem } from './pull-requests.js';
 import type { Summary } from './stats.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * 2: costs[].hoursPerWeek means engineer time only (delayHoursPerWeek and
+ * engineerHoursPerWeek added), and diagnosis[].causes[].hoursPerWeek means
+ * delay; every other name of version 1 keeps its meaning.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
 
 export interface ReportRepository {
   name: string;
@@ -258,6 +263,8 @@ export const CAUSE_LABELS: Record<string, string> = {
   review_bottleneck: 'Review bottleneck',
   fragile_architecture: 'Fragile architecture',
   fragile_code: 'Extra time on PRs touching fragile code',
+  ci_return_lag: 'Waiting after CI finishes (return lag)',
+  slow_reviewers: 'Waiting on particular reviewers',
   oversized_changes: 'Oversized changes',
   none: 'No systemic cause found',
 };

@@ -1,7 +1,7 @@
 // The verdict a manager reads first: which system cause explains slower
 // delivery, else the biggest measurable cost, else what the data shows and
 // what to collect next. Every number in it comes from the report itself.
-import { formatCount, formatHours, formatSeconds, plural } from '../util/format.js';
+import { costPhrase, formatCount, formatSeconds, plural } from '../util/format.js';
 import { CAUSE_LABELS, type EmptyState, type Report, type Verdict } from './model.js';
 
 /** Human label of a cause id. */
@@ -15,11 +15,13 @@ function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
-/** Costs worth naming: computed, and not rounding to 0.0 h/week. */
+/** Costs worth naming: computed, and not rounding to 0.0 h/week of delay or of engineer time; most engineer time first, then most delay. */
 export function materialCosts(report: Pick<Report, 'costs'>) {
+  const engineer = (c: Report['costs'][number]) => c.engineerHoursPerWeek ?? 0;
+  const delay = (c: Report['costs'][number]) => c.delayHoursPerWeek ?? 0;
   return report.costs
-    .filter((c) => c.hoursPerWeek !== null && c.hoursPerWeek >= 0.05)
-    .sort((a, b) => b.hoursPerWeek! - a.hoursPerWeek!);
+    .filter((c) => engineer(c) >= 0.05 || delay(c) >= 0.05)
+    .sort((a, b) => engineer(b) - engineer(a) || delay(b) - delay(a));
 }
 
 type VerdictInput = Omit<Report, 'verdict' | 'week'>;
@@ -49,7 +51,7 @@ export function verdictOf(report: VerdictInput, fileRevisions: number): Verdict 
   const costs = materialCosts(report);
   for (const cost of costs.slice(0, 3)) {
     findings.push(
-      `${causeLabel(cost.cause)}: about ${formatHours(cost.hoursPerWeek!)} engineer-hours per week (${cost.evidence}).`,
+      `${causeLabel(cost.cause)}: ${costPhrase(cost.delayHoursPerWeek, cost.engineerHoursPerWeek)} (${cost.evidence}).`,
     );
   }
   const failing = report.builds.summary.find((b) => b.runs > 0 && b.failures === b.runs);
@@ -133,7 +135,7 @@ export function verdictOf(report: VerdictInput, fileRevisions: number): Verdict 
     // only subjects actually compared (enough data of their own and of others) have an excess
     const judged = report.diagnosis.filter((d) => d.verdict === 'none' && d.excess !== null).length;
     return {
-      headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${lowerFirst(causeLabel(topCost.cause))}: about ${formatHours(topCost.hoursPerWeek!)} engineer-hours per week.`,
+      headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${lowerFirst(causeLabel(topCost.cause))}: ${costPhrase(topCost.delayHoursPerWeek, topCost.engineerHoursPerWeek)}.`,
       status: 'diagnosed',
       findings: findings.slice(0, 3),
       next,
@@ -143,8 +145,16 @@ export function verdictOf(report: VerdictInput, fileRevisions: number): Verdict 
   if (report.pullRequests) headline = 'Pull requests are collected, but no cause has a measurable cost yet.';
   else if (report.outsideWindow.pullRequests > 0)
     headline = `Not enough data for a verdict inside the window: ${formatCount(report.outsideWindow.pullRequests)} pull ${plural(report.outsideWindow.pullRequests, 'request')} ${plural(report.outsideWindow.pullRequests, 'is', 'are')} collected outside it; widen it with --since.`;
-  else
+  else if (report.deliveries.merges > 0) {
+    // git alone: merges give each change's cycle time, size and files, so fragile code and oversized changes can be judged
+    const judged = report.diagnosis.filter((d) => d.enoughData).length;
+    headline = `From git alone (${formatCount(report.deliveries.merges)} ${plural(report.deliveries.merges, 'merge')}): ${
+      judged > 0
+        ? 'no slower delivery is explained by fragile code or oversized changes'
+        : 'too few changes per person to judge fragile code or oversized changes'
+    }. Review wait and CI need GitHub data (a token).`;
+  } else
     headline =
-      'Not enough data for a verdict yet: without pull requests (GitHub data) delivery time cannot be split into review wait and CI.';
+      'Not enough data for a verdict yet: without pull requests (GitHub data) or merge commits, delivery time cannot be split into causes.';
   return { headline, status: 'insufficient', findings: findings.slice(0, 3), next };
 }

@@ -1,7 +1,7 @@
 // The weekly report's numbers: the reported ISO week against the week before,
 // read from the same weekly series the dashboard charts.
 
-import { formatHours } from '../util/format.js';
+import { costPhrase } from '../util/format.js';
 import { previousWeek, weekBounds } from './iso-week.js';
 import {
   type Comparison,
@@ -114,7 +114,7 @@ export function weekComparison(
     headline = 'No data collected yet: run "dx-audit audit" in a git clone.';
   else if (!hasData) headline = `No activity was collected in ${week}.`;
   else if (top)
-    headline = `The biggest measurable cost: ${causeLabel(top.cause).toLowerCase()}, about ${formatHours(top.hoursPerWeek!)} engineer-hours per week over the window.`;
+    headline = `The biggest measurable cost: ${causeLabel(top.cause).toLowerCase()}, ${costPhrase(top.delayHoursPerWeek, top.engineerHoursPerWeek)} over the window`;
   else headline = fallbackHeadline;
   return {
     week,

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { CSS, TEMPLATE } from '../../dashboard/template.js';
 import { type EmptyState, type Report, SECTION_IDS } from '../analysis/model.js';
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
-import { formatDuration, formatHours, formatPercent, plural } from '../util/format.js';
+import { formatDuration, formatHours, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
 import { embedJson, escapeHtml, fill, inlineScript } from './escape.js';
 import { partialCollections } from './weekly-view.js';
 
@@ -71,11 +71,11 @@ function verdictHtml(report: Report): string {
     const rows = costs
       .map(
         (c) =>
-          `<tr><td>${e(causeLabel(c.cause))}</td><td class="num">${e(formatHours(c.hoursPerWeek!))}</td><td>${e(c.evidence)}</td></tr>`,
+          `<tr><td>${e(causeLabel(c.cause))}</td><td class="num">${e(formatHoursOrDash(c.delayHoursPerWeek))}</td><td class="num">${e(formatHoursOrDash(c.engineerHoursPerWeek))}</td><td>${e(c.evidence)}</td></tr>`,
       )
       .join('');
     parts.push(
-      `<h3>Top costs</h3><table class="costs"><caption>What each cause costs per week of data in the window (${e(String(report.window.weeks))} weeks), with the arithmetic</caption><thead><tr><th scope="col">Cause</th><th scope="col">Engineer-hours / week</th><th scope="col">How it is computed</th></tr></thead><tbody>${rows}</tbody></table>`,
+      `<h3>Top costs</h3><table class="costs"><caption>What each cause costs per week of data in the window: delay is calendar time changes wait, engineer-hours are time people spend (${e(String(report.window.weeks))} weeks), with the arithmetic</caption><thead><tr><th scope="col">Cause</th><th scope="col">Delay h / week</th><th scope="col">Engineer-hours / week</th><th scope="col">How it is computed</th></tr></thead><tbody>${rows}</tbody></table>`,
     );
   } else if (report.empty.diagnosis) {
     parts.push(`<h3>Top costs</h3>${emptyBlock(report.empty.diagnosis)}`);
@@ -89,7 +89,7 @@ function verdictHtml(report: Report): string {
         const causes = d.causes
           .map(
             (c) =>
-              `${causeLabel(c.cause)}${c.hoursPerWeek === null ? '' : ` (${formatHours(c.hoursPerWeek)} h/week)`}: ${c.evidence}`,
+              `${causeLabel(c.cause)}${c.hoursPerWeek === null ? '' : ` (${formatHours(c.hoursPerWeek)} h/week of delay)`}: ${c.evidence}`,
           )
           .join('; ');
         return `<tr><td>${e(d.subject)}</td><td>${e(d.kind)}</td><td class="num">${d.prs}</td><td class="num">${e(formatDuration(d.cycleMedian))}</td><td class="num">${e(formatDuration(d.excess))}</td><td>${e(causeLabel(d.verdict))}</td><td>${e(causes)}</td></tr>`;

@@ -2,7 +2,7 @@
 // every data string escaped, with links into the dashboard's sections.
 import { type Report, SECTION_IDS } from '../analysis/model.js';
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
-import { formatChange, formatHours, formatValue } from '../util/format.js';
+import { formatChange, formatHoursOrDash, formatValue } from '../util/format.js';
 import { escapeHtml } from './escape.js';
 import { lastDay, missingSections, movements, partialCollections } from './weekly-view.js';
 
@@ -42,10 +42,10 @@ export function renderHtml(report: Report, dashboardHref = 'dashboard.html'): st
   } else {
     body.push(`<p>Per week of data in the window (${e(String(report.window.weeks))} weeks).</p>`);
     body.push(
-      `<table><thead><tr><th>Cause</th><th class="num">Engineer-hours / week</th><th>How it is computed</th></tr></thead><tbody>${costs
+      `<table><thead><tr><th>Cause</th><th class="num">Delay h / week</th><th class="num">Engineer-hours / week</th><th>How it is computed</th></tr></thead><tbody>${costs
         .map(
           (c) =>
-            `<tr><td>${link(SECTION_IDS.verdict, causeLabel(c.cause))}</td><td class="num">${e(formatHours(c.hoursPerWeek!))}</td><td>${e(c.evidence)}</td></tr>`,
+            `<tr><td>${link(SECTION_IDS.verdict, causeLabel(c.cause))}</td><td class="num">${e(formatHoursOrDash(c.delayHoursPerWeek))}</td><td class="num">${e(formatHoursOrDash(c.engineerHoursPerWeek))}</td><td>${e(c.evidence)}</td></tr>`,
         )
         .join('')}</tbody></table>`,
     );

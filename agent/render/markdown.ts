@@ -58,10 +58,14 @@ export function renderMarkdown(report: Report): string {
   } else {
     md.push(`Per week of data in the window (${report.window.weeks} weeks).`);
     md.push('');
-    md.push('| Cause | Engineer-hours / week | How it is computed |');
-    md.push('|---|---:|---|');
+    md.push('Delay is calendar time changes wait; engineer-hours are time people spend.');
+    md.push('');
+    md.push('| Cause | Delay h / week | Engineer-hours / week | How it is computed |');
+    md.push('|---|---:|---:|---|');
     for (const c of costs)
-      md.push(`| ${e(causeLabel(c.cause))} | ${hours(c.hoursPerWeek)} | ${e(c.evidence)} |`);
+      md.push(
+        `| ${e(causeLabel(c.cause))} | ${hours(c.delayHoursPerWeek)} | ${hours(c.engineerHoursPerWeek)} | ${e(c.evidence)} |`,
+      );
   }
 
   const { better, worse } = movements(report);

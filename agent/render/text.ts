@@ -1,8 +1,8 @@
 // The terminal view of the report: the window, the verdict, headline counts,
 // hotspots and change coupling, pull requests, CI, diagnosis and costs.
 import type { Report } from '../analysis/model.js';
-import { causeLabel } from '../analysis/verdict.js';
-import { formatDuration, formatHours, formatPercent, plural } from '../util/format.js';
+import { causeLabel, materialCosts } from '../analysis/verdict.js';
+import { formatDuration, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
 import { architectureLines } from './text-architecture.js';
 import { partialCollections } from './weekly-view.js';
 
@@ -119,12 +119,15 @@ function renderDelivery(report: Report): string[] {
         `  ${none.length} ${plural(none.length, 'subject')}: no systemic cause to report (or not enough data)`,
       );
   }
-  const costs = report.costs.filter((c) => c.hoursPerWeek !== null);
+  const costs = materialCosts(report);
   if (costs.length > 0) {
-    lines.push('', `Cost per cause (engineer-hours per week of data, over ${report.window.weeks} weeks)`);
+    lines.push(
+      '',
+      `Cost per cause, per week of data (${report.window.weeks} weeks): delay h (waiting) / engineer-hours (time spent)`,
+    );
     for (const c of costs)
       lines.push(
-        `  ${causeLabel(c.cause).padEnd(40)} ${formatHours(c.hoursPerWeek ?? 0).padStart(5)}  ${c.evidence}`,
+        `  ${causeLabel(c.cause).padEnd(40)} ${formatHoursOrDash(c.delayHoursPerWeek).padStart(5)} / ${formatHoursOrDash(c.engineerHoursPerWeek).padStart(5)}  ${c.evidence}`,
       );
   }
   return lines;

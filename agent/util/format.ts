@@ -17,6 +17,19 @@ export function formatHours(hours: number): string {
   return hours >= 10 ? hours.toFixed(0) : hours.toFixed(1);
 }
 
+/** Hours per week that may be unknown: "12", "3.4", "–". */
+export function formatHoursOrDash(hours: number | null | undefined): string {
+  return hours === null || hours === undefined ? '–' : formatHours(hours);
+}
+
+/** A cost in both quantities, in words: "about 12 h of delay and 3.4 engineer-hours per week". */
+export function costPhrase(delay: number | null, engineer: number | null): string {
+  const parts: string[] = [];
+  if (delay !== null && delay >= 0.05) parts.push(`${formatHours(delay)} h of delay`);
+  if (engineer !== null && engineer >= 0.05) parts.push(`${formatHours(engineer)} engineer-hours`);
+  return parts.length === 0 ? 'under 0.1 h' : `about ${parts.join(' and ')} per week`;
+}
+
 /** A duration in seconds, humanised: "45 s", "12.5 min", "3.2 h", "4.1 d"; "–" for none. */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return '–';

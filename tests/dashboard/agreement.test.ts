@@ -9,7 +9,7 @@ import type { Report } from '../../agent/analysis/model.js';
 import { causeLabel, materialCosts } from '../../agent/analysis/verdict.js';
 import { escapeHtml } from '../../agent/render/escape.js';
 import { escapeMarkdown } from '../../agent/render/markdown.js';
-import { formatDuration, formatHours, formatPercent, formatValue } from '../../agent/util/format.js';
+import { formatDuration, formatHoursOrDash, formatPercent, formatValue } from '../../agent/util/format.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/git-repo.js';
 import { sharedFixture } from '../support/report-fixture.js';
@@ -103,10 +103,16 @@ describe('every output renders the same analysis', () => {
     const costs = materialCosts(json);
     expect(costs.length).toBeGreaterThan(0);
     for (const c of costs) {
-      expect(md).toContain(`| ${escapeMarkdown(causeLabel(c.cause))} | ${formatHours(c.hoursPerWeek!)} |`);
-      expect(text).toContain(`${causeLabel(c.cause).padEnd(40)} ${formatHours(c.hoursPerWeek!).padStart(5)}`);
+      const delay = formatHoursOrDash(c.delayHoursPerWeek);
+      const engineer = formatHoursOrDash(c.engineerHoursPerWeek);
+      // hoursPerWeek of a cost is its engineer time (schemaVersion 2)
+      expect(c.hoursPerWeek).toBe(c.engineerHoursPerWeek);
+      expect(md).toContain(`| ${escapeMarkdown(causeLabel(c.cause))} | ${delay} | ${engineer} |`);
+      expect(text).toContain(
+        `${causeLabel(c.cause).padEnd(40)} ${delay.padStart(5)} / ${engineer.padStart(5)}`,
+      );
       expect(html).toContain(
-        `<tr><td>${escapeHtml(causeLabel(c.cause))}</td><td class="num">${formatHours(c.hoursPerWeek!)}</td>`,
+        `<tr><td>${escapeHtml(causeLabel(c.cause))}</td><td class="num">${delay}</td><td class="num">${engineer}</td>`,
       );
     }
     expect(text).toContain(json.verdict.headline);

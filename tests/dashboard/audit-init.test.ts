@@ -34,7 +34,7 @@ describe('dx-audit audit', () => {
         `Dashboard:     ${join(folder, 'dashboard.html')}`,
         `Weekly report: ${join(folder, 'report.md')}  (and ${join(folder, 'report.html')}), week 2024-W03`,
         '',
-        'Not enough data for a verdict yet: without pull requests (GitHub data) delivery time cannot be split into review wait and CI.',
+        'From git alone (1 merge): too few changes per person to judge fragile code or oversized changes. Review wait and CI need GitHub data (a token).',
         '  1. 6 commits over 3 weeks (3 with activity) in 1 repository; up to 2 people committed in one week.',
         '  2. Top hotspot: src/a.ts, changed in 3 commits, 2 lines, 8 lines churned.',
         '',

@@ -48,7 +48,7 @@ describe('page assembly helpers', () => {
     const embedded = JSON.parse(html.slice(start, html.indexOf('</script>', start)));
     // the same object `report --format json` prints, hostile strings included
     expect(embedded).toEqual(JSON.parse(renderJson(report)));
-    expect(embedded.schemaVersion).toBe(1);
+    expect(embedded.schemaVersion).toBe(2);
     expect(html).toContain(`Window ${escapeHtml(report.window.statement)}`);
   });
 });

@@ -128,7 +128,7 @@ describe('dx-audit report --format md|html|json on a real repository', () => {
       git: { commits: number };
       window: { since: string; until: string };
     };
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     // --week ends the window with that week; the window starts at the first collected commit
     expect(report.window.since).toBe('2024-01-01T10:00:00.000Z');
     expect(report.window.until).toBe('2024-01-09T10:00:00.000Z');

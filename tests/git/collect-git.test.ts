@@ -73,7 +73,7 @@ describe('collect git: a small repository with known answers', () => {
     expect(summary.repositories[0]).toMatchObject({ mode: 'full', commits: 5, merges: 1 });
 
     const json = await report(db);
-    expect(json.schemaVersion).toBe(1);
+    expect(json.schemaVersion).toBe(2);
     expect(json.repositories).toEqual([{ name: r.path.split('/').pop(), path: r.path, github: null }]);
     // independent counts from git itself
     expect(json.git.commits).toBe(

@@ -127,7 +127,7 @@ describe('dx-audit action', () => {
       await db.close();
     }
     const json = JSON.parse(readFileSync(outputs['report-json']!, 'utf8'));
-    expect(json.schemaVersion).toBe(1);
+    expect(json.schemaVersion).toBe(2);
     expect(json.window.since).toBe('2025-04-01T00:00:00.000Z');
 
     // the issue: opened once, labelled, with the weekly report as its body, with the token
