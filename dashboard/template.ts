@@ -61,6 +61,13 @@ h3{font-size:16px;margin:14px 0 4px}
 .card .tools{display:flex;gap:10px;align-items:center;margin-top:6px}
 .card .nodata{color:var(--warn)}
 .partial{color:var(--warn);font-weight:600}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(230px,1fr));gap:14px;margin:10px 0 18px}
+.tile{border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:10px 12px}
+.tile h3{margin:0;font-size:14px}.tile .value{font-size:24px;font-weight:600;margin:4px 0}
+.tile .band{margin:0;text-transform:uppercase;font-size:12px;font-weight:700;letter-spacing:.04em}
+.tile .detail,.tile .cutoffs{margin:4px 0;font-size:12px;color:var(--muted)}
+.tile .spark{position:relative;height:40px}
+.band-elite{border-left-color:#1a7f37}.band-high{border-left-color:#0969da}.band-medium{border-left-color:#bf8700}.band-low{border-left-color:#cf222e}.band-none{border-left-color:var(--line)}
 .window{font-weight:600}
 .empty{border:1px dashed var(--line);border-radius:6px;padding:10px 14px;background:#f6f8fa}
 .empty p{margin:4px 0}

@@ -57,6 +57,10 @@ export const HOW_TO_COLLECT: Record<SectionName, EmptyState> = {
       'no pair of files or modules was found changing together often enough (≥ 5 shared commits and ≥ 30 % of their changes)',
     command: 'dx-audit audit --since 2y  (a longer history finds more pairs)',
   },
+  dora: {
+    missing: 'no deployments found (GitHub deployments, deploy workflows, releases or version tags)',
+    command: 'set "dora" in dx-audit.config.json (docs/dora.md), then dx-audit audit',
+  },
   diagnosis: {
     missing:
       'the diagnosis and its hour costs need pull requests, reviews and CI runs (a GitHub remote and a token: GITHUB_TOKEN, GH_TOKEN or gh auth login)',
@@ -130,6 +134,7 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
     ciAttempts: ci?.items ?? [],
   });
   const outsideWindow = await countOutside(q, window);
+  const dora = await analyseDora(q, window, config);
   const fileRevisions = files.reduce((total, f) => total + f.revisions, 0);
   const mergedByPeople = prs
     ? prs.items.filter(
@@ -228,7 +233,7 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
     deliveries: delivery.gitDeliveries,
     diagnosis: delivery.diagnosis,
     costs: delivery.costs,
-    dora: await analyseDora(q, window, config),
+    dora,
     dataQuality: {
       ...(prs ? prs.dataQuality : {}),
       ciNegativeDurations: ci?.negativeDurations ?? 0,
@@ -259,6 +264,10 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
           : files.length > 0
             ? HOW_TO_COLLECT.coupling
             : HOW_TO_COLLECT.git,
+      dora:
+        dora.deployments > 0
+          ? null
+          : { ...HOW_TO_COLLECT.dora, missing: dora.missing ?? HOW_TO_COLLECT.dora.missing },
       diagnosis:
         delivery.diagnosis.length > 0 || delivery.costs.some((c) => c.hoursPerWeek !== null)
           ? null

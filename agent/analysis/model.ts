@@ -116,7 +116,15 @@ export interface ReportWindow {
 export type CollectionEntry = CollectionStatus;
 
 /** Sections that can be empty, each with its own way to collect data. */
-export type SectionName = 'git' | 'pullRequests' | 'ci' | 'builds' | 'hotspots' | 'coupling' | 'diagnosis';
+export type SectionName =
+  | 'git'
+  | 'pullRequests'
+  | 'ci'
+  | 'builds'
+  | 'hotspots'
+  | 'coupling'
+  | 'diagnosis'
+  | 'dora';
 
 /** A section with no data says what is missing and the command that collects it. */
 export interface EmptyState {
@@ -241,6 +249,7 @@ export interface Verdict {
 /** Section ids of the dashboard page; the weekly report links to them. */
 export const SECTION_IDS = {
   verdict: 'verdict',
+  dora: 'dora',
   cycleTime: 'cycle-time',
   reviewWait: 'review-wait',
   ci: 'ci',

@@ -89,6 +89,35 @@ export function weekComparison(
     compare(`CI ${name}: success rate`, 'percent', 'higher', pct(w.successRate), SECTION_IDS.ci);
     compare(`CI ${name}: flaky commits`, 'percent', 'lower', pct(w.flakyRate), SECTION_IDS.ci);
   }
+  const deployWeek = (label: string) => report.dora.weekly.find((w) => w.week === label);
+  if (report.dora.deployments > 0) {
+    const previous = series.weeks[index - 1] ?? '';
+    const pair = (pick: (w: { deployments: number; leadTimeMedian: number | null }) => number | null) => {
+      const values: WeeklyValues = series.weeks.map(() => null);
+      for (const [i, label] of [
+        [index - 1, previous],
+        [index, week],
+      ] as const) {
+        const w = deployWeek(label);
+        if (i >= 0 && w) values[i] = pick(w);
+      }
+      return values;
+    };
+    compare(
+      'Deployments',
+      'count',
+      'higher',
+      pair((w) => w.deployments),
+      SECTION_IDS.dora,
+    );
+    compare(
+      'Lead time for changes (median)',
+      'seconds',
+      'lower',
+      pair((w) => w.leadTimeMedian),
+      SECTION_IDS.dora,
+    );
+  }
   if (git) {
     compare('Commits', 'count', 'neutral', git.commits, SECTION_IDS.gitActivity);
     compare('Merges', 'count', 'neutral', git.merges, SECTION_IDS.gitActivity);

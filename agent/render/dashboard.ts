@@ -116,6 +116,8 @@ interface SectionSpec {
   empty: EmptyState | null;
   /** Static HTML after the charts (tables of window totals). */
   extra?: string;
+  /** Static HTML before the charts (the DORA tiles). */
+  before?: string;
 }
 
 /** The window's figures per workflow, as the JSON and the text report give them. */
@@ -135,13 +137,82 @@ function workflowTable(report: Report): string {
 function sectionHtml(spec: SectionSpec): string {
   const body = spec.empty
     ? emptyBlock(spec.empty)
-    : `<div class="charts" data-section="${escapeHtml(spec.id)}"></div>${spec.extra ?? ''}`;
+    : `${spec.before ?? ''}<div class="charts" data-section="${escapeHtml(spec.id)}"></div>${spec.extra ?? ''}`;
   return `<section id="${escapeHtml(spec.id)}" class="${spec.empty ? 'is-empty' : 'has-data'}"><h2>${escapeHtml(spec.title)}</h2><p class="intro">${escapeHtml(spec.intro)}</p>${body}</section>`;
+}
+
+/** What each DORA key means, shown on hover. */
+const DORA_DEFINITIONS = {
+  deploymentFrequency:
+    'Successful production deployments per week (a repeat of the same commit is not counted).',
+  leadTime:
+    'From the first commit of each shipped change to the deployment that shipped it (median; p90 in the table).',
+  changeFailureRate:
+    'Share of deployments followed by a failure signal (failed deployment, revert, hotfix, incident) before the next one.',
+  timeToRestore:
+    'From the first failure signal to the next successful deployment that carries the fix (median).',
+} as const;
+
+/** The four DORA tiles: value, band, the band's cut-offs and a definition on hover. */
+function doraTiles(report: Report): string {
+  const e = escapeHtml;
+  const d = report.dora;
+  const tile = (
+    key: keyof typeof DORA_DEFINITIONS,
+    title: string,
+    value: string,
+    detail: string,
+    spark: string | null,
+  ) => {
+    const band = d.bands[key];
+    const cutoffs = d.thresholds[key].map((t) => `${t.band}: ${t.label}`).join(' · ');
+    return `<div class="tile band-${e(band ?? 'none')}" id="dora-${e(key)}" title="${e(DORA_DEFINITIONS[key])}"><h3>${e(title)}</h3><p class="value">${e(value)}</p><p class="band">${e(band ?? 'no band')}</p><p class="detail">${e(detail)}</p>${spark ? `<div class="spark"><canvas data-spark="${e(spark)}" role="img" aria-label="${e(`${title} per week`)}"></canvas></div>` : ''}<p class="cutoffs">${e(cutoffs)}</p></div>`;
+  };
+  const perWeek = d.deploymentsPerWeek === null ? '–' : `${d.deploymentsPerWeek.toFixed(1)} / week`;
+  const tiles = [
+    tile(
+      'deploymentFrequency',
+      'Deployment frequency',
+      perWeek,
+      `${d.deployments} ${plural(d.deployments, 'deployment')} from ${d.source ?? 'no source'}`,
+      'deployments',
+    ),
+    tile(
+      'leadTime',
+      'Lead time for changes',
+      formatDuration(d.leadTime.median),
+      `p90 ${formatDuration(d.leadTime.p90)} over ${d.leadTime.n} ${plural(d.leadTime.n, 'change')}`,
+      'leadTime',
+    ),
+    tile(
+      'changeFailureRate',
+      'Change failure rate',
+      formatPercent(d.changeFailureRate),
+      `${d.failedDeployments} of ${d.deployments} ${plural(d.deployments, 'deployment')} followed by a failure`,
+      null,
+    ),
+    tile(
+      'timeToRestore',
+      'Time to restore',
+      formatDuration(d.timeToRestore.median),
+      `p90 ${formatDuration(d.timeToRestore.p90)} over ${d.timeToRestore.n} restored ${plural(d.timeToRestore.n, 'failure')}`,
+      null,
+    ),
+  ];
+  return `<p class="meta">Band overall: <strong>${e(d.band ?? 'none')}</strong> (the weakest key). Bands: ${e(d.edition)}. DORA keys are per repository and organisation, never per person.</p><div class="tiles">${tiles.join('')}</div>`;
 }
 
 function sections(report: Report): SectionSpec[] {
   const { empty } = report;
   return [
+    {
+      id: SECTION_IDS.dora,
+      title: "DORA's four keys",
+      intro:
+        'How often changes reach production, how long they take to get there, how often a deployment fails and how fast it is restored.',
+      empty: empty.dora,
+      before: empty.dora ? undefined : doraTiles(report),
+    },
     {
       id: SECTION_IDS.cycleTime,
       title: 'Where PR time goes, week by week',

@@ -4,7 +4,7 @@ import { type Report, SECTION_IDS } from '../analysis/model.js';
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
 import { formatChange, formatHoursOrDash, formatValue } from '../util/format.js';
 import { escapeHtml } from './escape.js';
-import { lastDay, missingSections, movements, partialCollections } from './weekly-view.js';
+import { doraRows, lastDay, missingSections, movements, partialCollections } from './weekly-view.js';
 
 /**
  * @param dashboardHref where the dashboard is, relative to the report
@@ -69,6 +69,22 @@ export function renderHtml(report: Report, dashboardHref = 'dashboard.html'): st
         .map(
           (c) =>
             `<tr class="${e(c.judgement)}"><td>${link(c.section, c.label)}</td><td class="num">${e(formatValue(c.lastWeek, c.unit))}</td><td class="num">${e(formatValue(c.thisWeek, c.unit))}</td><td class="num">${e(formatChange(c.change))}${c.judgement === 'better' ? ' ▼ better' : c.judgement === 'worse' ? ' ▲ worse' : ''}</td></tr>`,
+        )
+        .join('')}</tbody></table>`,
+    );
+  }
+
+  body.push(`<h2>${link(SECTION_IDS.dora, "DORA's four keys over the window")}</h2>`);
+  if (report.dora.deployments === 0)
+    body.push(`<p class="empty">${e(report.dora.missing ?? 'No deployments found.')}</p>`);
+  else {
+    body.push(
+      `<p>Overall band: <strong>${e(report.dora.band ?? '–')}</strong> (the weakest key; bands of the ${e(report.dora.edition)}).</p><table><thead><tr><th>Key</th><th class="num">Value</th><th>Detail</th><th>Band</th></tr></thead><tbody>${doraRows(
+        report,
+      )
+        .map(
+          ([key, value, detail, band]) =>
+            `<tr><td>${e(key)}</td><td class="num">${e(value)}</td><td>${e(detail)}</td><td>${e(band)}</td></tr>`,
         )
         .join('')}</tbody></table>`,
     );

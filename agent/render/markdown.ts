@@ -4,7 +4,7 @@
 import type { Report } from '../analysis/model.js';
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
 import { formatChange, formatHours, formatValue } from '../util/format.js';
-import { lastDay, missingSections, movements, partialCollections } from './weekly-view.js';
+import { doraRows, lastDay, missingSections, movements, partialCollections } from './weekly-view.js';
 
 /** Escapes Markdown (and inline HTML) in one line of data; newlines become spaces. */
 export function escapeMarkdown(text: string): string {
@@ -98,6 +98,20 @@ export function renderMarkdown(report: Report): string {
         `| ${e(c.label)} | ${formatValue(c.lastWeek, c.unit)} | ${formatValue(c.thisWeek, c.unit)} | ${e(formatChange(c.change))}${c.judgement === 'better' ? ' ✅' : c.judgement === 'worse' ? ' ⚠️' : ''} |`,
       );
     }
+  }
+
+  md.push('');
+  md.push("## DORA's four keys over the window");
+  md.push('');
+  if (report.dora.deployments === 0) md.push(e(report.dora.missing ?? 'No deployments found.'));
+  else {
+    md.push(
+      `Overall band: **${report.dora.band ?? '–'}** (the weakest key; bands of the ${e(report.dora.edition)}).`,
+    );
+    md.push('');
+    md.push('| Key | Value | Detail | Band |');
+    md.push('|---|---:|---|---|');
+    for (const row of doraRows(report)) md.push(`| ${row.map(e).join(' | ')} |`);
   }
 
   const teams = report.diagnosis.filter((d) => d.kind === 'team');

@@ -4,7 +4,7 @@ import type { Report } from '../analysis/model.js';
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
 import { formatDuration, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
 import { architectureLines } from './text-architecture.js';
-import { partialCollections } from './weekly-view.js';
+import { doraRows, partialCollections } from './weekly-view.js';
 
 export function renderText(report: Report): string {
   const lines: string[] = [];
@@ -25,6 +25,13 @@ export function renderText(report: Report): string {
   lines.push(...architectureLines(report));
   lines.push(...renderDelivery(report));
   lines.push(...renderBuilds(report));
+  lines.push('', "DORA's four keys");
+  if (report.dora.deployments === 0) lines.push(`  ${report.dora.missing ?? 'no deployments found'}`);
+  else {
+    lines.push(`  overall band: ${report.dora.band ?? '–'} (${report.dora.edition})`);
+    for (const [key, value, detail, band] of doraRows(report))
+      lines.push(`  ${key.padEnd(24)} ${value.padStart(12)}  ${band.padEnd(7)} ${detail}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,7 +1,7 @@
 // What the Markdown and HTML weekly reports share: the sentences of what got
 // better and worse, the week's last day, and the sections left unmeasured.
 import type { Comparison, EmptyState, Report } from '../analysis/model.js';
-import { formatChange, formatValue } from '../util/format.js';
+import { formatChange, formatDuration, formatPercent, formatValue } from '../util/format.js';
 
 /** The comparisons that got better and worse, as sentences. */
 export function movements(report: Report): { better: string[]; worse: string[] } {
@@ -11,6 +11,38 @@ export function movements(report: Report): { better: string[]; worse: string[] }
     better: report.week.comparisons.filter((c) => c.judgement === 'better').map(line),
     worse: report.week.comparisons.filter((c) => c.judgement === 'worse').map(line),
   };
+}
+
+/** DORA's four keys over the window, one row each: key, value, detail, band. */
+export function doraRows(report: Report): [string, string, string, string][] {
+  const d = report.dora;
+  const band = (b: string | null) => b ?? '–';
+  return [
+    [
+      'Deployment frequency',
+      d.deploymentsPerWeek === null ? '–' : `${d.deploymentsPerWeek.toFixed(1)} / week`,
+      `${d.deployments} deployments (${d.source ?? 'no source'})`,
+      band(d.bands.deploymentFrequency),
+    ],
+    [
+      'Lead time for changes',
+      formatDuration(d.leadTime.median),
+      `p90 ${formatDuration(d.leadTime.p90)}, ${d.leadTime.n} changes`,
+      band(d.bands.leadTime),
+    ],
+    [
+      'Change failure rate',
+      formatPercent(d.changeFailureRate),
+      `${d.failedDeployments} failed`,
+      band(d.bands.changeFailureRate),
+    ],
+    [
+      'Time to restore',
+      formatDuration(d.timeToRestore.median),
+      `p90 ${formatDuration(d.timeToRestore.p90)}, ${d.timeToRestore.n} restored`,
+      band(d.bands.timeToRestore),
+    ],
+  ];
 }
 
 /** The Sunday that ends the reported week, as YYYY-MM-DD. */

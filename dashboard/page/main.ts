@@ -9,6 +9,7 @@ import { buildCards } from './builds.js';
 import { ChartJs, type Refreshable } from './card.js';
 import { ciCards } from './ci.js';
 import { el } from './dom.js';
+import { doraCards } from './dora.js';
 import { gitCards } from './git.js';
 import { pullRequestCards } from './pull-requests.js';
 import { type Filters, PageState } from './state.js';
@@ -38,6 +39,7 @@ ChartJs.register({
 const state = new PageState(report);
 const section = (id: string) => document.querySelector(`.charts[data-section="${id}"]`);
 const cards: Refreshable[] = [
+  ...doraCards(state, section),
   ...pullRequestCards(state, section),
   ...ciCards(state, section),
   ...buildCards(state, section),

@@ -9,6 +9,7 @@ import type { Report } from '../../agent/analysis/model.js';
 import { causeLabel, materialCosts } from '../../agent/analysis/verdict.js';
 import { escapeHtml } from '../../agent/render/escape.js';
 import { escapeMarkdown } from '../../agent/render/markdown.js';
+import { doraRows } from '../../agent/render/weekly-view.js';
 import { formatDuration, formatHoursOrDash, formatPercent, formatValue } from '../../agent/util/format.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/git-repo.js';
@@ -119,6 +120,17 @@ describe('every output renders the same analysis', () => {
     expect(md).toContain(`**${escapeMarkdown(json.verdict.headline)}**`);
     expect(html).toContain(`>${escapeHtml(json.verdict.headline)}</p>`);
     for (const d of json.diagnosis.filter((x) => x.verdict !== 'none')) expect(text).toContain(d.summary);
+  });
+
+  it("gives DORA's keys one value in the text, Markdown and dashboard tiles", () => {
+    // the fixture ships by version tags on its first repository
+    expect(json.dora.source).toBe('tags');
+    expect(json.dora.deployments).toBeGreaterThan(3);
+    for (const [key, value, , band] of doraRows(json)) {
+      expect(text).toContain(`${key.padEnd(24)} ${value.padStart(12)}  ${band.padEnd(7)}`);
+      expect(md).toContain(`| ${escapeMarkdown(key)} | ${escapeMarkdown(value)} |`);
+    }
+    expect(html).toContain(`<p class="value">${escapeHtml(formatDuration(json.dora.leadTime.median))}</p>`);
   });
 
   it('prints the weekly comparison of the report model in Markdown', () => {

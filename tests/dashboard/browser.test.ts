@@ -64,6 +64,7 @@ function expectedCharts(report: Report): string[] {
     'chart-git-commits',
     'chart-git-churn',
   ];
+  if (report.dora.deployments > 0) ids.push('chart-dora-deployments', 'chart-dora-lead-stages');
   if (report.git.coupling.length > 0) ids.push('chart-coupling');
   if (report.git.moduleCoupling.length > 0) ids.push('chart-module-coupling');
   if (report.builds.wrappedPerDay.length > 0) ids.push('chart-wrapped-per-day');
@@ -101,6 +102,24 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const headline = page.locator('#verdict-headline');
     await expect(headline.isVisible()).resolves.toBe(true);
     expect(await headline.textContent()).toBe(report.verdict.headline);
+    // DORA: four tiles with their band and definition, and drawn sparklines (the fixture ships by version tags)
+    expect(report.dora.source).toBe('tags');
+    expect(await page.locator('#dora .tile').count()).toBe(4);
+    expect(await page.locator('#dora-deploymentFrequency .band').textContent()).toBe(
+      report.dora.bands.deploymentFrequency,
+    );
+    expect(await page.locator('#dora-leadTime').getAttribute('title')).toContain('first commit');
+    const sparkInk = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('canvas[data-spark]')).map((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let ink = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) ink += 1;
+        return ink;
+      }),
+    );
+    expect(sparkInk).toHaveLength(2);
+    for (const ink of sparkInk) expect(ink).toBeGreaterThan(50);
     // the workflow table shows the window's figures, one row per workflow
     expect(await page.locator('#ci-workflows tbody tr').count()).toBe(report.ci!.workflows.length);
     // slowest PRs link to GitHub

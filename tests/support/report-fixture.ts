@@ -51,6 +51,25 @@ export interface FixtureDatabase {
   teams: Record<string, string[]>;
 }
 
+/**
+ * Version tags on every fourth commit of the first repository, two hours after
+ * it (annotated, so the tagger date is the deployment time): DORA's keys from
+ * the local clone.
+ */
+async function tagReleases(path: string): Promise<void> {
+  const env = { ...process.env, ...gitEnv() };
+  const { stdout } = await execa('git', ['log', '--reverse', '--format=%H %ct', 'main'], { cwd: path, env });
+  const commits = stdout.split('\n').map((line) => line.split(' ') as [string, string]);
+  for (let n = 3; n < commits.length; n += 4) {
+    const [sha, time] = commits[n]!;
+    const at = `${Number(time) + 2 * 3600} +0000`;
+    await execa('git', ['tag', '-a', `v1.${(n - 3) / 4}.0`, '-m', 'release', sha], {
+      cwd: path,
+      env: { ...env, GIT_COMMITTER_DATE: at },
+    });
+  }
+}
+
 /** The fixture's organisation (deterministic: the same every call). */
 export function fixtureOrg(evil = false): GenOrg {
   const org = generateOrg({
@@ -63,6 +82,10 @@ export function fixtureOrg(evil = false): GenOrg {
     now: FIXTURE_NOW.toISOString(),
     botPrRate: 0.08,
   });
+  // the generator's "Deploy" workflow runs on commits the mirrors do not have: the fixture ships by version tags instead
+  for (const repo of org.repositories)
+    for (const run of repo.runs)
+      if (/deploy/i.test(run.workflow.name)) run.workflow = { ...run.workflow, name: 'Package' };
   if (evil) {
     for (const repo of org.repositories) {
       for (const pr of repo.pullRequests) {
@@ -98,6 +121,7 @@ export async function fixtureDatabase(dir: string, evil = false): Promise<Fixtur
         });
       }
     }
+    if (i === 0) await tagReleases(path);
     clones.push(path);
   }
   const collected = await runCli(['--db', dbPath, 'collect', 'git', ...clones], { cwd: dir });
