@@ -234,6 +234,8 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
     diagnosis: delivery.diagnosis,
     costs: delivery.costs,
     dora,
+    systemEffects: delivery.effects,
+    ciReturnLag: delivery.ciReturnLag,
     dataQuality: {
       ...(prs ? prs.dataQuality : {}),
       ciNegativeDurations: ci?.negativeDurations ?? 0,
@@ -247,6 +249,7 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
       alpha: DEFAULT_DIAGNOSIS.alpha,
       minRelativeExcess: DEFAULT_DIAGNOSIS.minRelativeExcess,
       minShare: DEFAULT_DIAGNOSIS.minShare,
+      timeBasis: delivery.timeBasis,
     },
     collection: await collectionStates(q),
     series,

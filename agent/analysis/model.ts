@@ -13,6 +13,7 @@ import type { CostEntry } from './costs.js';
 import type { GitDeliverySummary } from './delivery.js';
 import type { SubjectDiagnosis } from './diagnosis.js';
 import type { DoraSection } from './dora.js';
+import type { CiReturnLag, SystemEffect } from './effects.js';
 import type { DataQuality, PullRequestItem } from './pull-requests.js';
 import type { Summary } from './stats.js';
 
@@ -69,6 +70,10 @@ export interface Report {
   diagnosis: ReportDiagnosis[];
   /** Engineer-hours per week per cause, ranked, with the arithmetic in `evidence`. */
   costs: CostEntry[];
+  /** System effects measured on everyone's changes (docs/diagnosis.md): the evidence behind every verdict. */
+  systemEffects: SystemEffect[];
+  /** CI delay per repository: the wait on CI and the author's return lag after a run finishes. */
+  ciReturnLag: CiReturnLag[];
   /** DORA's four keys per repository and overall, with bands and weekly series (docs/dora.md). */
   dora: DoraSection;
   /** Inputs that were clamped, dropped or ignored, counted instead of hidden. */
@@ -82,6 +87,8 @@ export interface Report {
     alpha: number;
     minRelativeExcess: number;
     minShare: number;
+    /** Whether cycle times of the diagnosis count working hours (configured) or calendar time. */
+    timeBasis: 'working' | 'calendar';
   };
   /** State of the latest collection per repository and source: a partial collection is never shown as complete. */
   collection: CollectionEntry[];

@@ -92,11 +92,22 @@ function verdictHtml(report: Report): string {
               `${causeLabel(c.cause)}${c.hoursPerWeek === null ? '' : ` (${formatHours(c.hoursPerWeek)} h/week of delay)`}: ${c.evidence}`,
           )
           .join('; ');
-        return `<tr><td>${e(d.subject)}</td><td>${e(d.kind)}</td><td class="num">${d.prs}</td><td class="num">${e(formatDuration(d.cycleMedian))}</td><td class="num">${e(formatDuration(d.excess))}</td><td>${e(causeLabel(d.verdict))}</td><td>${e(causes)}</td></tr>`;
+        return `<tr><td>${e(d.subject)}</td><td>${e(d.kind)}</td><td class="num">${d.prs}</td><td class="num">${e(formatDuration(d.cycleMedian))}</td><td class="num">${e(formatDuration(d.excess))}</td><td>${e(causeLabel(d.verdict))}</td><td>${e(d.confidence)}</td><td>${e(causes)}</td></tr>`;
       })
       .join('');
     parts.push(
-      `<details class="diagnosis"><summary>Diagnosis per team and person (system causes, never a ranking)</summary><table><thead><tr><th scope="col">Subject</th><th scope="col">Kind</th><th scope="col">PRs</th><th scope="col">Cycle median</th><th scope="col">Excess over the baseline</th><th scope="col">Verdict</th><th scope="col">Causes and evidence</th></tr></thead><tbody>${rows}</tbody></table></details>`,
+      `<details class="diagnosis"><summary>Diagnosis per team and person (system causes, never a ranking)</summary><table><thead><tr><th scope="col">Subject</th><th scope="col">Kind</th><th scope="col">PRs</th><th scope="col">Cycle median</th><th scope="col">Excess over the baseline</th><th scope="col">Verdict</th><th scope="col">How sure</th><th scope="col">Causes and evidence</th></tr></thead><tbody>${rows}</tbody></table></details>`,
+    );
+  }
+  if (report.systemEffects.length > 0) {
+    const rows = report.systemEffects
+      .map(
+        (x) =>
+          `<tr><td>${e(x.name)}</td><td>${e(x.kind)}</td><td class="num">×${x.multiplier.toFixed(2)}</td><td class="num">${x.ciLow.toFixed(2)}–${x.ciHigh.toFixed(2)}</td><td class="num">${e(x.pValue < 0.001 ? x.pValue.toExponential(1) : x.pValue.toFixed(3))}</td><td class="num">${x.n}</td><td>${x.significant ? 'yes' : 'no'}</td><td>${e(x.description)}</td></tr>`,
+      )
+      .join('');
+    parts.push(
+      `<details class="effects" id="system-effects"><summary>System effects measured on everyone's changes (the evidence behind the verdicts)</summary><table><thead><tr><th scope="col">Effect</th><th scope="col">Kind</th><th scope="col">× cycle time</th><th scope="col">95 % CI</th><th scope="col">p</th><th scope="col">Changes</th><th scope="col">Significant</th><th scope="col">In words</th></tr></thead><tbody>${rows}</tbody></table></details>`,
     );
   }
   if (v.next.length > 0) {

@@ -116,7 +116,7 @@ function renderDelivery(report: Report): string[] {
       `Diagnosis (baseline cycle ${duration(report.method.baselineCycle)} over ${report.method.deliveries} changes)`,
     );
     for (const d of report.diagnosis.filter((x) => x.verdict !== 'none')) {
-      lines.push(`  ${d.kind} ${printable(d.subject)}: ${d.summary}`);
+      lines.push(`  ${d.kind} ${printable(d.subject)}: ${d.summary} (${d.confidence})`);
       for (const c of d.causes)
         lines.push(`    ${causeLabel(c.cause)}: ${Math.round(c.share * 100)} % of the gap — ${c.evidence}`);
     }
@@ -124,6 +124,19 @@ function renderDelivery(report: Report): string[] {
     if (none.length > 0)
       lines.push(
         `  ${none.length} ${plural(none.length, 'subject')}: no systemic cause to report (or not enough data)`,
+      );
+  }
+  const significant = report.systemEffects.filter((x) => x.significant);
+  if (significant.length > 0) {
+    lines.push('', "System effects measured on everyone's changes (significant)");
+    for (const x of significant) lines.push(`  ${printable(x.description)} — ${x.n} changes`);
+  }
+  const lags = report.ciReturnLag.filter((r) => r.delayMedian !== null);
+  if (lags.length > 0) {
+    lines.push('', 'CI delay per repository: wait on CI + return lag after it finishes (medians per change)');
+    for (const r of lags)
+      lines.push(
+        `  ${printable(r.repo)}: ${duration(r.ciWaitMedian)} + ${duration(r.returnLagMedian)} = ${duration(r.delayMedian)} (${r.changes} changes)`,
       );
   }
   const costs = materialCosts(report);

@@ -1,9 +1,9 @@
 // gh's environment conventions beside GitHub Actions': GH_HOST names a GitHub
 // Enterprise Server host, GH_ENTERPRISE_TOKEN its token.
 import { describe, expect, it } from 'vitest';
-import { githubHosts } from '../../agent/commands/collect-git.js';
-import type { Context } from '../../agent/context.js';
-import { apiUrlFromGhHost, resolveEndpoints, tokenFromEnv } from '../../collectors/github/client.js';
+import { githubHosts } from '../../../../agent/commands/collect-git.js';
+import type { Context } from '../../../../agent/context.js';
+import { apiUrlFromGhHost, resolveEndpoints, tokenFromEnv } from '../../../../collectors/github/client.js';
 
 describe('GH_HOST', () => {
   it('points the API at the Enterprise Server host when nothing more explicit is set', () => {

@@ -1,6 +1,6 @@
 // `npm run bench`: choosing areas, and judging each figure against its target.
 import { describe, expect, it } from 'vitest';
-import { rowsOf, selectAreas } from '../bench/areas.js';
+import { rowsOf, selectAreas } from '../../bench/areas.js';
 
 const names = (chosen: ReturnType<typeof selectAreas>) =>
   typeof chosen === 'string' ? chosen : chosen.map((a) => a.name);
@@ -14,6 +14,7 @@ describe('bench area selection', () => {
       'github',
       'dashboard',
       'report',
+      'diagnosis',
     ]);
   });
 
@@ -27,10 +28,10 @@ describe('bench area selection', () => {
 
   it('names an unknown area or option and the valid ones', () => {
     expect(selectAreas(['--only', 'build,reprot'], {})).toBe(
-      'unknown bench area reprot: choose among git, architecture, build, github, dashboard, report',
+      'unknown bench area reprot: choose among git, architecture, build, github, dashboard, report, diagnosis',
     );
     expect(selectAreas(['--only', ''], {})).toBe(
-      'unknown bench area (none given): choose among git, architecture, build, github, dashboard, report',
+      'unknown bench area (none given): choose among git, architecture, build, github, dashboard, report, diagnosis',
     );
     expect(selectAreas(['--fast'], {})).toBe(
       'unknown option --fast: use --only git,architecture,build,github,dashboard,report',

@@ -6,8 +6,8 @@ import {
   previousWeek,
   weekBounds,
   weeksBetween,
-} from '../../agent/analysis/iso-week.js';
-import { InputError } from '../../agent/errors.js';
+} from '../../../../agent/analysis/iso-week.js';
+import { InputError } from '../../../../agent/errors.js';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 

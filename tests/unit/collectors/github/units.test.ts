@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseRepositoryName } from '../../agent/commands/collect-github.js';
-import { redact } from '../../agent/errors.js';
-import { splitWindow } from '../../collectors/github/actions-collector.js';
-import { databaseIdOf } from '../../collectors/github/actions-extractor.js';
-import { GithubClient, resolveEndpoints, throttleSeconds } from '../../collectors/github/client.js';
-import { extractPullRequest, type GqlPullRequest, githubBot } from '../../collectors/github/pr-extractor.js';
+import { parseRepositoryName } from '../../../../agent/commands/collect-github.js';
+import { redact } from '../../../../agent/errors.js';
+import { splitWindow } from '../../../../collectors/github/actions-collector.js';
+import { databaseIdOf } from '../../../../collectors/github/actions-extractor.js';
+import { GithubClient, resolveEndpoints, throttleSeconds } from '../../../../collectors/github/client.js';
+import {
+  extractPullRequest,
+  type GqlPullRequest,
+  githubBot,
+} from '../../../../collectors/github/pr-extractor.js';
 
 const page = <N>(nodes: N[]) => ({
   totalCount: nodes.length,

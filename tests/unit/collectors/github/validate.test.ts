@@ -1,11 +1,11 @@
 // One malformed job object costs only that job: the checks that decide it.
 import { describe, expect, it } from 'vitest';
-import { count } from '../../agent/util/plural.js';
+import { count } from '../../../../agent/util/plural.js';
 import {
   describeMalformedJob,
   isWellFormedJob,
   malformedJobReason,
-} from '../../collectors/github/validate.js';
+} from '../../../../collectors/github/validate.js';
 
 /** A job as GitHub's REST API returns it (the fields the store reads). */
 const job = {

@@ -8,8 +8,8 @@ import {
   parseSince,
   parseSinceOrNull,
   validateConfig,
-} from '../../agent/config.js';
-import { InputError } from '../../agent/errors.js';
+} from '../../../agent/config.js';
+import { InputError } from '../../../agent/errors.js';
 
 describe('config validation', () => {
   it('accepts an empty object and returns the defaults', () => {

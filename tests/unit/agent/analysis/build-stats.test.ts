@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationStats, madOutliers, quantile } from '../../agent/analysis/build-stats.js';
+import { durationStats, madOutliers, quantile } from '../../../../agent/analysis/build-stats.js';
 
 describe('build statistics', () => {
   it('computes mean, sample stddev, median, p90, min and max', () => {

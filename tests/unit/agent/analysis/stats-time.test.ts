@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mannWhitneyGreater, median, normalCdf, stddev, summarize } from '../../agent/analysis/stats.js';
-import { isoWeek, isoWeekRange, isValidIsoWeek, workingSeconds } from '../../agent/analysis/time.js';
-import type { WorkingHours } from '../../agent/config.js';
+import {
+  mannWhitneyGreater,
+  median,
+  normalCdf,
+  stddev,
+  summarize,
+} from '../../../../agent/analysis/stats.js';
+import { isoWeek, isoWeekRange, isValidIsoWeek, workingSeconds } from '../../../../agent/analysis/time.js';
+import type { WorkingHours } from '../../../../agent/config.js';
 
 describe('statistics', () => {
   it('median and p90 by linear interpolation', () => {
@@ -78,7 +84,7 @@ describe('calendar', () => {
 
 describe('rank test over a ranked population', () => {
   it('gives the same p-value as the two-sample form', async () => {
-    const { mannWhitneyGreaterRanked, rankAll } = await import('../../agent/analysis/stats.js');
+    const { mannWhitneyGreaterRanked, rankAll } = await import('../../../../agent/analysis/stats.js');
     const population = [5, 3, 9, 9, 1, 7, 3, 12, 8, 8, 2, 6, 10, 4, 9];
     const mine = [2, 7, 8, 12, 13]; // indices into population
     const { ranks, tieTerm } = rankAll(population);

@@ -1,10 +1,10 @@
 // The pure parts of the architecture analysis on inputs small enough to check by eye.
 import { describe, expect, it } from 'vitest';
-import { changeCoupling, changeSetsOf } from '../../agent/analysis/coupling.js';
-import { createExclusion } from '../../agent/analysis/exclusions.js';
-import { hotspotScores } from '../../agent/analysis/hotspots.js';
-import { directoryModule } from '../../agent/analysis/modules.js';
-import { ownershipOf } from '../../agent/analysis/ownership.js';
+import { changeCoupling, changeSetsOf } from '../../../../agent/analysis/coupling.js';
+import { createExclusion } from '../../../../agent/analysis/exclusions.js';
+import { hotspotScores } from '../../../../agent/analysis/hotspots.js';
+import { directoryModule } from '../../../../agent/analysis/modules.js';
+import { ownershipOf } from '../../../../agent/analysis/ownership.js';
 
 const DEFAULTS = { maxChangeSetSize: 30, minRevisions: 5, minShared: 5, minDegree: 30 };
 

@@ -11,9 +11,9 @@ import {
   type Delivery,
   diagnose,
   groupDeliveries,
-} from '../../agent/analysis/diagnosis.js';
-import { ciReturnLags, fitEffects } from '../../agent/analysis/effects.js';
-import { type ComposedCause, composeOrg } from '../support/composed-org.js';
+} from '../../../../agent/analysis/diagnosis.js';
+import { ciReturnLags, fitEffects } from '../../../../agent/analysis/effects.js';
+import { type ComposedCause, composeOrg } from '../../../support/composed-org.js';
 
 function run(deliveries: Delivery[]) {
   const { people } = groupDeliveries(deliveries);

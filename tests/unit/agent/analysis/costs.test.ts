@@ -1,10 +1,10 @@
 // Known answers for every cost line: delay and engineer time kept apart,
 // per week over the weeks of data, engineer time never above people × 40 h.
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_SWITCH_MINUTES, type CostInput, computeCosts } from '../../agent/analysis/costs.js';
-import { activePeoplePerWeek, weeksOfData } from '../../agent/analysis/delivery.js';
-import type { Delivery } from '../../agent/analysis/diagnosis.js';
-import type { SystemEffect } from '../../agent/analysis/effects.js';
+import { CONTEXT_SWITCH_MINUTES, type CostInput, computeCosts } from '../../../../agent/analysis/costs.js';
+import { activePeoplePerWeek, weeksOfData } from '../../../../agent/analysis/delivery.js';
+import type { Delivery } from '../../../../agent/analysis/diagnosis.js';
+import type { SystemEffect } from '../../../../agent/analysis/effects.js';
 
 const H = 3600;
 const effect = (kind: SystemEffect['kind'], name: string, multiplier: number): SystemEffect => ({
