@@ -34,7 +34,7 @@ describe('bench area selection', () => {
       'unknown bench area (none given): choose among git, architecture, build, github, dashboard, report, diagnosis',
     );
     expect(selectAreas(['--fast'], {})).toBe(
-      'unknown option --fast: use --only git,architecture,build,github,dashboard,report',
+      'unknown option --fast: use --only git,architecture,build,github,dashboard,report,diagnosis',
     );
   });
 });
