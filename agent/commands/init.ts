@@ -8,7 +8,8 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { detectCommand } from '../../collectors/build/detect.js';
 import { displayCommand } from '../../collectors/build/shell-words.js';
 import { inspectRepository, type LocalRepository } from '../../collectors/git/repository.js';
-import { CONFIG_FILE, validateConfig } from '../config.js';
+import { detectDeploymentSource } from '../analysis/dora.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, validateConfig } from '../config.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { resolveOutput, writeOutput } from '../render/outputs.js';
@@ -87,6 +88,15 @@ export async function run(context: Context, operands: string[], options: Options
     return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? rel : `./${rel}`;
   });
   const remotes = repos.filter((r) => r.github).map((r) => `${r.github} (${r.name})`);
+  // DORA: which deployment source each clone shows (tags are read locally; GitHub's sources need a token at audit time)
+  const detected = await Promise.all(
+    repos.map(async (r) => ({ repo: r.name, ...(await detectDeploymentSource(r.root)) })),
+  );
+  const sources = [...new Set(detected.flatMap((d) => (d.source ? [d.source] : [])))];
+  const dora = {
+    ...DEFAULT_CONFIG.dora,
+    sources: [...new Set([...sources, ...DEFAULT_CONFIG.dora.sources])],
+  };
   const config = {
     '//': `dx-audit configuration, written by \`dx-audit init\` on ${context.now.toISOString().slice(0, 10)}. Keys starting with // are comments and are ignored. Every field is optional.`,
     '// repositories':
@@ -109,8 +119,14 @@ export async function run(context: Context, operands: string[], options: Options
     '// teams':
       'Team name → members (GitHub logins or git emails), e.g. {"payments": ["alice", "bob@example.com"]}. Teams add a team filter and team diagnoses.',
     teams: {},
+    '// dora': `DORA's deployments, tried in this order per repository (docs/dora.md). ${
+      detected.length > 0
+        ? `Found: ${detected.map((d) => `${d.repo}: ${d.source ?? 'none locally'} (${d.found.join('; ')})`).join('. ')}.`
+        : 'No clone to inspect.'
+    }`,
+    dora,
     '// window':
-      'Analysis window: a duration like "90d", "12w", "1y", or an ISO date; null = all collected history.',
+      'Analysis window: a duration like "90d", "12w", "1y", or an ISO date; null = the 52 weeks up to the newest collected data.',
     window: { since: null },
     '// exclude': 'Globs of paths left out of file analysis and PR size, e.g. "**/*.lock", "vendor/**".',
     exclude: [],
