@@ -71,16 +71,17 @@ export async function resolveWindow(
     basis.push('starting at the oldest collected data inside it');
   }
   if (span.newest === null) {
-    // nothing collected at all: no start to state
+    // no delivery data at all: the requested window as it is (builds may still fall in it), else no start to state
+    const start = requestedSince;
     return {
-      since: null,
+      since: start,
       until,
       report: {
-        since: null,
+        since: start === null ? null : new Date(start * 1000).toISOString(),
         until: new Date(until * 1000).toISOString(),
-        weeks: 0,
-        basis: 'no data collected yet',
-        statement: `up to ${day(until)} (no data collected yet)`,
+        weeks: start === null ? 0 : Number((Math.max(until - start, DAY) / WEEK).toFixed(2)),
+        basis: 'no git, pull request or CI data collected',
+        statement: `${start === null ? 'up to' : `${day(start)} →`} ${day(until)} (no git, pull request or CI data collected)`,
       },
     };
   }

@@ -156,6 +156,8 @@ export class Pseudonymizer {
     if (typeof value === 'string') {
       if (key !== null && PERSON.has(key)) return this.person(value);
       if (key === 'subject') return parent?.['kind'] === 'team' ? value : this.person(value);
+      // a reviewer effect is named after the person whose queue it measures
+      if (key === 'name' && parent?.['kind'] === 'reviewer') return this.person(value);
       if (key !== null && KEEP.has(key)) return value;
       return this.scrub(value);
     }

@@ -118,7 +118,7 @@ export async function collectGithubRepository(
       actions.jobRequests +
       actions.checkSuiteRequests +
       dora.requests;
-    const points = pullRequests.points + actions.points;
+    const points = pullRequests.points + actions.points + dora.points;
     const budget = Object.fromEntries(client.budget);
     const result = { repository: fullName, pullRequests, actions, dora, requests, points, budget };
     await finishRun(db, runId, 'done', { ...result });

@@ -33,6 +33,8 @@ export interface DoraCollectResult {
   incidents: number;
   hotfixPullRequests: number;
   requests: number;
+  /** GraphQL points the queries cost, as GitHub answered them. */
+  points: number;
   mode: 'full' | 'incremental';
 }
 
@@ -69,6 +71,7 @@ interface Page<N> {
 }
 
 interface Answer {
+  rateLimit?: { cost: number; remaining: number; resetAt: string } | null;
   repository: {
     newest?: Page<GqlDeployment>;
     oldest?: Page<GqlDeployment>;
@@ -163,6 +166,7 @@ export async function collectDora(options: DoraCollectOptions): Promise<DoraColl
     incidents: 0,
     hotfixPullRequests: 0,
     requests: 0,
+    points: 0,
     mode: incremental ? 'incremental' : 'full',
   };
   // Open lists and where each continues; null = done.
@@ -190,6 +194,7 @@ export async function collectDora(options: DoraCollectOptions): Promise<DoraColl
     });
     const response = await client.graphql<Answer>(query, { owner: options.owner, name: options.name });
     result.requests += 1;
+    result.points += response.data.rateLimit?.cost ?? 1;
     const repo = response.data.repository;
     if (!repo) throw new GithubGraphqlError(['NOT_FOUND'], `no repository ${scope} in the answer`);
 

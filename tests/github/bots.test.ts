@@ -75,7 +75,8 @@ describe('bot list changes', () => {
     expect(await mergedHumanPrs([])).toBe(merged.length);
 
     expect(await collect([listed.toUpperCase()])).toBeLessThanOrEqual(3);
-    expect(h.server.log.map((e) => e.kind)).toEqual(['graphql', 'rest']);
+    // pull requests, the runs list, and DORA's deployments query
+    expect(h.server.log.map((e) => e.kind)).toEqual(['graphql', 'rest', 'graphql']);
     expect(await mergedHumanPrs([listed.toUpperCase()])).toBe(merged.length - listedMerged);
   });
 });

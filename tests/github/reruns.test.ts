@@ -64,6 +64,8 @@ describe('re-runs beyond the look-back', () => {
       'graphql /graphql 200',
       `rest /repos/acme/service-1/actions/runs/${old.id} 200`,
       `rest /repos/acme/service-1/actions/runs/${old.id}/jobs 200`,
+      // DORA's deployments, releases and incidents
+      'graphql /graphql 200',
     ]);
     // The first attempt, stored finished when it was listed, keeps the values the runs list gave.
     const expected = expectedAttempts(old);
@@ -80,15 +82,17 @@ describe('re-runs beyond the look-back', () => {
     expect(jobs!.n).toBe(old.attempts[0]!.jobs.length * 2);
   });
 
-  it('keeps an unchanged re-sync at 3 requests', async () => {
+  it('keeps an unchanged re-sync at 4 requests with the re-run probe (3 without it)', async () => {
     graphql.server.resetLog();
     await graphql.sync('acme/service-1', { jobsVia: 'graphql' });
+    // pull requests, the runs list (304), the re-run probe, DORA's query
     expect(graphql.server.log.map((e) => `${e.kind} ${e.status}`)).toEqual([
       'graphql 200',
       'rest 304',
       'graphql 200',
+      'graphql 200',
     ]);
-    expect(graphql.server.points).toBe(2);
+    expect(graphql.server.points).toBe(3);
   });
 
   it('is missed by the REST path, which looks back two days only', async () => {
