@@ -42,6 +42,14 @@ const FACT_TABLES: Record<string, { source: 'git' | 'github'; snapshot?: boolean
   github_pr_events: { source: 'github', prChild: true },
   github_workflow_runs: { source: 'github' },
   github_jobs: { source: 'github' },
+  // DORA's facts: GitHub's deployments, releases, incidents and hotfix labels; the clone's tags and revert links
+  github_deployments: { source: 'github' },
+  github_deployment_statuses: { source: 'github' },
+  github_releases: { source: 'github' },
+  github_issues: { source: 'github' },
+  github_pr_labels: { source: 'github' },
+  git_tags: { source: 'git', snapshot: true },
+  git_reverts: { source: 'git', snapshot: true },
 };
 /** Tables merged by their own step below. */
 const OTHER_TABLES = [
