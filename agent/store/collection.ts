@@ -70,9 +70,18 @@ export async function collectionStates(q: Queryable): Promise<CollectionStatus[]
     else latest.set(key, status(row, source, 'interrupted', at, interrupted(row, source, at)));
   }
   for (const [key, value] of live) if (!latest.has(key)) latest.set(key, value);
-  return [...latest.values()].sort(
-    (a, b) => a.repo.localeCompare(b.repo) || a.source.localeCompare(b.source),
-  );
+  // only repositories this database holds (a shard taken out of a merged database keeps others' run history)
+  const known = new Set<string>();
+  for (const r of await q.all<{ path: string | null; github: string | null }>(
+    'SELECT path, github FROM repositories',
+  )) {
+    if (r.path) known.add(r.path);
+    if (r.github) known.add(r.github.toLowerCase());
+  }
+  const held = (scope: string) => known.size === 0 || known.has(scope) || known.has(scope.toLowerCase());
+  return [...latest.values()]
+    .filter((s) => s.source === 'builds' || held(s.repo))
+    .sort((a, b) => a.repo.localeCompare(b.repo) || a.source.localeCompare(b.source));
 }
 
 function status(

@@ -129,11 +129,15 @@ describe('collection states', () => {
           [source, scope, started, JSON.stringify({ pid, host: hostname() })],
         ),
       );
-    await db.transaction((tx) =>
-      tx.run(
+    await db.transaction(async (tx) => {
+      // the repository a GitHub collection creates (states are shown for repositories the database holds)
+      await tx.run(
+        "INSERT INTO repositories (name, github, created_at) VALUES ('r', 'o/r', '2026-01-01T00:00:00.000Z')",
+      );
+      await tx.run(
         "INSERT INTO collection_runs (source, scope, started_at, finished_at, status, detail) VALUES ('github', 'o/r', '2026-01-01T00:00:00.000Z', '2026-01-01T00:05:00.000Z', 'done', '{}')",
-      ),
-    );
+      );
+    });
     await insert('o/r', 'github', process.pid, '2026-01-02T00:00:00.000Z');
     await insert('/x', 'build', dead.pid, '2026-01-03T00:00:00.000Z');
     await insert('/y', 'build', process.pid, '2026-01-04T00:00:00.000Z');
