@@ -251,6 +251,8 @@ export interface Verdict {
   findings: string[];
   /** What to collect next, with its command. */
   next: EmptyState[];
+  /** System delays that are nobody's cycle time (the wait from merge to deployment), said beside the verdict. */
+  beside: string[];
 }
 
 /** Section ids of the dashboard page; the weekly report links to them. */

@@ -1,7 +1,7 @@
 // The verdict a manager reads first: which system cause explains slower
 // delivery, else the biggest measurable cost, else what the data shows and
 // what to collect next. Every number in it comes from the report itself.
-import { costPhrase, formatCount, formatSeconds, plural } from '../util/format.js';
+import { costPhrase, formatCount, formatDuration, formatSeconds, plural } from '../util/format.js';
 import { CAUSE_LABELS, type EmptyState, type Report, type Verdict } from './model.js';
 
 /** Human label of a cause id. */
@@ -26,7 +26,20 @@ export function materialCosts(report: Pick<Report, 'costs'>) {
 
 type VerdictInput = Omit<Report, 'verdict' | 'week'>;
 
+/** The wait from merge to deployment: a system cause of delivery time that is in nobody's cycle time. */
+function besideVerdict(report: VerdictInput): string[] {
+  const wait = report.dora.leadTimeStages.deployWait;
+  if (wait.median === null || wait.n === 0) return [];
+  return [
+    `Merged changes then wait ${formatDuration(wait.median)} for their deployment (median; p90 ${formatDuration(wait.p90)}, ${wait.n} ${plural(wait.n, 'change')}): a delay of the release process, in nobody's cycle time.`,
+  ];
+}
+
 export function verdictOf(report: VerdictInput, fileRevisions: number): Verdict {
+  return { ...verdictWithoutBeside(report, fileRevisions), beside: besideVerdict(report) };
+}
+
+function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit<Verdict, 'beside'> {
   const findings: string[] = [];
   const next: EmptyState[] = [];
   for (const section of [report.empty.git, report.empty.pullRequests, report.empty.ci, report.empty.builds]) {

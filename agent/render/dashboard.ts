@@ -66,6 +66,7 @@ function verdictHtml(report: Report): string {
   if (v.findings.length > 0) {
     parts.push(`<ul class="findings">${v.findings.map((f) => `<li>${e(f)}</li>`).join('')}</ul>`);
   }
+  for (const line of v.beside) parts.push(`<p class="beside" id="verdict-beside">${e(line)}</p>`);
   const costs = materialCosts(report);
   if (costs.length > 0) {
     const rows = costs

@@ -30,6 +30,7 @@ export function renderHtml(report: Report, dashboardHref = 'dashboard.html'): st
   if (report.verdict.findings.length > 0)
     body.push(`<ul>${report.verdict.findings.map((f) => `<li>${e(f)}</li>`).join('')}</ul>`);
 
+  for (const line of report.verdict.beside) body.push(`<p>${e(line)}</p>`);
   body.push(`<h2>Top causes and what they cost</h2>`);
   const costs = materialCosts(report).slice(0, 5);
   if (costs.length === 0) {

@@ -44,6 +44,10 @@ export function renderMarkdown(report: Report): string {
     for (const f of report.verdict.findings) md.push(`- ${e(f)}`);
   }
 
+  for (const line of report.verdict.beside) {
+    md.push('');
+    md.push(e(line));
+  }
   md.push('');
   md.push('## Top causes and what they cost');
   md.push('');

@@ -13,6 +13,7 @@ export function renderText(report: Report): string {
   for (const partial of partialCollections(report)) lines.push(`Partial data: ${partial}`);
   lines.push('');
   lines.push(report.verdict.headline);
+  lines.push(...report.verdict.beside);
   lines.push('');
   if (report.repositories.length === 0) {
     lines.push('No data yet: run `dx-audit collect git [PATH]` (or `dx-audit audit`) first.');

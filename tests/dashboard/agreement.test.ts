@@ -131,6 +131,15 @@ describe('every output renders the same analysis', () => {
       expect(md).toContain(`| ${escapeMarkdown(key)} | ${escapeMarkdown(value)} |`);
     }
     expect(html).toContain(`<p class="value">${escapeHtml(formatDuration(json.dora.leadTime.median))}</p>`);
+    // the wait from merge to deployment is said beside the verdict, in nobody's cycle time
+    const wait = json.dora.leadTimeStages.deployWait;
+    expect(wait.n).toBeGreaterThan(0);
+    expect(json.verdict.beside).toEqual([
+      `Merged changes then wait ${formatDuration(wait.median)} for their deployment (median; p90 ${formatDuration(wait.p90)}, ${wait.n} changes): a delay of the release process, in nobody's cycle time.`,
+    ]);
+    expect(text).toContain(json.verdict.beside[0]);
+    expect(md).toContain(escapeMarkdown(json.verdict.beside[0]!));
+    expect(html).toContain(`<p class="beside" id="verdict-beside">${escapeHtml(json.verdict.beside[0]!)}</p>`);
   });
 
   it('prints the weekly comparison of the report model in Markdown', () => {
