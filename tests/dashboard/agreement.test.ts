@@ -139,7 +139,9 @@ describe('every output renders the same analysis', () => {
     ]);
     expect(text).toContain(json.verdict.beside[0]);
     expect(md).toContain(escapeMarkdown(json.verdict.beside[0]!));
-    expect(html).toContain(`<p class="beside" id="verdict-beside">${escapeHtml(json.verdict.beside[0]!)}</p>`);
+    expect(html).toContain(
+      `<p class="beside" id="verdict-beside">${escapeHtml(json.verdict.beside[0]!)}</p>`,
+    );
   });
 
   it('prints the weekly comparison of the report model in Markdown', () => {
