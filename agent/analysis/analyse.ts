@@ -8,14 +8,14 @@ import { Db, type Queryable } from '../store/db.js';
 import { listRepositories } from '../store/repositories.js';
 import { type ArchitectureConfig, analyseArchitecture } from './architecture.js';
 import { buildsSection } from './build-summary.js';
-import { ciMetrics } from './ci.js';
+import { type CiMetrics, ciMetrics } from './ci.js';
 import { analyseDelivery } from './delivery.js';
 import { DEFAULT_DIAGNOSIS } from './diagnosis.js';
-import { analyseDora } from './dora.js';
+import { analyseDora, type DoraSection } from './dora.js';
 import { gitSummary, type Window } from './git-files.js';
 import { isoWeekOf } from './iso-week.js';
 import { type EmptyState, REPORT_SCHEMA_VERSION, type Report, type SectionName } from './model.js';
-import { weeklySeries } from './series.js';
+import { type GitDayRow, gitDays, weeklySeries } from './series.js';
 import { verdictOf } from './verdict.js';
 import { reportedWeek, weekComparison } from './week.js';
 import { resolveWindow } from './window.js';
@@ -79,21 +79,53 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
   };
   const repositories = await listRepositories(q);
   const summary = await gitSummary(q, window);
-  // CI metrics need no architecture: on a database file, read them through a
-  // second connection while the first one reads the git history.
+  const config: Config = { ...DEFAULT_CONFIG, ...options.config };
+  // What needs only the window (CI metrics, daily git activity, DORA, the
+  // counts outside the window) is read, on a database file, through a second
+  // connection while the first one reads the git history for the architecture.
   const second =
     q instanceof Db ? await Db.open(q.file, { readonly: true, pending: false }).catch(() => null) : null;
-  const ciEarly = ciMetrics(second ?? q, window);
+  const reader = second ?? q;
+  const ciEarly = ciMetrics(reader, window);
+  const daysEarly = gitDays(reader, window);
+  const doraEarly = analyseDora(reader, window, config);
+  const outsideEarly = countOutside(reader, window);
+  const early = [ciEarly, daysEarly, doraEarly, outsideEarly];
   // a failure surfaces where the result is awaited
-  ciEarly.catch(() => undefined);
-  let architecture: Awaited<ReturnType<typeof analyseArchitecture>>;
+  for (const work of early) work.catch(() => undefined);
   try {
-    architecture = await analyseArchitecture(q, window, options.config ?? DEFAULT_CONFIG);
-  } catch (error) {
-    await ciEarly.catch(() => undefined);
+    return await analyseWith(q, options, {
+      resolved,
+      window,
+      repositories,
+      summary,
+      config,
+      ciEarly,
+      daysEarly,
+      doraEarly,
+      outsideEarly,
+    });
+  } finally {
+    await Promise.allSettled(early);
     await second?.close().catch(() => undefined);
-    throw error;
   }
+}
+
+interface Started {
+  resolved: Awaited<ReturnType<typeof resolveWindow>>;
+  window: Window;
+  repositories: Awaited<ReturnType<typeof listRepositories>>;
+  summary: Awaited<ReturnType<typeof gitSummary>>;
+  config: Config;
+  ciEarly: Promise<CiMetrics>;
+  daysEarly: Promise<GitDayRow[]>;
+  doraEarly: Promise<DoraSection>;
+  outsideEarly: Promise<Report['outsideWindow']>;
+}
+
+async function analyseWith(q: Queryable, options: AnalysisOptions, started: Started): Promise<Report> {
+  const { resolved, window, repositories, summary, config, ciEarly } = started;
+  const architecture = await analyseArchitecture(q, window, options.config ?? DEFAULT_CONFIG);
   const files = architecture.files;
   const cut = <T>(items: T[]) => (options.detail ? items : items.slice(0, options.top));
   // Build timings measure today's machines, not history: they count from the window's start to the requested end.
@@ -101,7 +133,6 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
     since: window.since === null ? null : new Date(window.since * 1000),
     until: options.until,
   });
-  const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const wrappedRows = builds.wrappedPerDay;
   const wrapped = wrappedRows.length
     ? {
@@ -120,12 +151,13 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
     wrapped,
     warm.length ? warm.sort((a, b) => a - b)[Math.floor(warm.length / 2)]! : null,
     ciEarly,
-  ).finally(() => second?.close().catch(() => undefined));
+  );
   const iso = (t: number | null) => (t === null ? null : new Date(t * 1000).toISOString());
   const prs = delivery.pullRequests;
   const ci = delivery.ci;
   const teams = config.teams ?? {};
-  const series = await weeklySeries(q, {
+  const series = weeklySeries({
+    days: await started.daysEarly,
     window,
     repositories: repositories.map((r) => r.name),
     github: new Map(repositories.flatMap((r) => (r.github ? [[r.name, r.github] as const] : []))),
@@ -133,8 +165,8 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
     pullRequests: prs?.items ?? [],
     ciAttempts: ci?.items ?? [],
   });
-  const outsideWindow = await countOutside(q, window);
-  const dora = await analyseDora(q, window, config);
+  const outsideWindow = await started.outsideEarly;
+  const dora = await started.doraEarly;
   const fileRevisions = files.reduce((total, f) => total + f.revisions, 0);
   const mergedByPeople = prs
     ? prs.items.filter(

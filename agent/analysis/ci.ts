@@ -8,7 +8,6 @@
 //   flaky        = same workflow, same head sha, both failed and succeeded
 
 import type { Queryable } from '../store/db.js';
-import { getOrInit, pushTo } from '../util/maps.js';
 import type { Window } from './git-files.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -162,80 +161,116 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
     };
   });
 
-  const byWorkflow = new Map<string, CiAttempt[]>();
-  for (const item of items) {
-    const k = `${item.repoId}\0${item.workflow}`;
-    pushTo(byWorkflow, k, item);
-  }
+  // Items come ordered by repository, workflow, run id and attempt: each
+  // workflow is one contiguous slice, each run a contiguous stretch in it.
   const workflows: WorkflowMetrics[] = [];
   let flakyAttempts = 0;
-  for (const [k, attempts] of byWorkflow) {
-    const runs = new Map<number, CiAttempt[]>();
-    for (const a of attempts) {
-      pushTo(runs, a.id, a);
-    }
-    let concluded = 0;
-    let succeeded = 0;
-    let rerun = 0;
-    for (const list of runs.values()) {
-      const last = list.reduce((a, b) => (b.attempt > a.attempt ? b : a));
-      if (last.conclusion !== null) {
-        concluded += 1;
-        if (last.conclusion === 'success') succeeded += 1;
-      }
-      if (last.attempt > 1) rerun += 1;
-    }
-    const bySha = new Map<
-      string,
-      { failed: boolean; succeeded: boolean; failedSeconds: number; failures: number }
-    >();
-    let failedSeconds = 0;
-    for (const a of attempts) {
-      const s = getOrInit(bySha, a.headSha, () => ({
-        failed: false,
-        succeeded: false,
-        failedSeconds: 0,
-        failures: 0,
-      }));
-      if (a.conclusion === 'success') s.succeeded = true;
-      if (a.conclusion !== null && FAILED.has(a.conclusion)) {
-        s.failed = true;
-        s.failures += 1;
-        s.failedSeconds += a.duration ?? 0;
-        failedSeconds += a.duration ?? 0;
-      }
-    }
-    const judged = [...bySha.values()].filter((s) => s.failed || s.succeeded);
-    const flaky = judged.filter((s) => s.failed && s.succeeded);
-    flakyAttempts += flaky.reduce((total, s) => total + s.failures, 0);
-    const empty: Summary = { median: null, p90: null, n: 0 };
-    const jobs = jobsByWorkflow.get(k) ?? { queue: empty, duration: empty };
-    const first = attempts[0]!;
-    workflows.push({
-      repo: first.repo,
-      name: first.workflow,
-      runs: runs.size,
-      attempts: attempts.length,
-      successRate: concluded > 0 ? succeeded / concluded : null,
-      rerunRate: runs.size > 0 ? rerun / runs.size : null,
-      flakyRate: judged.length > 0 ? flaky.length / judged.length : null,
-      queue: summarize(attempts.map((a) => a.queue).filter((v): v is number => v !== null)),
-      duration: summarize(attempts.map((a) => a.duration).filter((v): v is number => v !== null)),
-      jobQueue: jobs.queue,
-      jobDuration: jobs.duration,
-      failedAttemptSeconds: failedSeconds,
-      flakySeconds: flaky.reduce((total, s) => total + s.failedSeconds, 0),
-    });
+  let runCount = 0;
+  for (let from = 0; from < items.length; ) {
+    const first = items[from]!;
+    let to = from + 1;
+    while (to < items.length && items[to]!.repoId === first.repoId && items[to]!.workflow === first.workflow)
+      to += 1;
+    const metrics = workflowMetrics(
+      items,
+      from,
+      to,
+      jobsByWorkflow.get(`${first.repoId}\0${first.workflow}`),
+    );
+    workflows.push(metrics.workflow);
+    flakyAttempts += metrics.flakyAttempts;
+    runCount += metrics.workflow.runs;
+    from = to;
   }
   workflows.sort(
     (a, b) => (b.duration.median ?? 0) - (a.duration.median ?? 0) || a.name.localeCompare(b.name),
   );
   return {
-    runs: new Set(items.map((i) => `${i.repoId}:${i.id}`)).size,
+    runs: runCount,
     attempts: items.length,
     workflows,
     items,
     negativeDurations: negative,
+    flakyAttempts,
+  };
+}
+
+const NO_SUMMARY: Summary = { median: null, p90: null, n: 0 };
+
+/** One workflow's figures from its attempts, items[from, to), ordered by run id and attempt. */
+function workflowMetrics(
+  items: readonly CiAttempt[],
+  from: number,
+  to: number,
+  jobs: { queue: Summary; duration: Summary } | undefined,
+): { workflow: WorkflowMetrics; flakyAttempts: number } {
+  let runs = 0;
+  let concluded = 0;
+  let succeeded = 0;
+  let rerun = 0;
+  const queues: number[] = [];
+  const durations: number[] = [];
+  const bySha = new Map<
+    string,
+    { failed: boolean; succeeded: boolean; failedSeconds: number; failures: number }
+  >();
+  let failedSeconds = 0;
+  for (let i = from; i < to; i += 1) {
+    const a = items[i]!;
+    // the last attempt of a run is the last of its stretch
+    if (i + 1 === to || items[i + 1]!.id !== a.id) {
+      runs += 1;
+      if (a.conclusion !== null) {
+        concluded += 1;
+        if (a.conclusion === 'success') succeeded += 1;
+      }
+      if (a.attempt > 1) rerun += 1;
+    }
+    if (a.queue !== null) queues.push(a.queue);
+    if (a.duration !== null) durations.push(a.duration);
+    let sha = bySha.get(a.headSha);
+    if (sha === undefined) {
+      sha = { failed: false, succeeded: false, failedSeconds: 0, failures: 0 };
+      bySha.set(a.headSha, sha);
+    }
+    if (a.conclusion === 'success') sha.succeeded = true;
+    if (a.conclusion !== null && FAILED.has(a.conclusion)) {
+      sha.failed = true;
+      sha.failures += 1;
+      sha.failedSeconds += a.duration ?? 0;
+      failedSeconds += a.duration ?? 0;
+    }
+  }
+  let judged = 0;
+  let flaky = 0;
+  let flakyAttempts = 0;
+  let flakySeconds = 0;
+  for (const sha of bySha.values()) {
+    if (!sha.failed && !sha.succeeded) continue;
+    judged += 1;
+    if (sha.failed && sha.succeeded) {
+      flaky += 1;
+      flakyAttempts += sha.failures;
+      flakySeconds += sha.failedSeconds;
+    }
+  }
+  const first = items[from]!;
+  return {
+    workflow: {
+      repo: first.repo,
+      name: first.workflow,
+      runs,
+      attempts: to - from,
+      successRate: concluded > 0 ? succeeded / concluded : null,
+      rerunRate: runs > 0 ? rerun / runs : null,
+      flakyRate: judged > 0 ? flaky / judged : null,
+      queue: summarize(queues),
+      duration: summarize(durations),
+      jobQueue: jobs?.queue ?? NO_SUMMARY,
+      jobDuration: jobs?.duration ?? NO_SUMMARY,
+      failedAttemptSeconds: failedSeconds,
+      flakySeconds,
+    },
     flakyAttempts,
   };
 }

@@ -72,17 +72,18 @@ export async function loadHistory(
   // One row per commit, read in pages along the primary key so that memory does
   // not grow with the history. Both lists are aggregated over the same rows in
   // the same order; paths cannot hold NUL, so it separates them.
-  let after: [number, string] = [-1, ''];
-  for (;;) {
-    const rows = await q.all<{
-      repo_id: number;
-      sha: string;
-      t: number;
-      e: string;
-      s: string;
-      paths: string;
-      nums: string;
-    }>(
+  // The next page is read while this one is processed.
+  interface CommitRow {
+    repo_id: number;
+    sha: string;
+    t: number;
+    e: string;
+    s: string;
+    paths: string;
+    nums: string;
+  }
+  const page = (after: [number, string]): Promise<CommitRow[]> =>
+    q.all<CommitRow>(
       `SELECT c.repo_id, c.sha, c.commit_time AS t, c.author_email AS e, c.subject AS s,
               group_concat(f.path, char(0)) AS paths, group_concat(f.added || ' ' || f.deleted, ' ') AS nums
        FROM git_commits c
@@ -94,6 +95,13 @@ export async function loadHistory(
        LIMIT ${PAGE}`,
       [after[0], after[1], window.until, window.since, window.since],
     );
+  let next: Promise<CommitRow[]> | null = page([-1, '']);
+  while (next) {
+    const rows: CommitRow[] = await next;
+    const last = rows.at(-1);
+    next = last && rows.length === PAGE ? page([last.repo_id, last.sha]) : null;
+    // a failure surfaces where the page is awaited
+    next?.catch(() => undefined);
     for (const row of rows) {
       let builder = byRepo.get(row.repo_id);
       if (!builder) {
@@ -102,9 +110,6 @@ export async function loadHistory(
       }
       builder.add(row.t, row.e, isFix(row.s), row.paths.split('\0'), row.nums.split(' '));
     }
-    const last = rows.at(-1);
-    if (!last || rows.length < PAGE) break;
-    after = [last.repo_id, last.sha];
   }
   const repos = [...byRepo.values()]
     .map((b) => b.build())

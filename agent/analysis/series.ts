@@ -20,7 +20,7 @@ import type { PullRequestItem } from './pull-requests.js';
 import { quantileSorted, sortNumbers } from './stats.js';
 
 /** Git activity of one author in one repository on one day. */
-interface GitDayRow {
+export interface GitDayRow {
   repo: string;
   day: number;
   email: string;
@@ -31,6 +31,8 @@ interface GitDayRow {
 }
 
 export interface SeriesInput {
+  /** Git activity per repository, day and author (gitDays). */
+  days: readonly GitDayRow[];
   window: Window;
   repositories: string[];
   /** GitHub owner/repo per repository name, for links. */
@@ -69,7 +71,7 @@ class TeamIndex {
 }
 
 /** Reads git activity per repository, day and author in the window. */
-async function gitDays(q: Queryable, w: Window): Promise<GitDayRow[]> {
+export async function gitDays(q: Queryable, w: Window): Promise<GitDayRow[]> {
   return q.all<GitDayRow>(
     `SELECT r.name AS repo, d.day AS day, d.email AS email, d.commits AS commits, d.merges AS merges,
             d.added AS added, d.deleted AS deleted
@@ -89,8 +91,8 @@ async function gitDays(q: Queryable, w: Window): Promise<GitDayRow[]> {
 }
 
 /** Builds every weekly series of the window. */
-export async function weeklySeries(q: Queryable, input: SeriesInput): Promise<Series> {
-  const days = await gitDays(q, input.window);
+export function weeklySeries(input: SeriesInput): Series {
+  const days = input.days;
   const repositories = [...input.repositories];
   const repoIndex = new Map(repositories.map((name, i) => [name, i]));
   const repoOf = (name: string) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CiAttempt } from '../../agent/analysis/ci.js';
 import type { PullRequestItem } from '../../agent/analysis/pull-requests.js';
-import { weeklySeries } from '../../agent/analysis/series.js';
+import { gitDays, weeklySeries } from '../../agent/analysis/series.js';
 import { Db } from '../../agent/store/db.js';
 import { activityRepo, MONDAY_2024_W01 } from '../dashboard/fixtures.js';
 import { runCli } from '../support/cli.js';
@@ -124,8 +124,9 @@ describe('weekly series', () => {
     repo?.remove();
   });
 
-  const series = (since = t(0, 0), until = t(13, 23)) =>
-    weeklySeries(db, {
+  const series = async (since = t(0, 0), until = t(13, 23)) =>
+    weeklySeries({
+      days: await gitDays(db, { since, until }),
       window: { since, until },
       repositories: ['shop', 'billing'],
       github: new Map([['shop', 'acme/shop']]),
