@@ -121,28 +121,15 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
 
   let negative = 0;
   const items: CiAttempt[] = rows.map((r) => {
-    const [
-      repoId,
-      repo,
-      id,
-      attempt,
-      workflow,
-      headSha,
-      event,
-      branch,
-      conclusion,
-      createdAt,
-      runStartedAt,
-      firstStart,
-      lastEnd,
-    ] = r;
-    const start = runStartedAt ?? createdAt;
-    let queue = firstStart !== null ? firstStart - start : null;
-    let duration = lastEnd !== null ? lastEnd - start : null;
+    const [repoId, repo, id, attempt, workflow, headSha, event, branch, conclusion, createdAt] = r;
+    const [startedAt, firstJobStartedAt, completedAt] = [r[10], r[11], r[12]];
+    const start = startedAt ?? createdAt;
+    let queue = firstJobStartedAt !== null ? firstJobStartedAt - start : null;
+    let duration = completedAt !== null ? completedAt - start : null;
     if ((queue !== null && queue < 0) || (duration !== null && duration < 0)) negative += 1;
     if (queue !== null && queue < 0) queue = 0;
     if (duration !== null && duration < 0) duration = 0;
-    return {
+    const item: CiAttempt = {
       repoId,
       repo,
       id,
@@ -153,12 +140,13 @@ export async function ciMetrics(q: Queryable, w: Window): Promise<CiMetrics> {
       branch,
       conclusion,
       createdAt,
-      startedAt: runStartedAt,
-      firstJobStartedAt: firstStart,
-      completedAt: lastEnd,
+      startedAt,
+      firstJobStartedAt,
+      completedAt,
       queue,
       duration,
     };
+    return item;
   });
 
   // Items come ordered by repository, workflow, run id and attempt: each

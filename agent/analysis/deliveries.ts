@@ -4,6 +4,7 @@
 
 import type { Queryable } from '../store/db.js';
 import { getOrInit } from '../util/maps.js';
+import { type GraphCommit, loadCommitGraph } from './commit-graph.js';
 import type { Window } from './git-files.js';
 
 export interface GitDelivery {
@@ -20,14 +21,6 @@ export interface GitDelivery {
   /** Lines added + deleted by the merged commits. */
   size: number;
   files: string[];
-}
-
-interface Node {
-  parents: string[];
-  author: string;
-  authorTime: number;
-  commitTime: number;
-  merge: boolean;
 }
 
 /** Merged branches per repository, merges in the window only. */
@@ -51,27 +44,7 @@ export async function gitDeliveries(
       [repo.id],
     );
     if (!merges?.n) continue;
-    const rows = await q.all<{
-      sha: string;
-      parents: string;
-      author_email: string;
-      author_time: number;
-      commit_time: number;
-      is_merge: number;
-    }>(
-      'SELECT sha, parents, author_email, author_time, commit_time, is_merge FROM git_commits WHERE repo_id = ?',
-      [repo.id],
-    );
-    const graph = new Map<string, Node>();
-    for (const r of rows) {
-      graph.set(r.sha, {
-        parents: r.parents ? r.parents.split(' ') : [],
-        author: r.author_email,
-        authorTime: r.author_time,
-        commitTime: r.commit_time,
-        merge: r.is_merge === 1,
-      });
-    }
+    const graph = await loadCommitGraph(q, repo.id);
     // the main line: first parents from the tip
     const mainline = new Set<string>();
     for (let sha: string | undefined = tip; sha && graph.has(sha) && !mainline.has(sha); ) {
@@ -136,7 +109,7 @@ async function branchFiles(
   repoId: number,
   branchCommits: Map<string, string[]>,
   w: Window,
-  graph: Map<string, Node>,
+  graph: Map<string, GraphCommit>,
 ): Promise<Map<string, { size: number; files: string[] }>> {
   const owner = new Map<string, string>();
   for (const [merge, commits] of branchCommits) {

@@ -9,16 +9,12 @@
 // first commit when it came from a pull request (a merge commit whose second
 // parent is the PR head, "Merge pull request #N", or a squash "… (#N)"),
 // else the earliest author time of the commits it brought in.
+
 import type { Queryable } from '../store/db.js';
+import { type GraphCommit, loadCommitGraph } from './commit-graph.js';
 import type { Deployment } from './dora-sources.js';
 
 /** A commit of the stored history. */
-export interface GraphCommit {
-  parents: string[];
-  authorTime: number;
-  commitTime: number;
-  subject: string;
-}
 
 /** A merged pull request, with what the lead-time split needs. */
 export interface MergedPr {
@@ -81,21 +77,7 @@ export async function readGraph(
     'SELECT 1 FROM git_commits WHERE repo_id = ? AND sha IN (SELECT value FROM json_each(?)) LIMIT 1',
     [repoId, JSON.stringify(deployedShas)],
   );
-  const rows = anyInClone
-    ? await q.all<{ sha: string; parents: string; a: number; c: number; subject: string }>(
-        'SELECT sha, parents, author_time AS a, commit_time AS c, subject FROM git_commits WHERE repo_id = ?',
-        [repoId],
-      )
-    : [];
-  const commits = new Map<string, GraphCommit>();
-  for (const r of rows) {
-    commits.set(r.sha, {
-      parents: r.parents ? r.parents.split(' ') : [],
-      authorTime: r.a,
-      commitTime: r.c,
-      subject: r.subject,
-    });
-  }
+  const commits = anyInClone ? await loadCommitGraph(q, repoId) : new Map<string, GraphCommit>();
   const prRows = await q.all<{
     number: number;
     title: string;

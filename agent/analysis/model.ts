@@ -14,8 +14,7 @@ import type { GitDeliverySummary } from './delivery.js';
 import type { SubjectDiagnosis } from './diagnosis.js';
 import type { DoraSection } from './dora.js';
 import type { CiReturnLag, SystemEffect } from './effects.js';
-import type { DataQuality, PullRequestItem } from './pull-requests.js';
-import type { Summary } from './stats.js';
+import type { DataQuality, PullRequestItem, PullRequestMetrics } from './pull-requests.js';
 
 /**
  * 2: costs[].hoursPerWeek means engineer time only (delayHoursPerWeek and
@@ -298,21 +297,16 @@ export type ReportPullRequestItem = IsoTimes<
   'createdAt' | 'readyAt' | 'firstCommitAt' | 'firstReviewAt' | 'mergedAt'
 > & { bot: boolean };
 
-export interface ReportPullRequests {
-  count: number;
-  /** Merged pull requests in the window, bots' included. */
-  merged: number;
-  /** Merged pull requests by people: the set every stage, size and weekly series is computed on. */
+/**
+ * The pull-request section: the analysis figures (`merged` counts bots' PRs
+ * too; `workingStages` is null without `workingHours` in the config), plus
+ * the merged PRs by people, the set every stage, size and weekly series is
+ * computed on.
+ */
+export type ReportPullRequests = Omit<PullRequestMetrics, 'items' | 'dataQuality'> & {
   mergedByPeople: number;
-  stages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary };
-  /** The stages in working hours (nights, weekends, holidays left out); null without `workingHours` in the config. */
-  workingStages: { coding: Summary; pickup: Summary; review: Summary; cycle: Summary } | null;
-  size: Summary;
-  reviewRounds: Summary;
-  rework: Summary;
-  ciWait: Summary;
   items?: ReportPullRequestItem[];
-}
+};
 
 /** One workflow's figures over the window (SPEC §5 "CI"). */
 export type ReportWorkflow = WorkflowMetrics;

@@ -6,13 +6,8 @@
 // per KB. Shards are filled largest first into the cheapest shard so far.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  findToken,
-  GithubClient,
-  GithubHttpError,
-  missingToken,
-  resolveEndpoints,
-} from '../../collectors/github/client.js';
+import { findToken, GithubClient, missingToken, resolveEndpoints } from '../../collectors/github/client.js';
+import { listOrgRepositories } from '../../collectors/github/org.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { Db } from '../store/db.js';
@@ -129,57 +124,6 @@ export async function readHistory(file: string): Promise<Map<string, RepositoryH
   }
 }
 
-interface RestRepository {
-  full_name: string;
-  size?: number;
-  archived?: boolean;
-  fork: boolean;
-}
-
-/** The organisation's repositories with their sizes; archived repositories and forks left out unless asked. */
-async function listWithSizes(
-  client: GithubClient,
-  org: string,
-  options: Options,
-): Promise<{ repositories: PlanRepository[]; skipped: number }> {
-  const paths = [`/orgs/${encodeURIComponent(org)}/repos`, `/users/${encodeURIComponent(org)}/repos`];
-  for (const [index, path] of paths.entries()) {
-    const repositories: PlanRepository[] = [];
-    let skipped = 0;
-    let url: string | null = `${path}?per_page=100&type=all`;
-    try {
-      while (url) {
-        const page: Awaited<ReturnType<GithubClient['rest']>> = await client.rest<RestRepository[]>(url, {
-          check: (d) => Array.isArray(d),
-        });
-        for (const repo of page.data as RestRepository[]) {
-          if ((repo.archived && !options.includeArchived) || (repo.fork && !options.includeForks))
-            skipped += 1;
-          else
-            repositories.push({
-              name: repo.full_name,
-              sizeKb: typeof repo.size === 'number' ? repo.size : null,
-            });
-        }
-        url = page.next;
-      }
-      return { repositories, skipped };
-    } catch (error) {
-      if (error instanceof GithubHttpError && error.status === 404 && index === 0) continue;
-      if (error instanceof GithubHttpError && error.status === 404) {
-        throw new InputError(
-          `the organisation or user "${org}" was not found on GitHub, or is not visible to this token`,
-          {
-            fix: 'check the --org name and that the token can see it',
-          },
-        );
-      }
-      throw error;
-    }
-  }
-  return { repositories: [], skipped: 0 };
-}
-
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
   const shards = Number(options.shards ?? '4');
   if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
@@ -197,13 +141,14 @@ export async function run(context: Context, operands: string[], options: Options
     const token = await findToken(context.env, endpoints.apiUrl);
     if (!token) throw missingToken();
     const client = new GithubClient({ ...endpoints, token, signal: context.signal, note: context.note });
-    const listing = await listWithSizes(client, options.org, options);
-    if (listing.skipped > 0) {
-      context.note(`dx-audit: ${options.org}: ${listing.skipped} archived repositories or forks left out`);
+    const listing = await listOrgRepositories(client, options.org, options);
+    const skipped = listing.skippedArchived + listing.skippedForks;
+    if (skipped > 0) {
+      context.note(`dx-audit: ${options.org}: ${skipped} archived repositories or forks left out`);
     }
-    for (const repo of listing.repositories) {
-      if (!repositories.some((r) => r.name.toLowerCase() === repo.name.toLowerCase()))
-        repositories.push(repo);
+    for (const name of listing.repositories) {
+      if (!repositories.some((r) => r.name.toLowerCase() === name.toLowerCase()))
+        repositories.push({ name, sizeKb: listing.sizesKb.get(name) ?? null });
     }
   }
   if (repositories.length === 0) {

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { InputError, WorkError } from '../errors.js';
 import { Db, type Queryable, translateSqliteError } from './db.js';
 import { SCHEMA_VERSION } from './migrate.js';
+import type { RepositoryRow } from './repositories.js';
 
 /** What one shard brought. */
 export interface ShardMergeResult {
@@ -240,15 +241,9 @@ async function mapRepositories(
     CREATE TEMP TABLE merge_run (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
     CREATE TEMP TABLE merge_raw (old INTEGER PRIMARY KEY, new INTEGER);
     CREATE TEMP TABLE merge_scope (scope TEXT PRIMARY KEY);`);
-  const repos = await tx.all<{
-    id: number;
-    name: string;
-    path: string | null;
-    github: string | null;
-    remote_url: string | null;
-    branch: string | null;
-    created_at: string;
-  }>('SELECT id, name, path, github, remote_url, branch, created_at FROM shard.repositories ORDER BY id');
+  const repos = await tx.all<RepositoryRow & { created_at: string }>(
+    'SELECT id, name, path, github, remote_url, branch, created_at FROM shard.repositories ORDER BY id',
+  );
   let repositoriesAdded = 0;
   let repositoriesMatched = 0;
   for (const repo of repos) {

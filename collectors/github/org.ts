@@ -5,6 +5,8 @@ import { type GithubClient, GithubHttpError } from './client.js';
 
 interface RestRepository {
   full_name: string;
+  /** Kilobytes, as GitHub reports it. */
+  size?: number;
   archived?: boolean;
   fork: boolean;
   disabled?: boolean;
@@ -13,6 +15,8 @@ interface RestRepository {
 /** Repositories to collect, and how many were left out (so the user hears about them). */
 export interface OrgListing {
   repositories: string[];
+  /** Size in kilobytes per listed repository, where GitHub gives one. */
+  sizesKb: Map<string, number>;
   skippedArchived: number;
   skippedForks: number;
 }
@@ -23,7 +27,7 @@ export async function listOrgRepositories(
   org: string,
   options: { includeArchived?: boolean; includeForks?: boolean } = {},
 ): Promise<OrgListing> {
-  const listing: OrgListing = { repositories: [], skippedArchived: 0, skippedForks: 0 };
+  const listing: OrgListing = { repositories: [], sizesKb: new Map(), skippedArchived: 0, skippedForks: 0 };
   const paths = [`/orgs/${encodeURIComponent(org)}/repos`, `/users/${encodeURIComponent(org)}/repos`];
   for (const [index, path] of paths.entries()) {
     let url: string | null = `${path}?per_page=100&type=all`;
@@ -35,7 +39,10 @@ export async function listOrgRepositories(
         for (const repo of page.data as RestRepository[]) {
           if (repo.archived && !options.includeArchived) listing.skippedArchived += 1;
           else if (repo.fork && !options.includeForks) listing.skippedForks += 1;
-          else listing.repositories.push(repo.full_name);
+          else {
+            listing.repositories.push(repo.full_name);
+            if (typeof repo.size === 'number') listing.sizesKb.set(repo.full_name, repo.size);
+          }
         }
         url = page.next;
       }

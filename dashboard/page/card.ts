@@ -170,6 +170,27 @@ export interface WeeklyChart {
   heads?: string[];
 }
 
+/** A card of one weekly chart drawn from the selected slice's series (no data: no slice). */
+export function weeklyCard<S>(
+  container: Element,
+  state: PageState,
+  spec: Omit<CardSpec, 'build'> & {
+    kind: 'bars' | 'lines';
+    slice(): S | undefined;
+    chart(series: S): WeeklyChart & { stacked?: boolean };
+  },
+): Refreshable {
+  const { kind, slice, chart, ...rest } = spec;
+  return card(container, state, {
+    ...rest,
+    build() {
+      const series = slice();
+      if (!series) return null;
+      return kind === 'bars' ? weeklyBars(state, chart(series)) : weeklyLines(state, chart(series));
+    },
+  });
+}
+
 /** The shared weekly bar chart (stacked when asked), with its table: one row per week. */
 export function weeklyBars(state: PageState, options: WeeklyChart & { stacked?: boolean }): Built | null {
   const built = weeklyLines(state, options);

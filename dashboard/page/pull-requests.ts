@@ -1,7 +1,7 @@
 // Pull-request charts: the cycle-time breakdown, review wait, PR size, and
 // the slowest merged PRs with links to GitHub.
 import { SECTION_IDS } from '../../agent/analysis/model.js';
-import { card, type Refreshable, weeklyBars, weeklyLines } from './card.js';
+import { type Refreshable, weeklyCard } from './card.js';
 import { cell, el, round, STAGE_COLORS, toHours } from './dom.js';
 import type { PageState } from './state.js';
 
@@ -14,36 +14,34 @@ export function pullRequestCards(state: PageState, section: (id: string) => Elem
   const cycle = section(SECTION_IDS.cycleTime);
   if (cycle) {
     out.push(
-      card(cycle, state, {
+      weeklyCard(cycle, state, {
         id: 'cycle-breakdown',
         title: 'PR cycle time breakdown per week (median hours)',
         how: 'each bar is one week of merged PRs; its height is the typical time from first commit to merge, split into coding, waiting for a first review (pickup) and review until merge. A tall orange part means PRs wait for reviewers.',
         filters: ['repo', 'team'],
-        build() {
-          const s = slice();
-          if (!s) return null;
-          return weeklyBars(state, {
-            xTitle: 'ISO week of merge',
-            yTitle: 'hours (median)',
-            caption: 'Median stage durations in hours, per week of merge',
-            stacked: true,
-            lines: [
-              { label: 'coding', values: s.codingMedian.map(toHours), color: STAGE_COLORS.coding },
-              {
-                label: 'pickup (wait for first review)',
-                values: s.pickupMedian.map(toHours),
-                color: STAGE_COLORS.pickup,
-              },
-              { label: 'review (to merge)', values: s.reviewMedian.map(toHours), color: STAGE_COLORS.review },
-            ],
-            heads: ['coding h', 'pickup h', 'review h'],
-            extraColumns: [
-              { head: 'cycle median h', values: s.cycleMedian.map(toHours) },
-              { head: 'cycle p90 h', values: s.cycleP90.map(toHours) },
-              { head: 'merged PRs', values: s.merged },
-            ],
-          });
-        },
+        kind: 'bars',
+        slice,
+        chart: (s) => ({
+          xTitle: 'ISO week of merge',
+          yTitle: 'hours (median)',
+          caption: 'Median stage durations in hours, per week of merge',
+          stacked: true,
+          lines: [
+            { label: 'coding', values: s.codingMedian.map(toHours), color: STAGE_COLORS.coding },
+            {
+              label: 'pickup (wait for first review)',
+              values: s.pickupMedian.map(toHours),
+              color: STAGE_COLORS.pickup,
+            },
+            { label: 'review (to merge)', values: s.reviewMedian.map(toHours), color: STAGE_COLORS.review },
+          ],
+          heads: ['coding h', 'pickup h', 'review h'],
+          extraColumns: [
+            { head: 'cycle median h', values: s.cycleMedian.map(toHours) },
+            { head: 'cycle p90 h', values: s.cycleP90.map(toHours) },
+            { head: 'merged PRs', values: s.merged },
+          ],
+        }),
       }),
     );
     const slow = report.series.slowest;
@@ -91,27 +89,25 @@ export function pullRequestCards(state: PageState, section: (id: string) => Elem
   const review = section(SECTION_IDS.reviewWait);
   if (review) {
     out.push(
-      card(review, state, {
+      weeklyCard(review, state, {
         id: 'review-wait',
         title: 'Wait for the first review per week (hours)',
         how: 'the median line is the typical wait from "ready for review" to the first human review; the p90 line is the slow tail (1 PR in 10 waits longer). Bots never count as reviewers.',
         filters: ['repo', 'team'],
-        build() {
-          const s = slice();
-          if (!s) return null;
-          return weeklyLines(state, {
-            xTitle: 'ISO week of merge',
-            yTitle: 'hours to first review',
-            caption: 'Pickup time in hours and mean review rounds, per week of merge',
-            lines: [
-              { label: 'median', values: s.pickupMedian.map(toHours) },
-              { label: 'p90', values: s.pickupP90.map(toHours), dashed: true },
-            ],
-            extraColumns: [
-              { head: 'review rounds (mean)', values: s.reviewRoundsMean.map((v) => round(v, 2)) },
-            ],
-          });
-        },
+        kind: 'lines',
+        slice,
+        chart: (s) => ({
+          xTitle: 'ISO week of merge',
+          yTitle: 'hours to first review',
+          caption: 'Pickup time in hours and mean review rounds, per week of merge',
+          lines: [
+            { label: 'median', values: s.pickupMedian.map(toHours) },
+            { label: 'p90', values: s.pickupP90.map(toHours), dashed: true },
+          ],
+          extraColumns: [
+            { head: 'review rounds (mean)', values: s.reviewRoundsMean.map((v) => round(v, 2)) },
+          ],
+        }),
       }),
     );
   }
@@ -119,25 +115,23 @@ export function pullRequestCards(state: PageState, section: (id: string) => Elem
   const size = section(SECTION_IDS.prSize);
   if (size) {
     out.push(
-      card(size, state, {
+      weeklyCard(size, state, {
         id: 'pr-size',
         title: 'Pull request size per week (lines changed)',
         how: 'lines added plus deleted per merged PR, lock and generated files left out; the p90 line shows the largest changes. Large PRs wait longer for review and hide defects.',
         filters: ['repo', 'team'],
-        build() {
-          const s = slice();
-          if (!s) return null;
-          return weeklyLines(state, {
-            xTitle: 'ISO week of merge',
-            yTitle: 'lines changed per PR',
-            caption: 'Lines changed per merged PR, per week of merge',
-            lines: [
-              { label: 'median', values: s.sizeMedian },
-              { label: 'p90', values: s.sizeP90, dashed: true },
-            ],
-            extraColumns: [{ head: 'merged PRs', values: s.merged }],
-          });
-        },
+        kind: 'lines',
+        slice,
+        chart: (s) => ({
+          xTitle: 'ISO week of merge',
+          yTitle: 'lines changed per PR',
+          caption: 'Lines changed per merged PR, per week of merge',
+          lines: [
+            { label: 'median', values: s.sizeMedian },
+            { label: 'p90', values: s.sizeP90, dashed: true },
+          ],
+          extraColumns: [{ head: 'merged PRs', values: s.merged }],
+        }),
       }),
     );
   }

@@ -2,18 +2,17 @@
 // pull request, a squash-merged hotfix, a direct commit and a merge without a
 // pull request, each with times chosen so every stage has its own value.
 import { describe, expect, it } from 'vitest';
+import type { GraphCommit } from '../../../../agent/analysis/commit-graph.js';
 import { findFailures } from '../../../../agent/analysis/dora-failures.js';
-import {
-  type GraphCommit,
-  type MergedPr,
-  walkDeployments,
-} from '../../../../agent/analysis/dora-shipping.js';
+import { type MergedPr, walkDeployments } from '../../../../agent/analysis/dora-shipping.js';
 import { DEFAULT_CONFIG } from '../../../../agent/config.js';
 
 const commit = (parents: string[], authorTime: number, commitTime: number, subject: string): GraphCommit => ({
   parents,
+  author: 'dev@example.com',
   authorTime,
   commitTime,
+  merge: parents.length > 1,
   subject,
 });
 
