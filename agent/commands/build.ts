@@ -18,7 +18,7 @@ import { displayCommand, shellCommand } from '../../collectors/build/shell-words
 import { gitOrNull, inspectRepository, type LocalRepository } from '../../collectors/git/repository.js';
 import { type DurationStats, durationStats, madOutliers } from '../analysis/build-stats.js';
 import type { Context } from '../context.js';
-import { EXIT, InputError, InterruptedError } from '../errors.js';
+import { EXIT, InputError, InterruptedError, WorkError } from '../errors.js';
 import { clock } from '../progress.js';
 import { Db } from '../store/db.js';
 import { finishRun, startRun, upsertLocalRepository } from '../store/repositories.js';
@@ -133,7 +133,8 @@ export async function run(context: Context, operands: string[], options: Options
   const wall: number[] = [];
   const failures: { name: string; detail: string; tail: string }[] = [];
   let timeouts = 0;
-  let stoppedByBudget: { after: number; perRun: number } | null = null;
+  /** Where the budget stopped the benchmark; `killed`: a run was stopped at the budget, unfinished. */
+  let stoppedByBudget: { after: number; perRun: number; killed?: boolean } | null = null;
   let status: 'done' | 'failed' | 'interrupted' = 'done';
   let runId = 0;
   try {
@@ -226,11 +227,14 @@ export async function run(context: Context, operands: string[], options: Options
         );
       showProgress();
       const ticker = setInterval(showProgress, 1000);
+      // a run never outlasts the budget: it is stopped where the budget ends
+      const budgetLeft = budgetMs === null ? null : budgetMs - (Date.now() - startedAll);
+      const stopAtBudget = budgetLeft !== null && budgetLeft < timeoutMs;
       const result = await timeProcess(chosen.argv, {
         cwd: repo.root,
         stdio: options.showOutput ? 'inherit' : 'capture',
         group: true,
-        timeoutMs,
+        timeoutMs: stopAtBudget ? Math.max(1, Math.round(budgetLeft)) : timeoutMs,
         signal: context.signal,
         sampleMemory: true,
       }).finally(() => clearInterval(ticker));
@@ -243,6 +247,11 @@ export async function run(context: Context, operands: string[], options: Options
         );
       }
       if (result.interrupted) throw (context.signal.reason as unknown) ?? new InterruptedError('SIGINT');
+      if (result.timedOut && stopAtBudget) {
+        // not a hang and not a measurement: the build is longer than the time left
+        stoppedByBudget = { after: Date.now() - startedAll, perRun: result.wallSeconds * 1000, killed: true };
+        break;
+      }
       const outcome = outcomeOf(result);
       // Warm-ups are not timed, but a hang is a finding: it is recorded like a run.
       if (!timed && outcome !== 'timeout') {
@@ -255,6 +264,12 @@ export async function run(context: Context, operands: string[], options: Options
         context.note(`  ${timed ? 'run' : 'warm-up'} ${number} timed out; the remaining runs are skipped`);
         break;
       }
+    }
+    if (stoppedByBudget?.killed && reports.length === 0 && !lastWarmup) {
+      throw new WorkError(
+        `one build of ${repo.name} ran past the build budget of ${budgetMinutes} min and was stopped with its process tree; nothing was timed`,
+        { fix: 'give it more time: dx-audit build --budget MINUTES (audit: --build-budget MINUTES)' },
+      );
     }
     if (stoppedByBudget && reports.length === 0 && lastWarmup) {
       // the budget left no room for a timed run: the warm-up is the one measurement there is
@@ -306,7 +321,9 @@ export async function run(context: Context, operands: string[], options: Options
   };
   if (stoppedByBudget && budgetMinutes !== null) {
     context.note(
-      `  stopped after ${count(reports.length, 'timed run')} (${clock(stoppedByBudget.after / 1000)}): another run of about ${clock(stoppedByBudget.perRun / 1000)} would pass the build budget of ${budgetMinutes} min — raise it with --build-budget for more runs`,
+      stoppedByBudget.killed
+        ? `  stopped after ${count(reports.length, 'timed run')} (${clock(stoppedByBudget.after / 1000)}): the next run was still going at the build budget of ${budgetMinutes} min and was stopped — raise it with --build-budget for more runs`
+        : `  stopped after ${count(reports.length, 'timed run')} (${clock(stoppedByBudget.after / 1000)}): another run of about ${clock(stoppedByBudget.perRun / 1000)} would pass the build budget of ${budgetMinutes} min — raise it with --build-budget for more runs`,
     );
   }
   if (context.json)

@@ -7,7 +7,7 @@ import { Db } from '../../agent/store/db.js';
 import { removeOutputFolders } from '../../collectors/build/clean.js';
 import { BIN, runCli } from '../support/cli.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
-import { fixture, storedRuns } from './support.js';
+import { fixture, running, storedRuns } from './support.js';
 
 const node = process.execPath;
 let work: string;
@@ -383,16 +383,6 @@ describe('dx-audit build', () => {
     expect(await storedRuns(dbPath)).toHaveLength(before);
   });
 });
-
-/** Whether a process runs (a zombie waiting for a reaper has ended). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('safe clean of output folders', () => {
   it('removes only folders git ignores and that hold no tracked file', async () => {

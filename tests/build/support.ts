@@ -1,4 +1,5 @@
 // What the build tests share: fixture paths and reading the database the CLI wrote.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Db } from '../../agent/store/db.js';
 import { ingestPendingBuilds } from '../../collectors/build/pending.js';
@@ -39,5 +40,15 @@ export async function storedRuns(dbPath: string, options: { pending?: boolean } 
     return await db.all<StoredRun>('SELECT * FROM build_runs ORDER BY started_at, id');
   } finally {
     await db.close();
+  }
+}
+
+/** Whether a process runs (a zombie waiting for a reaper has ended). */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,59 @@
+// A single build longer than the whole budget is stopped where the budget
+// ends, with its process tree, and is neither stored as a timing nor as a
+// hang: the user hears that nothing was timed and how to give it more time.
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { TestRepo, tempDir } from '../support/git-repo.js';
+import { fixture, running, storedRuns } from './support.js';
+
+let work: string;
+let repo: TestRepo;
+
+beforeAll(() => {
+  work = tempDir('dx-audit-budget-stop-');
+  repo = new TestRepo();
+  repo.commit({ files: { 'README.md': '# app\n' } });
+});
+afterAll(() => {
+  repo.remove();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a build longer than the budget', () => {
+  it('is stopped at the budget with its process tree, exit 1, nothing stored', async () => {
+    const dbPath = join(work, 'stop.db');
+    const pids = join(work, 'pids.json');
+    // budget 0.05 min = 3 s; the build would run 600 s
+    const started = Date.now();
+    const result = await runCli(
+      [
+        'build',
+        repo.path,
+        '--runs',
+        '3',
+        '--warmup',
+        '1',
+        '--budget',
+        '0.05',
+        '--',
+        process.execPath,
+        fixture('hang.mjs'),
+        pids,
+      ],
+      { cwd: work, env: { DX_AUDIT_DB: dbPath } },
+    );
+    const elapsed = (Date.now() - started) / 1000;
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      `dx-audit: one build of ${basename(repo.path)} ran past the build budget of 0.05 min and was stopped with its process tree; nothing was timed — give it more time: dx-audit build --budget MINUTES (audit: --build-budget MINUTES)`,
+    );
+    // stopped at 3 s, not at the 3,600 s --timeout; generous for a loaded machine
+    expect(elapsed).toBeGreaterThanOrEqual(3);
+    expect(elapsed).toBeLessThan(30);
+    const [parent, child] = JSON.parse(readFileSync(pids, 'utf8')) as number[];
+    expect([running(parent!), running(child!)]).toEqual([false, false]);
+    expect(await storedRuns(dbPath)).toEqual([]);
+  });
+});
