@@ -87,9 +87,10 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
   if (findings.length < 3 && commits > 0) {
     const activeWeeks = (all?.commits ?? []).filter((c) => (c ?? 0) > 0).length;
     const peak = Math.max(0, ...(all?.authors ?? []).map((a) => a ?? 0));
-    const weeks = report.series.weeks.length;
+    // the window's length as the window states it; the ISO weeks it touches can be more
+    const calendarWeeks = report.series.weeks.length;
     findings.push(
-      `${formatCount(commits)} ${plural(commits, 'commit')} over ${weeks} ${plural(weeks, 'week')} (${activeWeeks} with activity) in ${repos} ${plural(repos, 'repository', 'repositories')}; up to ${peak} ${plural(peak, 'person', 'people')} committed in one week.`,
+      `${formatCount(commits)} ${plural(commits, 'commit')} in the window's ${report.window.weeks.toFixed(1)} weeks (${activeWeeks} of its ${calendarWeeks} calendar ${plural(calendarWeeks, 'week')} with activity) in ${repos} ${plural(repos, 'repository', 'repositories')}; up to ${peak} ${plural(peak, 'person', 'people')} committed in one week.`,
     );
   }
   const top = report.git.files[0];

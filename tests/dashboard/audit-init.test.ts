@@ -35,7 +35,7 @@ describe('dx-audit audit', () => {
         `Weekly report: ${join(folder, 'report.md')}  (and ${join(folder, 'report.html')}), week 2024-W03`,
         '',
         'From git alone (1 merge): too few changes per person to judge fragile code or oversized changes. Review wait and CI need GitHub data (a token).',
-        '  1. 6 commits over 3 weeks (3 with activity) in 1 repository; up to 2 people committed in one week.',
+        "  1. 6 commits in the window's 2.4 weeks (3 of its 3 calendar weeks with activity) in 1 repository; up to 2 people committed in one week.",
         '  2. Top hotspot: src/a.ts, changed in 3 commits, 2 lines, 8 lines churned.',
         '',
         `Skipped: build timing of ${basename(repo.path)} (no build system detected; time one with \`dx-audit build -- CMD\`); GitHub (no GitHub remote).`,
@@ -60,7 +60,7 @@ describe('dx-audit audit', () => {
       expect(result.exitCode, result.stderr).toBe(0);
       const summary = JSON.parse(result.stdout) as { findings: string[]; skipped: string[] };
       expect(summary.findings[0]).toMatch(
-        /^3 commits over \d+ weeks? \(\d with activity\) in 2 repositories;/,
+        /^3 commits in the window's \d+\.\d weeks \(\d of its \d calendar weeks? with activity\) in 2 repositories;/,
       );
       expect(summary.skipped).toEqual(['build timing (--no-build)', 'GitHub (no GitHub remote)']);
       const nothing = tempDir('dx-audit-audit-none-');
