@@ -23,7 +23,7 @@ export interface Context {
   dbPath: string;
   /** Start of the analysis window (null: everything collected). */
   since: Date | null;
-  /** End of the analysis window (defaults to now). */
+  /** End of the analysis window; without --until it is `now` itself (the same Date object). */
   until: Date;
   now: Date;
   loaded: LoadedConfig;

@@ -154,6 +154,9 @@ export function findFailures(
     for (const [change, r] of reverts) {
       const index = shipping.shippedBy.get(shipping.changeOf.get(r.reverted) ?? r.reverted);
       if (index === undefined) continue;
+      // shipped together with (or before) what it undoes: production never ran the change alone
+      const revertIndex = shipping.shippedBy.get(change);
+      if (revertIndex !== undefined && revertIndex <= index) continue;
       // A revert may be written before the change it undoes reaches production; the failure starts no earlier.
       fire(index, {
         kind: 'revert',

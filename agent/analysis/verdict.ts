@@ -67,12 +67,13 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
       `${causeLabel(cost.cause)}: ${costPhrase(cost.delayHoursPerWeek, cost.engineerHoursPerWeek)} (${cost.evidence}).`,
     );
   }
+  // A build that never succeeds is always said: nothing about build time is known until it is fixed.
   const failing = report.builds.summary.find((b) => b.runs > 0 && b.failures === b.runs);
-  if (findings.length < 3 && failing) {
-    findings.push(
-      `The local build "${failing.command}" in ${failing.repo} failed in all ${failing.failures} ${plural(failing.failures, 'run')}: fix it before its time can be measured.`,
-    );
-  }
+  const error = failing?.lastFailure?.firstErrorLine;
+  const blocker = failing
+    ? `The local build "${failing.command}" in ${failing.repo} failed in all ${failing.failures} ${plural(failing.failures, 'run')}${error ? ` (first error: ${error})` : ''}: fix it before its time can be measured.`
+    : null;
+  const top3 = (list: string[]) => (blocker ? [...list.slice(0, 2), blocker] : list.slice(0, 3));
   if (findings.length < 3) {
     const slowest = report.builds.summary
       .filter((b) => b.median !== null)
@@ -96,7 +97,7 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
   const top = report.git.files[0];
   if (findings.length < 3 && top) {
     findings.push(
-      `Top hotspot: ${top.path}${repos > 1 ? ` (${top.repo})` : ''}, changed in ${formatCount(top.revisions)} ${plural(top.revisions, 'commit')}, ${top.lines === null ? 'no longer present' : `${formatCount(top.lines)} lines`}, ${formatCount(top.churn)} lines churned.`,
+      `Top hotspot: ${top.path}${repos > 1 ? ` (${top.repo})` : ''}, changed in ${formatCount(top.revisions)} ${plural(top.revisions, 'commit')}, ${top.lines === null ? 'no longer present' : `${formatCount(top.lines)} ${plural(top.lines, 'line')}`}, ${formatCount(top.churn)} ${plural(top.churn, 'line')} churned.`,
     );
   }
   if (findings.length < 3 && fileRevisions > 0 && report.git.files.length >= 10) {
@@ -140,7 +141,7 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
     return {
       headline: `Slower delivery here is explained by the system, not the people: ${parts.join(', ')}.`,
       status: 'diagnosed',
-      findings: [...diagnosed, ...findings].slice(0, 3),
+      findings: top3([...diagnosed, ...findings]),
       next,
     };
   }
@@ -151,7 +152,7 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
     return {
       headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${lowerFirst(causeLabel(topCost.cause))}: ${costPhrase(topCost.delayHoursPerWeek, topCost.engineerHoursPerWeek)}.`,
       status: 'diagnosed',
-      findings: findings.slice(0, 3),
+      findings: top3(findings),
       next,
     };
   }
@@ -170,5 +171,5 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
   } else
     headline =
       'Not enough data for a verdict yet: without pull requests (GitHub data) or merge commits, delivery time cannot be split into causes.';
-  return { headline, status: 'insufficient', findings: findings.slice(0, 3), next };
+  return { headline, status: 'insufficient', findings: top3(findings), next };
 }

@@ -168,7 +168,10 @@ export async function run(context: Context, operands: string[], options: Options
   await ingestPendingBuilds(db);
   let report: Awaited<ReturnType<typeof analyseForContext>>;
   try {
-    report = await analyseForContext(db, context, { anonymize: options.anonymize });
+    // Collection took time: an open-ended window (no --until) now also covers the builds just timed.
+    const now = new Date();
+    const analysed = context.until === context.now ? { ...context, now, until: now } : context;
+    report = await analyseForContext(db, analysed, { anonymize: options.anonymize });
   } finally {
     await db.close();
   }

@@ -1,7 +1,9 @@
 // A single build longer than the whole budget is stopped where the budget
 // ends, with its process tree, and is neither stored as a timing nor as a
 // hang: the user hears that nothing was timed and how to give it more time.
-import { readFileSync, rmSync } from 'node:fs';
+// A build that fails in every run is a finding of `audit`, with its first
+// error line, in the terminal and the weekly report.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -55,5 +57,33 @@ describe('a build longer than the budget', () => {
     const [parent, child] = JSON.parse(readFileSync(pids, 'utf8')) as number[];
     expect([running(parent!), running(child!)]).toEqual([false, false]);
     expect(await storedRuns(dbPath)).toEqual([]);
+  });
+});
+
+describe('a build that always fails', () => {
+  it('is one of the audit findings, with its first error line, in the terminal and the weekly report', async () => {
+    const failing = new TestRepo();
+    try {
+      failing.commit({
+        files: {
+          'package.json': `${JSON.stringify({ name: 'app', scripts: { build: 'node build.js' } })}\n`,
+          'build.js':
+            "console.log('compiling');\nconsole.error(\"src/main.ts(1,7): error TS1005: ';' expected.\");\nprocess.exit(2);\n",
+        },
+      });
+      const folder = tempDir('dx-audit-failing-build-');
+      const result = await runCli(['audit', failing.path, '--no-github', '--build-budget', '2'], {
+        cwd: folder,
+      });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const finding = `The local build "npm run build" in ${basename(failing.path)} failed in all 3 runs (first error: src/main.ts(1,7): error TS1005: ';' expected.): fix it before its time can be measured.`;
+      expect(result.stdout).toContain(`. ${finding}`);
+      const report = join(folder, '.dx-audit', 'report.md');
+      expect(existsSync(report)).toBe(true);
+      expect(readFileSync(report, 'utf8')).toContain(finding);
+      rmSync(folder, { recursive: true, force: true });
+    } finally {
+      failing.remove();
+    }
   });
 });

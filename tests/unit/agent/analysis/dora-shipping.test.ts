@@ -187,4 +187,19 @@ describe('what each deployment shipped', () => {
       },
     ]);
   });
+
+  it('counts a revert only when what it undoes reached production without it', () => {
+    const shipping = walkDeployments(deployments, commits, prs);
+    const reverts = { ...DEFAULT_CONFIG.dora, failureSignals: ['revert' as const] };
+    // D3 reverts S2: deployment 3 ships both, so production never ran S2 alone
+    expect(findFailures(shipping, [], [{ sha: 'D3', reverted: 'S2' }], [], reverts)).toEqual([]);
+    // M4 reverts M1: deployment 2 shipped M1 at 20000, deployment 3 shipped the revert at 30000
+    expect(findFailures(shipping, [], [{ sha: 'M4', reverted: 'M1' }], [], reverts)).toEqual([
+      {
+        deployment: 1,
+        signals: [{ kind: 'revert', ref: 'revert M4', at: 20_000, restoredAt: 30_000 }],
+        timeToRestore: 10_000,
+      },
+    ]);
+  });
 });
