@@ -59,6 +59,8 @@ interface RunsCursor {
   /** ETag of the incremental list request, valid while that request fit one page. */
   etag: string | null;
   etagUrl: string | null;
+  /** When the re-run probe last asked GitHub (Unix s; absent = never). */
+  probedAt?: number | null;
 }
 
 /** What one Actions sync did: rows written and requests made, or why it was skipped. */
@@ -175,9 +177,13 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
     }
     // Runs stored unfinished and older than the listed range: ask for each one.
     const stale: { id: number }[] = (await unfinishedRuns(db, repoId)).filter((r) => r.createdAt < floor);
-    // Re-runs older than the look-back: one GraphQL query tells which failed runs grew new check runs.
-    if (options.jobsVia !== 'rest' && cursor.newest !== null) {
+    // Re-runs older than the look-back: one GraphQL query tells which failed runs grew new check runs,
+    // on every sync that stored a new or changed run, and at least every RERUN_PROBE_EVERY_SECONDS otherwise.
+    const probeDue =
+      result.attempts > 0 || now - (cursor.probedAt ?? Number.NEGATIVE_INFINITY) >= RERUN_PROBE_EVERY_SECONDS;
+    if (options.jobsVia !== 'rest' && cursor.newest !== null && probeDue) {
       stale.push(...(await rerunsBeyondLookback(options, result, floor)));
+      await db.transaction((tx) => save({ probedAt: now }, tx));
     }
     for (const run of stale) {
       result.listRequests += 1;
@@ -385,6 +391,8 @@ async function storeRuns(
   });
 }
 
+/** An unchanged repository is probed for re-runs beyond the look-back at most this often. */
+export const RERUN_PROBE_EVERY_SECONDS = 6 * 3600;
 /** Failed runs checked for re-runs beyond the look-back: created this long before it, 100 at most. */
 export const RERUN_WINDOW_SECONDS = 28 * 24 * 3600;
 const RERUN_PROBE = 100;
