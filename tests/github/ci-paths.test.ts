@@ -181,3 +181,63 @@ describe('CI jobs through REST and through GraphQL check suites', () => {
     expect(await dump()).toEqual(before);
   });
 });
+
+describe('a run whose check runs leave its attempts unclear', () => {
+  // "Re-run failed jobs": the second attempt ran only the failed job.
+  const org = generateOrg({ seed: 5, repos: 1, prsPerRepo: 10, runsPerRepo: 60 });
+  const partial = org.repositories[0]!.runs.find(
+    (r) => r.attempts.length === 2 && r.attempts[1]!.status === 'completed' && r.attempts[1]!.jobs.length > 1,
+  )!;
+  partial.attempts[1]!.jobs = partial.attempts[1]!.jobs.slice(-1);
+  let rest: Harness;
+  let gql: Harness;
+  let viaGraphql: Awaited<ReturnType<Harness['sync']>>;
+
+  beforeAll(async () => {
+    rest = await harness(org);
+    gql = await harness(org);
+    await rest.sync('acme/service-1', { jobsVia: 'rest' });
+    viaGraphql = await gql.sync('acme/service-1', { jobsVia: 'graphql' });
+  }, 120_000);
+  afterAll(async () => {
+    await rest.close();
+    await gql.close();
+  });
+
+  const rows = (h: Harness) =>
+    Promise.all([
+      h.query<Row>(
+        `SELECT id, attempt, status, conclusion, created_at, run_started_at, updated_at, from_jobs, jobs_collected
+         FROM github_workflow_runs WHERE id = ? ORDER BY attempt`,
+        [partial.id],
+      ),
+      h.query<Row>('SELECT * FROM github_jobs WHERE run_id = ? ORDER BY id', [partial.id]),
+    ]);
+
+  it('reads that run through REST, and only that run', async () => {
+    expect(partial).toBeDefined();
+    expect(viaGraphql.actions.jobRequests).toBe(1);
+    expect(
+      gql.server.log.filter((e) => e.path.includes('/jobs')).map((e) => e.path.replace(/\?.*/, '')),
+    ).toEqual([`/repos/acme/service-1/actions/runs/${partial.id}/jobs`]);
+    const [runs, jobs] = await rows(gql);
+    const [restRuns, restJobs] = await rows(rest);
+    expect(runs).toEqual(restRuns);
+    const noRaw = ({ raw_id: _r, ...row }: Row) => row;
+    expect(jobs.map(noRaw)).toEqual(restJobs.map(noRaw));
+    // every job of the first attempt, then the one job run again
+    const first = partial.attempts[0]!.jobs.length;
+    expect(jobs.map((j) => j['attempt'])).toEqual([...Array<number>(first).fill(1), 2]);
+  });
+
+  it('rebuilds it from the REST answer, not the check runs stored beside it', async () => {
+    const before = await rows(gql);
+    const db = await Db.open(gql.dbPath);
+    try {
+      await rebuildGithub(db);
+    } finally {
+      await db.close();
+    }
+    expect(await rows(gql)).toEqual(before);
+  });
+});
