@@ -4,7 +4,9 @@
 // every 6 hours otherwise); a run with more check runs than jobs stored was
 // re-run and is read again. The REST path does not see it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Db } from '../../agent/store/db.js';
 import { LOOKBACK_SECONDS, RERUN_PROBE_EVERY_SECONDS } from '../../collectors/github/actions-collector.js';
+import { rebuildGithub } from '../../collectors/github/rebuild.js';
 import { type GenRun, generateOrg } from '../support/github-generator.js';
 import { expectedAttempts, type Harness, harness } from './harness.js';
 
@@ -117,6 +119,22 @@ describe('re-runs beyond the look-back', () => {
       'graphql 200',
     ]);
     expect(graphql.server.points).toBe(3);
+  });
+
+  it('rebuilds the same rows from the stored answers, the re-run included', async () => {
+    const dump = async () => ({
+      runs: await graphql.query('SELECT * FROM github_workflow_runs ORDER BY id, attempt'),
+      jobs: await graphql.query('SELECT * FROM github_jobs ORDER BY id'),
+    });
+    const before = await dump();
+    expect(before.runs.filter((r) => (r as { id: number }).id === old.id)).toHaveLength(2);
+    const db = await Db.open(graphql.dbPath);
+    try {
+      await rebuildGithub(db);
+    } finally {
+      await db.close();
+    }
+    expect(await dump()).toEqual(before);
   });
 
   it('is missed by the REST path, which looks back two days only', async () => {
