@@ -1,10 +1,13 @@
-// Raw Actions responses (runs lists and jobs pages, REST) → run attempts and
-// jobs. The collector applies these rules to what it fetches, and `rebuild`
-// to the same responses read back from github_raw, so both give the same rows:
+// Raw Actions responses (runs lists and jobs pages from REST, check suites
+// from GraphQL) → run attempts and jobs. The collector applies these rules to
+// what it fetches, and `rebuild` to the same responses read back from
+// github_raw, so both give the same rows:
 //   - a run listed again with the same attempt and updated_at, whose jobs are
 //     in, changes nothing;
 //   - the listed (latest) attempt replaces its row; earlier attempts are
 //     rebuilt from their jobs and never replace a listed attempt;
+//   - a suite's check runs become jobs once all its pages are in, their
+//     attempts told from repeated job names; a run's REST jobs pages win;
 //   - a run GitHub no longer has (404) is kept, marked deleted.
 
 import type { Queryable } from '../../agent/store/db.js';
