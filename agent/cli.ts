@@ -84,9 +84,12 @@ function buildProgram(): Command {
     .option('--include-archived', 'with --org, also collect archived repositories')
     .option('--include-forks', 'with --org, also collect forks')
     .addOption(
-      new Option('--ci-jobs <via>', 'read first-attempt jobs per run (rest) or in bulk (graphql)')
+      new Option(
+        '--ci-jobs <via>',
+        'read CI jobs in bulk through GraphQL check suites (graphql), or one REST request per run (rest: also job runners and labels)',
+      )
         .choices(['rest', 'graphql'])
-        .default('rest'),
+        .default('graphql'),
     )
     .addHelpText(
       'after',

@@ -83,7 +83,7 @@ export async function run(context: Context, operands: string[], options: Options
         const result = await collectGithubRepository(db, client, name, {
           since: context.since,
           dora: context.loaded.config.dora,
-          jobsVia: options.ciJobs ?? 'rest',
+          jobsVia: options.ciJobs ?? 'graphql',
           signal: context.signal,
           onProgress: (text) => context.progress.update(text),
         });

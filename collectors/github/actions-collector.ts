@@ -1,8 +1,10 @@
-// GitHub Actions runs and jobs through REST. The runs list answers at most
-// 1,000 results per filtered query, so it is read in `created` windows that
-// are split until each holds fewer; windows go oldest first and the cursor
-// moves after each one. Jobs: one request per run (filter=all returns every
-// attempt's jobs), only for runs that are finished and new or re-run.
+// GitHub Actions runs through REST, their jobs in bulk through GraphQL. The
+// runs list answers at most 1,000 results per filtered query, so it is read
+// in `created` windows that are split until each holds fewer; windows go
+// oldest first and the cursor moves after each one. Jobs, only for runs that
+// are finished and new or re-run: the check runs of 100 runs' check suites
+// per GraphQL query (every attempt; attempts told apart by repeated job
+// names), or with `jobsVia: 'rest'` one REST request per run (filter=all).
 // Earlier attempts are rebuilt from their jobs, which costs no request.
 //
 // Incremental: the next sync lists runs created since the newest one seen,
@@ -24,13 +26,14 @@ import {
   ACTIONS_RAW_KINDS,
   checkSuitePages,
   extractRuns,
+  type GqlCheckRun,
   type GqlCheckSuite,
   type JobsPages,
-  jobsFromCheckRuns,
   type RestJob,
   type RestRun,
   runsBySuite,
   runsNeedingJobs,
+  settleJobs,
   unchangedRuns,
 } from './actions-extractor.js';
 import { type GithubClient, GithubHttpError } from './client.js';
@@ -56,6 +59,8 @@ interface RunsCursor {
   /** ETag of the incremental list request, valid while that request fit one page. */
   etag: string | null;
   etagUrl: string | null;
+  /** When the re-run probe last asked GitHub (Unix s; absent = never). */
+  probedAt?: number | null;
 }
 
 /** What one Actions sync did: rows written and requests made, or why it was skipped. */
@@ -84,8 +89,9 @@ export interface ActionsCollectOptions {
   runId: number;
   since: Date | null;
   /**
-   * How jobs of first attempts are read: 'rest' (one request per run) or 'graphql' (check suites
-   * in bulk, 100 runs per query; no job creation time, runner or labels). Re-run runs always use REST.
+   * How jobs are read: 'graphql' (the default: check suites in bulk, 100 runs per query, every
+   * attempt; no job creation time, runner or labels) or 'rest' (one request per run). Through
+   * GraphQL, a run whose check runs leave its attempts unclear is read through REST.
    */
   jobsVia?: 'rest' | 'graphql';
   now?: Date;
@@ -171,9 +177,13 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
     }
     // Runs stored unfinished and older than the listed range: ask for each one.
     const stale: { id: number }[] = (await unfinishedRuns(db, repoId)).filter((r) => r.createdAt < floor);
-    // Re-runs older than the look-back: one GraphQL query tells which failed runs grew new check runs.
-    if (options.jobsVia === 'graphql' && cursor.newest !== null) {
+    // Re-runs older than the look-back: one GraphQL query tells which failed runs grew new check runs,
+    // on every sync that stored a new or changed run, and at least every RERUN_PROBE_EVERY_SECONDS otherwise.
+    const probeDue =
+      result.attempts > 0 || now - (cursor.probedAt ?? Number.NEGATIVE_INFINITY) >= RERUN_PROBE_EVERY_SECONDS;
+    if (options.jobsVia !== 'rest' && cursor.newest !== null && probeDue) {
       stale.push(...(await rerunsBeyondLookback(options, result, floor)));
+      await db.transaction((tx) => save({ probedAt: now }, tx));
     }
     for (const run of stale) {
       result.listRequests += 1;
@@ -298,8 +308,10 @@ async function storeRuns(
   }
   // Jobs requests a few at a time (the client caps requests in flight).
   type Page = { kind: string; url: string; body: string; params: Record<string, unknown> };
-  const jobs = new Map<number, { page: Page; jobs: RestJob[] }[]>();
-  const bulk = options.jobsVia === 'graphql' ? needJobs.filter((r) => bulkJobs(r)) : [];
+  type Fetched = { page: Page; jobs: RestJob[]; checkRuns?: GqlCheckRun[] }[];
+  const jobs = new Map<number, Fetched>();
+  const bulk =
+    options.jobsVia === 'rest' ? [] : needJobs.filter((r) => typeof r.check_suite_node_id === 'string');
   const queue = needJobs.filter((r) => !bulk.includes(r));
   const worker = async () => {
     for (let run = queue.shift(); run; run = queue.shift()) {
@@ -315,6 +327,20 @@ async function storeRuns(
     }
   };
   await Promise.all([worker(), worker(), worker(), fetchCheckSuites(options, result, bulk, jobs)]);
+  // Runs whose check runs leave their attempts unclear: their jobs through REST after all.
+  for (const run of bulk) {
+    const pages = jobs.get(run.id);
+    const asPages = (pages ?? []).map((p) => ({
+      rawId: 0,
+      jobs: p.jobs,
+      ...(p.checkRuns ? { checkRuns: p.checkRuns } : {}),
+    }));
+    if (!pages || settleJobs(run, asPages) === null) {
+      jobs.delete(run.id);
+      queue.push(run);
+    }
+  }
+  await Promise.all([worker(), worker(), worker()]);
 
   await db.transaction(async (tx) => {
     const rawId = await insertRaw(tx, {
@@ -334,7 +360,7 @@ async function storeRuns(
       const pages = jobs.get(run.id);
       if (!pages || unchanged.has(run.id) || jobsByRun.has(run.id)) continue;
       const out: JobsPages = [];
-      for (const { page, jobs: list } of pages) {
+      for (const { page, jobs: list, checkRuns } of pages) {
         let id = stored.get(page);
         if (id === undefined) {
           id = await insertRaw(tx, {
@@ -350,7 +376,7 @@ async function storeRuns(
           });
           stored.set(page, id);
         }
-        out.push({ rawId: id, jobs: list });
+        out.push({ rawId: id, jobs: list, ...(checkRuns ? { checkRuns } : {}) });
       }
       jobsByRun.set(run.id, out);
     }
@@ -365,6 +391,8 @@ async function storeRuns(
   });
 }
 
+/** An unchanged repository is probed for re-runs beyond the look-back at most this often. */
+export const RERUN_PROBE_EVERY_SECONDS = 6 * 3600;
 /** Failed runs checked for re-runs beyond the look-back: created this long before it, 100 at most. */
 export const RERUN_WINDOW_SECONDS = 28 * 24 * 3600;
 const RERUN_PROBE = 100;
@@ -401,11 +429,6 @@ async function rerunsBeyondLookback(
     response.data.nodes.flatMap((n) => (n ? [[n.id, n.checkRuns.totalCount] as const] : [])),
   );
   return candidates.filter((c) => (counts.get(c.checkSuiteNodeId) ?? 0) > c.jobs).map((c) => ({ id: c.id }));
-}
-
-/** Runs whose jobs can come from the check suites query: first attempts with a check suite id. */
-function bulkJobs(run: RestRun): boolean {
-  return (run.run_attempt ?? 1) === 1 && typeof run.check_suite_node_id === 'string';
 }
 
 /** Check suites per query: 100 × 50 check runs = 5,000 nodes, 100 connections = 1 point. */
@@ -451,7 +474,11 @@ async function fetchCheckSuites(
   runs: readonly RestRun[],
   into: Map<
     number,
-    { page: { kind: string; url: string; body: string; params: Record<string, unknown> }; jobs: RestJob[] }[]
+    {
+      page: { kind: string; url: string; body: string; params: Record<string, unknown> };
+      jobs: RestJob[];
+      checkRuns?: GqlCheckRun[];
+    }[]
   >,
 ): Promise<void> {
   for (let i = 0; i < runs.length; i += SUITES_PER_QUERY) {
@@ -468,12 +495,12 @@ async function fetchCheckSuites(
     const page = { kind: ACTIONS_RAW_KINDS.checkSuites, url: response.url, body, params: {} };
     const suites = runsBySuite(batch);
     for (const [runId, pages] of checkSuitePages(body, 0, suites)) {
-      into.set(runId, [{ page, jobs: pages[0]!.jobs }]);
+      into.set(runId, [{ page, jobs: [], checkRuns: pages[0]!.checkRuns ?? [] }]);
     }
     // A suite with more check runs than one page: the rest, 100 at a time.
     for (const suite of response.data.nodes) {
-      const runId = suite ? suites.get(suite.id) : undefined;
-      if (!suite || runId === undefined) continue;
+      const run = suite ? suites.get(suite.id) : undefined;
+      if (!suite || run === undefined) continue;
       let info = suite.checkRuns.pageInfo;
       const id = suite.id;
       while (info.hasNextPage && info.endCursor) {
@@ -484,14 +511,15 @@ async function fetchCheckSuites(
         result.checkSuiteRequests += 1;
         result.points += more.data.rateLimit?.cost ?? 1;
         const { rateLimit: _c, ...rest } = more.data;
-        into.get(runId)!.push({
+        into.get(run.id)!.push({
           page: {
             kind: ACTIONS_RAW_KINDS.checkRuns,
             url: more.url,
             body: JSON.stringify(rest),
-            params: { run: runId },
+            params: { run: run.id },
           },
-          jobs: jobsFromCheckRuns(runId, more.data.node.createdAt, more.data.node.checkRuns.nodes),
+          jobs: [],
+          checkRuns: more.data.node.checkRuns.nodes,
         });
         info = more.data.node.checkRuns.pageInfo;
       }

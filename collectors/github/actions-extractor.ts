@@ -1,10 +1,13 @@
-// Raw Actions responses (runs lists and jobs pages, REST) → run attempts and
-// jobs. The collector applies these rules to what it fetches, and `rebuild`
-// to the same responses read back from github_raw, so both give the same rows:
+// Raw Actions responses (runs lists and jobs pages from REST, check suites
+// from GraphQL) → run attempts and jobs. The collector applies these rules to
+// what it fetches, and `rebuild` to the same responses read back from
+// github_raw, so both give the same rows:
 //   - a run listed again with the same attempt and updated_at, whose jobs are
 //     in, changes nothing;
 //   - the listed (latest) attempt replaces its row; earlier attempts are
 //     rebuilt from their jobs and never replace a listed attempt;
+//   - a suite's check runs become jobs once all its pages are in, their
+//     attempts told from repeated job names; a run's REST jobs pages win;
 //   - a run GitHub no longer has (404) is kept, marked deleted.
 
 import type { Queryable } from '../../agent/store/db.js';
@@ -105,52 +108,108 @@ export function databaseIdOf(nodeId: string): number {
 }
 
 /**
- * Check runs as jobs of the run's first attempt (only runs GitHub reports with run_attempt 1 take
- * this path). GraphQL has no job creation time, runner or labels: a job counts as created with
- * its run (so job queue runs from the run's creation), runner and labels stay empty.
+ * Which attempt each check run of a suite belongs to, in the order given, or null when the check
+ * runs cannot tell. GitHub's CheckRun has no attempt number: a re-run adds a new check run per
+ * job to the same suite, so when every job name occurs exactly `run_attempt` times, the k-th
+ * check run of a name (by id, which grows with creation) is attempt k. Anything else (a partial
+ * "re-run failed jobs", two jobs sharing a name, attempts overlapping in time) is null: the
+ * caller reads that run's jobs through REST instead.
  */
-export function jobsFromCheckRuns(
-  runId: number,
-  createdAt: string,
-  checkRuns: readonly GqlCheckRun[],
-): RestJob[] {
+export function attemptsOfCheckRuns(run: RestRun, checkRuns: readonly GqlCheckRun[]): number[] | null {
+  const latest = run.run_attempt ?? 1;
+  if (latest === 1) return checkRuns.map(() => 1);
+  const order = checkRuns.map((c, i) => ({ i, id: databaseIdOf(c.id), name: c.name }));
+  order.sort((a, b) => a.id - b.id);
+  const seen = new Map<string, number>();
+  const attempts: number[] = new Array<number>(checkRuns.length);
+  for (const { i, name } of order) {
+    const k = (seen.get(name) ?? 0) + 1;
+    seen.set(name, k);
+    attempts[i] = k;
+  }
+  if ([...seen.values()].some((n) => n !== latest)) return null;
+  // Attempts follow one another: each starts after the one before has ended.
+  for (let k = 2; k <= latest; k += 1) {
+    const ended = checkRuns.flatMap((c, i) => (attempts[i] === k - 1 ? [seconds(c.completedAt) ?? 0] : []));
+    const started = checkRuns.flatMap((c, i) => {
+      const t = attempts[i] === k ? seconds(c.startedAt) : null;
+      return t === null ? [] : [t];
+    });
+    if (started.length > 0 && Math.min(...started) < Math.max(...ended)) return null;
+  }
+  return attempts;
+}
+
+/**
+ * A run's check runs (every page of its suite) as jobs, or null when their attempts are unclear
+ * (see attemptsOfCheckRuns). GraphQL has no job creation time, runner or labels: runner and labels
+ * stay empty, and a job counts as created when its attempt started: the latest attempt at the
+ * run's run_started_at, the first at the run's creation, one in between at its first check run's
+ * start (no creation time of such an attempt is in GraphQL).
+ */
+export function jobsFromCheckRuns(run: RestRun, checkRuns: readonly GqlCheckRun[]): RestJob[] | null {
+  const attempts = attemptsOfCheckRuns(run, checkRuns);
+  if (!attempts) return null;
+  const latest = run.run_attempt ?? 1;
+  const startOf = (k: number): string => {
+    if (k === latest) return run.run_started_at ?? run.created_at;
+    if (k === 1) return run.created_at;
+    const starts = checkRuns.flatMap((c, i) => (attempts[i] === k && c.startedAt ? [c.startedAt] : []));
+    return starts.sort()[0] ?? run.created_at;
+  };
   const lower = (s: string | null) => (s === null ? null : s.toLowerCase());
-  return checkRuns.map((c) => ({
+  return checkRuns.map((c, i) => ({
     id: databaseIdOf(c.id),
-    run_id: runId,
-    run_attempt: 1,
+    run_id: run.id,
+    run_attempt: attempts[i]!,
     name: c.name,
     runner_name: null,
     labels: [],
     status: lower(c.status)!,
     conclusion: lower(c.conclusion),
-    created_at: createdAt,
+    created_at: startOf(attempts[i]!),
     started_at: c.startedAt,
     completed_at: c.completedAt,
   }));
 }
 
-/** The jobs pages held in one stored check suites answer, by run id (runs known by their suite's node id). */
+/** The check runs of each listed run held in one stored check suites answer (runs known by their suite's node id). */
 export function checkSuitePages(
   body: string,
   rawId: number,
-  runOfSuite: ReadonlyMap<string, number>,
+  runOfSuite: ReadonlyMap<string, RestRun>,
 ): Map<number, JobsPages> {
   const data = JSON.parse(body) as { nodes: (GqlCheckSuite | null)[] };
   const out = new Map<number, JobsPages>();
   for (const suite of data.nodes) {
-    const runId = suite ? runOfSuite.get(suite.id) : undefined;
-    if (!suite || runId === undefined) continue;
-    out.set(runId, [{ rawId, jobs: jobsFromCheckRuns(runId, suite.createdAt, suite.checkRuns.nodes) }]);
+    const run = suite ? runOfSuite.get(suite.id) : undefined;
+    if (!suite || run === undefined) continue;
+    out.set(run.id, [{ rawId, jobs: [], checkRuns: suite.checkRuns.nodes }]);
   }
   return out;
 }
 
-/** Run ids by check suite node id, for the runs of a list. */
-export function runsBySuite(runs: readonly RestRun[]): Map<string, number> {
-  return new Map(
-    runs.flatMap((r) => (r.check_suite_node_id ? [[r.check_suite_node_id, r.id] as const] : [])),
-  );
+/** Listed runs by check suite node id. */
+export function runsBySuite(runs: readonly RestRun[]): Map<string, RestRun> {
+  return new Map(runs.flatMap((r) => (r.check_suite_node_id ? [[r.check_suite_node_id, r] as const] : [])));
+}
+
+/**
+ * Jobs pages with check runs turned into jobs, all pages of the run at once (attempts are told
+ * from every check run of the suite); null when the check runs leave attempts unclear.
+ */
+export function settleJobs(run: RestRun, pages: JobsPages): JobsPages | null {
+  if (!pages.some((p) => p.checkRuns)) return pages;
+  const all = pages.flatMap((p) => p.checkRuns ?? []);
+  const jobs = jobsFromCheckRuns(run, all);
+  if (!jobs) return null;
+  let at = 0;
+  return pages.map((p) => {
+    if (!p.checkRuns) return p;
+    const mine = jobs.slice(at, at + p.checkRuns.length);
+    at += p.checkRuns.length;
+    return { rawId: p.rawId, jobs: mine };
+  });
 }
 
 /** What is stored about listed runs (from knownRuns). */
@@ -183,8 +242,11 @@ export function unchangedRuns(runs: readonly RestRun[], known: KnownRuns, fetche
   );
 }
 
-/** The jobs pages fetched for one run, each with its raw row id. */
-export type JobsPages = { rawId: number; jobs: RestJob[] }[];
+/**
+ * The jobs pages fetched for one run, each with its raw row id: REST jobs, or GraphQL check runs
+ * (`checkRuns`, turned into jobs by settleJobs once every page of the run is in).
+ */
+export type JobsPages = { rawId: number; jobs: RestJob[]; checkRuns?: GqlCheckRun[] }[];
 
 /** Rows for one stored runs list: its runs (listed attempts) and, for runs with jobs pages, jobs and earlier attempts. */
 export function extractRuns(
@@ -199,7 +261,8 @@ export function extractRuns(
   const malformed: string[] = [];
   for (const run of runs) {
     if (unchanged.has(run.id)) continue;
-    const pages = jobsByRun.get(run.id);
+    const fetched = jobsByRun.get(run.id);
+    const pages = fetched ? settleJobs(run, fetched) : null;
     const attempt = run.run_attempt ?? 1;
     runRows.push({
       id: run.id,
@@ -322,25 +385,27 @@ export async function replayActions(q: Queryable, repoId: number): Promise<numbe
     jobs = new Map();
   };
   for await (const raw of readRaw(q, repoId, Object.values(ACTIONS_RAW_KINDS))) {
+    // A run's REST jobs pages win over its check runs (stored when these left attempts unclear).
+    const fromRest = (runId: number) => jobs.get(runId)?.some((p) => !p.checkRuns) ?? false;
     if (raw.kind === ACTIONS_RAW_KINDS.checkSuites) {
       const suites = runsBySuite(list?.runs ?? []);
-      for (const [runId, pages] of checkSuitePages(raw.body, raw.id, suites)) jobs.set(runId, pages);
+      for (const [runId, pages] of checkSuitePages(raw.body, raw.id, suites)) {
+        if (!fromRest(runId)) jobs.set(runId, pages);
+      }
       continue;
     }
     if (raw.kind === ACTIONS_RAW_KINDS.checkRuns) {
       const runId = Number(raw.params['run']);
+      if (fromRest(runId)) continue;
       const data = JSON.parse(raw.body) as { node: GqlCheckSuite };
       const pages = jobs.get(runId) ?? [];
-      pages.push({
-        rawId: raw.id,
-        jobs: jobsFromCheckRuns(runId, data.node.createdAt, data.node.checkRuns.nodes),
-      });
+      pages.push({ rawId: raw.id, jobs: [], checkRuns: data.node.checkRuns.nodes });
       jobs.set(runId, pages);
       continue;
     }
     if (raw.kind === ACTIONS_RAW_KINDS.jobs) {
       const runId = Number(raw.params['run'] ?? /\/runs\/(\d+)\/jobs/.exec(raw.url)?.[1]);
-      const pages = jobs.get(runId) ?? [];
+      const pages = fromRest(runId) ? jobs.get(runId)! : [];
       pages.push({ rawId: raw.id, jobs: (JSON.parse(raw.body) as { jobs: RestJob[] }).jobs });
       jobs.set(runId, pages);
       continue;

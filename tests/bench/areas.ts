@@ -59,6 +59,10 @@ export const TARGETS: Record<string, Target> = {
   'wrap: overhead median (ms, target < 60)': below(60, '< 60 ms'),
   'build: median difference (%, target within 3)': atMost(3, '≤ 3 %'),
   'github: requests per 1,000 PRs (with reviews, commits, files)': atMost(20, '≤ 20'),
+  'github: requests per 1,000 runs with jobs': atMost(30, '≤ 30'),
+  'github: GraphQL points per 1,000 runs': atMost(40, '≤ 40'),
+  "github: first collection of a 200-engineer year (52,000 PRs, 250,000 runs), hours of one token's budget":
+    atMost(2, '≤ 2 h'),
   'github: requests for an unchanged re-sync (1st, 2nd)': {
     label: '≤ 3 each',
     // "2, 3 (1 answered 304)": the request counts come before the parenthesis

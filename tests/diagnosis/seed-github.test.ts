@@ -21,7 +21,7 @@ describe('seedOrg', () => {
     const org = generateOrg({ seed: 17, repos: 2, prsPerRepo: 60, runsPerRepo: 15, prRuns: true });
     const h = await harness(org);
     open.push(h);
-    for (const repo of org.repositories) await h.sync(`${repo.owner}/${repo.name}`);
+    for (const repo of org.repositories) await h.sync(`${repo.owner}/${repo.name}`, { jobsVia: 'graphql' });
     const collected = await dumpGithub(h);
 
     const dir = mkdtempSync(join(tmpdir(), 'dx-seed-'));

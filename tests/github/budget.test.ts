@@ -18,18 +18,7 @@ describe('GitHub budget', () => {
 
   it('prints requests, points and the budget left per repository with --verbose', async () => {
     const result = await runCli(
-      [
-        'collect',
-        'github',
-        'acme/service-1',
-        '--ci-jobs',
-        'graphql',
-        '--verbose',
-        '--github-url',
-        h.server.url,
-        '--db',
-        h.dbPath,
-      ],
+      ['collect', 'github', 'acme/service-1', '--verbose', '--github-url', h.server.url, '--db', h.dbPath],
       { env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '', GITHUB_GRAPHQL_URL: '', PATH: '/nonexistent' } },
     );
     expect(result.exitCode).toBe(0);
@@ -41,6 +30,41 @@ describe('GitHub budget', () => {
       `; ${h.server.requests} requests, ${h.server.points} GraphQL points; budget left: graphql ${5000 - last('graphql')}/5000, core ${5000 - last('rest')}/5000`,
     );
     expect(h.server.points).toBeGreaterThan(h.server.log.filter((e) => e.kind === 'graphql').length);
+  });
+
+  it('reads jobs through GraphQL check suites by default, through REST per run with --ci-jobs rest', async () => {
+    const finished = org.repositories[0]!.runs.filter(
+      (r) => r.attempts.at(-1)!.status === 'completed',
+    ).length;
+    const jobsRequests = (x: Harness) => x.server.log.filter((e) => /\/runs\/\d+\/jobs/.test(e.path)).length;
+    // the default, collected by the test above
+    expect(jobsRequests(h)).toBe(0);
+    const rest = await harness(org);
+    try {
+      const result = await runCli(
+        [
+          'collect',
+          'github',
+          'acme/service-1',
+          '--ci-jobs',
+          'rest',
+          '--github-url',
+          rest.server.url,
+          '--db',
+          rest.dbPath,
+        ],
+        { env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '', GITHUB_GRAPHQL_URL: '', PATH: '/nonexistent' } },
+      );
+      expect(result.exitCode).toBe(0);
+      expect(jobsRequests(rest)).toBe(finished);
+      const [row] = await rest.query<{ n: number; runners: number }>(
+        'SELECT count(*) AS n, count(runner) AS runners FROM github_jobs',
+      );
+      expect(row!.n).toBeGreaterThan(0);
+      expect(row!.runners).toBe(row!.n);
+    } finally {
+      await rest.close();
+    }
   });
 
   it('spaces requests when under 10% of the budget is left, and says so once', async () => {

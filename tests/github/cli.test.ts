@@ -181,7 +181,7 @@ describe('dx-audit collect github', () => {
   it('resumes after the process is killed, without duplicates or gaps', async () => {
     const org = generateOrg({ seed: 3, repos: 1, prsPerRepo: 420, runsPerRepo: 30 });
     const reference = await make(org);
-    await reference.sync('acme/service-1');
+    await reference.sync('acme/service-1', { jobsVia: 'graphql' });
     const clean = await dumpGithub(reference);
 
     const h = await make(org, { latencyMs: 15 });

@@ -18,7 +18,13 @@ export interface Harness {
   client(extra?: Partial<GithubClientOptions>): GithubClient;
   sync(
     repo: string,
-    extra?: { signal?: AbortSignal; client?: GithubClient; since?: Date; jobsVia?: 'rest' | 'graphql' },
+    extra?: {
+      signal?: AbortSignal;
+      client?: GithubClient;
+      since?: Date;
+      jobsVia?: 'rest' | 'graphql';
+      now?: Date;
+    },
   ): ReturnType<typeof collectGithubRepository>;
   query<T>(sql: string, params?: (string | number)[]): Promise<T[]>;
   close(): Promise<void>;
@@ -47,7 +53,9 @@ export async function harness(org: GenOrg, options: { latencyMs?: number } = {})
       try {
         return await collectGithubRepository(db, extra.client ?? client({ signal: extra.signal }), repo, {
           since: extra.since ?? null,
-          ...(extra.jobsVia ? { jobsVia: extra.jobsVia } : {}),
+          // REST unless asked: these tests pin one jobs request per run (runners and labels included).
+          jobsVia: extra.jobsVia ?? 'rest',
+          ...(extra.now ? { now: extra.now } : {}),
           signal: extra.signal,
         });
       } finally {

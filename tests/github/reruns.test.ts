@@ -1,9 +1,12 @@
 // Re-runs older than the two-day look-back: with jobs read through GraphQL
-// check suites, one query per sync asks the check-run count of the failed runs
-// of the four weeks before the look-back; a run with more check runs than jobs
-// stored was re-run and is read again. The REST path does not see it.
+// check suites, one query asks the check-run count of the failed runs of the
+// four weeks before the look-back (on every sync that stored a changed run,
+// every 6 hours otherwise); a run with more check runs than jobs stored was
+// re-run and is read again. The REST path does not see it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOOKBACK_SECONDS } from '../../collectors/github/actions-collector.js';
+import { Db } from '../../agent/store/db.js';
+import { LOOKBACK_SECONDS, RERUN_PROBE_EVERY_SECONDS } from '../../collectors/github/actions-collector.js';
+import { rebuildGithub } from '../../collectors/github/rebuild.js';
 import { type GenRun, generateOrg } from '../support/github-generator.js';
 import { expectedAttempts, type Harness, harness } from './harness.js';
 
@@ -18,6 +21,9 @@ describe('re-runs beyond the look-back', () => {
       r.createdAt < newest - LOOKBACK_SECONDS * 1000 - 86_400_000 &&
       r.createdAt > newest - 20 * 86_400_000,
   ) as GenRun;
+  const started = Date.now();
+  const hoursOn = (h: number) => new Date(started + h * 3_600_000);
+  expect(RERUN_PROBE_EVERY_SECONDS).toBe(6 * 3600);
   let graphql: Harness;
   let rest: Harness;
 
@@ -53,8 +59,9 @@ describe('re-runs beyond the look-back', () => {
       [old.id],
     );
 
-  it('finds the re-run with one GraphQL query, then reads that run and its jobs', async () => {
+  it('finds the re-run within 6 hours with one GraphQL query, then reads that run and its jobs', async () => {
     expect(old).toBeDefined();
+    // Right after the sync that probed, with nothing new listed, the probe is not due yet.
     graphql.server.resetLog();
     await graphql.sync('acme/service-1', { jobsVia: 'graphql' });
     expect(graphql.server.log.map((e) => `${e.kind} ${e.path.replace(/\?.*/, '')} ${e.status}`)).toEqual([
@@ -62,8 +69,18 @@ describe('re-runs beyond the look-back', () => {
       // the first incremental list (two pages the first time, so no ETag yet)
       'rest /repos/acme/service-1/actions/runs 200',
       'graphql /graphql 200',
+    ]);
+    expect(await attempts(graphql)).toHaveLength(1);
+    graphql.server.resetLog();
+    await graphql.sync('acme/service-1', { jobsVia: 'graphql', now: hoursOn(7) });
+    expect(graphql.server.log.map((e) => `${e.kind} ${e.path.replace(/\?.*/, '')} ${e.status}`)).toEqual([
+      'graphql /graphql 200',
+      'rest /repos/acme/service-1/actions/runs 304',
+      // the probe, due 6 hours after the last one
+      'graphql /graphql 200',
       `rest /repos/acme/service-1/actions/runs/${old.id} 200`,
-      `rest /repos/acme/service-1/actions/runs/${old.id}/jobs 200`,
+      // both attempts' jobs, from the run's check suite
+      'graphql /graphql 200',
       // DORA's deployments, releases and incidents
       'graphql /graphql 200',
     ]);
@@ -82,10 +99,19 @@ describe('re-runs beyond the look-back', () => {
     expect(jobs!.n).toBe(old.attempts[0]!.jobs.length * 2);
   });
 
-  it('keeps an unchanged re-sync at 4 requests with the re-run probe (3 without it)', async () => {
+  it('keeps an unchanged re-sync at 3 requests, and probes an unchanged repository every 6 hours', async () => {
     graphql.server.resetLog();
     await graphql.sync('acme/service-1', { jobsVia: 'graphql' });
-    // pull requests, the runs list (304), the re-run probe, DORA's query
+    // pull requests, the runs list (304), DORA's query: the probe ran on the sync before
+    expect(graphql.server.log.map((e) => `${e.kind} ${e.status}`)).toEqual([
+      'graphql 200',
+      'rest 304',
+      'graphql 200',
+    ]);
+    expect(graphql.server.points).toBe(2);
+    graphql.server.resetLog();
+    await graphql.sync('acme/service-1', { jobsVia: 'graphql', now: hoursOn(14) });
+    // 6 hours after the last probe: the probe (1 point) again
     expect(graphql.server.log.map((e) => `${e.kind} ${e.status}`)).toEqual([
       'graphql 200',
       'rest 304',
@@ -93,6 +119,22 @@ describe('re-runs beyond the look-back', () => {
       'graphql 200',
     ]);
     expect(graphql.server.points).toBe(3);
+  });
+
+  it('rebuilds the same rows from the stored answers, the re-run included', async () => {
+    const dump = async () => ({
+      runs: await graphql.query('SELECT * FROM github_workflow_runs ORDER BY id, attempt'),
+      jobs: await graphql.query('SELECT * FROM github_jobs ORDER BY id'),
+    });
+    const before = await dump();
+    expect(before.runs.filter((r) => (r as { id: number }).id === old.id)).toHaveLength(2);
+    const db = await Db.open(graphql.dbPath);
+    try {
+      await rebuildGithub(db);
+    } finally {
+      await db.close();
+    }
+    expect(await dump()).toEqual(before);
   });
 
   it('is missed by the REST path, which looks back two days only', async () => {

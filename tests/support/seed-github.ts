@@ -142,12 +142,22 @@ export function pullRequestRows(pr: GenPullRequest, rawId: number): PullRequestW
   };
 }
 
-/** The attempt and job rows `collect github` would store for one run (earlier attempts rebuilt from jobs). */
+/**
+ * The attempt and job rows `collect github` would store for one run with its default GraphQL jobs
+ * (earlier attempts rebuilt from jobs): jobs without runner or labels, created when their attempt
+ * started as GraphQL tells it (the latest at run_started_at, the first at the run's creation, one in
+ * between at its first job's start).
+ */
 export function runRows(run: GenRun, rawId: number): { runs: RunRow[]; jobs: JobRow[] } {
   const runs: RunRow[] = [];
   const jobs: JobRow[] = [];
   run.attempts.forEach((a, i) => {
     const latest = i === run.attempts.length - 1;
+    const started = latest
+      ? sec(a.runStartedAt)!
+      : i === 0
+        ? sec(run.createdAt)!
+        : Math.min(...a.jobs.map((j) => sec(j.startedAt)!));
     const completed = a.jobs.map((j) => sec(j.completedAt)).filter((t): t is number => t !== null);
     runs.push({
       id: run.id,
@@ -160,7 +170,7 @@ export function runRows(run: GenRun, rawId: number): { runs: RunRow[]; jobs: Job
       status: a.status,
       conclusion: a.conclusion,
       createdAt: sec(run.createdAt)!,
-      runStartedAt: latest ? sec(a.runStartedAt) : Math.min(...a.jobs.map((j) => sec(j.createdAt)!)),
+      runStartedAt: started,
       updatedAt: latest ? sec(a.updatedAt)! : Math.max(...completed),
       fromJobs: latest ? 0 : 1,
       jobsCollected: 1,
@@ -174,11 +184,11 @@ export function runRows(run: GenRun, rawId: number): { runs: RunRow[]; jobs: Job
         runId: run.id,
         attempt: a.attempt,
         name: j.name,
-        runner: j.runner,
-        labels: JSON.stringify(j.labels),
+        runner: null,
+        labels: '[]',
         status: j.status,
         conclusion: j.conclusion,
-        createdAt: sec(j.createdAt)!,
+        createdAt: started,
         startedAt: sec(j.startedAt),
         completedAt: sec(j.completedAt),
         rawId,

@@ -2,8 +2,9 @@
 // (node id `CS_<check_suite_id>`, the id the REST run carries) with its
 // WorkflowRun, and its jobs are CheckRuns. `checkRuns(filterBy: { checkType:
 // ALL })` lists the check runs of every attempt, LATEST (GitHub's default)
-// only those of the last attempt. Served from the same generated runs as the
-// REST endpoints.
+// only those of the last attempt. Suites are reached by node id
+// (`nodes(ids:)`) or from a commit (`Commit.checkSuites`). Served from the
+// same generated runs as the REST endpoints.
 import { GraphQLError } from 'graphql';
 import type { GenAttempt, GenJob, GenOrg, GenRepository, GenRun } from '../github-generator.js';
 
@@ -39,7 +40,8 @@ function checkRun(repo: GenRepository, j: GenJob) {
   };
 }
 
-function checkSuite(repo: GenRepository, run: GenRun, paginate: Paginate) {
+/** A run as its CheckSuite (with WorkflowRun and CheckRuns). */
+export function checkSuite(repo: GenRepository, run: GenRun, paginate: Paginate) {
   const last = run.attempts.at(-1)!;
   return {
     __typename: 'CheckSuite',
@@ -87,6 +89,13 @@ export type Paginate = <T, N>(
   args: { first?: number | null; after?: string | null },
   map: (item: T) => N,
 ) => unknown;
+
+/** `Commit.checkSuites`: the check suites of the runs on one commit, oldest first. */
+export function commitCheckSuites(repo: GenRepository, sha: string, paginate: Paginate) {
+  const runs = repo.runs.filter((r) => r.headSha === sha);
+  return (args: { first?: number | null; after?: string | null }) =>
+    paginate(runs, args, (run: GenRun) => checkSuite(repo, run, paginate));
+}
 
 /** Resolves `nodes(ids:)` for check suite ids; any other id is NOT_FOUND, as on GitHub. */
 export function checkSuiteNodes(org: GenOrg, ids: readonly string[], paginate: Paginate) {

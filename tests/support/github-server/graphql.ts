@@ -17,7 +17,7 @@ import {
   validate,
 } from 'graphql';
 import type { GenActor, GenEvent, GenOrg, GenPullRequest, GenRepository } from '../github-generator.js';
-import { checkSuiteNodes, type Paginate } from './checks.js';
+import { checkSuiteNodes, commitCheckSuites, type Paginate } from './checks.js';
 import { withDora } from './deployments.js';
 
 let schema: GraphQLSchema | null = null;
@@ -121,6 +121,7 @@ function pullRequest(repo: GenRepository, pr: GenPullRequest) {
           authoredDate: iso(c.authoredAt),
           committedDate: iso(c.committedAt),
           pushedDate: null,
+          checkSuites: commitCheckSuites(repo, c.sha, connection as Paginate),
         },
       })),
     reviews: (args: ConnectionArgs) =>
