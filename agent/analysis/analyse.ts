@@ -272,6 +272,8 @@ async function analyseWith(q: Queryable, options: AnalysisOptions, started: Star
       ...(prs ? prs.dataQuality : {}),
       ciNegativeDurations: ci?.negativeDurations ?? 0,
       unknownTeamMembers: delivery.unknownTeamMembers,
+      malformedJobs:
+        (await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM github_malformed WHERE kind = 'job'`))?.n ?? 0,
     },
     method: {
       baselineCycle: delivery.baselineCycle,

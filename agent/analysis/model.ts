@@ -331,4 +331,6 @@ export interface ReportDataQuality extends Partial<DataQuality> {
   ciNegativeDurations: number;
   /** Team members in the config that appear nowhere in the data. */
   unknownTeamMembers: string[];
+  /** CI jobs GitHub sent malformed (e.g. without created_at), left out; `collect github --verbose` names them. */
+  malformedJobs: number;
 }

@@ -228,6 +228,17 @@ export interface JobRow {
   rawId: number;
 }
 
+/** An API object the normalise stage left out, with why. */
+export interface MalformedRow {
+  /** What it is: "job". */
+  kind: string;
+  /** Which one: the object's id (or its place when it has none). */
+  ref: string;
+  /** "job 42 (build) has no valid created_at". */
+  description: string;
+  rawId: number;
+}
+
 /** Every normalised GitHub table, each described once. */
 export const GITHUB_TABLES = {
   pullRequests: table<PullRequestRow>('github_pull_requests', [
@@ -319,6 +330,7 @@ export const GITHUB_TABLES = {
     'completedAt',
     'rawId',
   ]),
+  malformed: table<MalformedRow>('github_malformed', ['kind', 'ref', 'description', 'rawId']),
 } as const;
 
 /** Rows of one pull request as pr-extractor builds them. */
@@ -424,6 +436,10 @@ export async function writeRuns(q: Queryable, repoId: number, rows: readonly Run
 /** Writes jobs of any attempt; a re-fetch replaces them. */
 export async function writeJobs(q: Queryable, repoId: number, rows: readonly JobRow[]) {
   await insertRows(q, GITHUB_TABLES.jobs, repoId, rows);
+}
+
+export async function writeMalformed(q: Queryable, repoId: number, rows: readonly MalformedRow[]) {
+  await insertRows(q, GITHUB_TABLES.malformed, repoId, rows);
 }
 
 /** Deletes every normalised GitHub row of a repository (raw responses stay): the start of a rebuild. */

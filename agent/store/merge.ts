@@ -43,6 +43,7 @@ const FACT_TABLES: Record<string, { source: 'git' | 'github'; snapshot?: boolean
   github_pr_events: { source: 'github', prChild: true },
   github_workflow_runs: { source: 'github' },
   github_jobs: { source: 'github' },
+  github_malformed: { source: 'github' },
   // DORA's facts: GitHub's deployments, releases, incidents and hotfix labels; the clone's tags and revert links
   github_deployments: { source: 'github' },
   github_deployment_statuses: { source: 'github' },

@@ -19,6 +19,7 @@ import {
   rerunCandidates,
   unfinishedRuns,
   writeJobs,
+  writeMalformed,
   writeRuns,
 } from '../../agent/store/github.js';
 import { getState, setState } from '../../agent/store/repositories.js';
@@ -381,12 +382,13 @@ async function storeRuns(
       jobsByRun.set(run.id, out);
     }
     const rows = extractRuns(runs, rawId, jobsByRun, unchanged);
-    result.malformedJobs.push(...rows.malformed);
+    result.malformedJobs.push(...rows.malformed.map((m) => m.description));
     result.runs += rows.runs.filter((r) => r.fromJobs === 0).length;
     result.attempts += rows.runs.length;
     result.jobs += rows.jobs.length;
     await writeRuns(tx, repoId, rows.runs);
     await writeJobs(tx, repoId, rows.jobs);
+    await writeMalformed(tx, repoId, rows.malformed);
     await after(tx);
   });
 }

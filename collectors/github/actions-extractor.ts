@@ -14,10 +14,12 @@ import type { Queryable } from '../../agent/store/db.js';
 import {
   type JobRow,
   knownRuns,
+  type MalformedRow,
   markRunDeleted,
   type RunRow,
   readRaw,
   writeJobs,
+  writeMalformed,
   writeRuns,
 } from '../../agent/store/github.js';
 import { seconds } from './pr-extractor.js';
@@ -254,11 +256,11 @@ export function extractRuns(
   listRawId: number,
   jobsByRun: ReadonlyMap<number, JobsPages>,
   unchanged: ReadonlySet<number>,
-): { runs: RunRow[]; jobs: JobRow[]; malformed: string[] } {
+): { runs: RunRow[]; jobs: JobRow[]; malformed: MalformedRow[] } {
   const runRows: RunRow[] = [];
   const jobRows: JobRow[] = [];
   // one malformed job (e.g. without created_at) is left out and named; the rest of the run is kept
-  const malformed: string[] = [];
+  const malformed: MalformedRow[] = [];
   for (const run of runs) {
     if (unchanged.has(run.id)) continue;
     const fetched = jobsByRun.get(run.id);
@@ -285,9 +287,15 @@ export function extractRuns(
     if (!pages) continue;
     const byAttempt = new Map<number, { jobs: RestJob[]; rawId: number }>();
     for (const page of pages) {
-      for (const job of page.jobs) {
+      for (const [index, job] of page.jobs.entries()) {
         if (!isWellFormedJob(job)) {
-          malformed.push(describeMalformedJob(job));
+          const id = (job as { id?: unknown }).id;
+          malformed.push({
+            kind: 'job',
+            ref: typeof id === 'number' ? String(id) : `run ${run.id}, page ${page.rawId}, item ${index + 1}`,
+            description: describeMalformedJob(job),
+            rawId: page.rawId,
+          });
           continue;
         }
         const n = job.run_attempt ?? attempt;
@@ -380,6 +388,7 @@ export async function replayActions(q: Queryable, repoId: number): Promise<numbe
     );
     await writeRuns(q, repoId, rows.runs);
     await writeJobs(q, repoId, rows.jobs);
+    await writeMalformed(q, repoId, rows.malformed);
     written += rows.runs.length;
     list = null;
     jobs = new Map();

@@ -8,6 +8,7 @@ import { indexes } from './005-indexes.js';
 import { githubRawParams } from './006-github-raw-params.js';
 import { applicationId } from './007-application-id.js';
 import { dora } from './008-dora.js';
+import { githubMalformed } from './009-github-malformed.js';
 
 export const migrations: Migration[] = [
   core,
@@ -18,6 +19,7 @@ export const migrations: Migration[] = [
   githubRawParams,
   applicationId,
   dora,
+  githubMalformed,
 ];
 
 for (const [index, migration] of migrations.entries()) {

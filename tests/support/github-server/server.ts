@@ -22,7 +22,9 @@ export type FaultKind =
   | 'slow'
   | 'malformed'
   /** GraphQL: the answer plus a FORBIDDEN error on a nested field, as for a token without org access. */
-  | 'forbidden-field';
+  | 'forbidden-field'
+  /** REST: the answer, checked against the schema, then without the field at `field` (as recorded data can be). */
+  | 'drop-field';
 
 /** A fault served to the next `times` matching requests (after skipping `skip` of them). */
 export interface Fault {
@@ -33,6 +35,8 @@ export interface Fault {
   skip?: number;
   /** slow: delay in ms (default 300). primary: seconds until reset (default 1). */
   amount?: number;
+  /** drop-field: a dotted path into the body, e.g. "jobs.0.created_at". */
+  field?: string;
 }
 
 export interface RequestLogEntry {
@@ -80,8 +84,9 @@ export interface GithubServer {
   close(): Promise<void>;
 }
 
-interface ActiveFault extends Required<Omit<Fault, 'amount'>> {
+interface ActiveFault extends Required<Omit<Fault, 'amount' | 'field'>> {
   amount: number | undefined;
+  field: string | undefined;
 }
 
 /** Starts the local GitHub over `org`; stop it with close(). */
@@ -159,7 +164,7 @@ export async function startGithubServer(
     if (fault) {
       entry.fault = fault.kind;
       if (fault.kind === 'slow') await sleep(fault.amount ?? 300);
-      else if (fault.kind === 'forbidden-field') {
+      else if (fault.kind === 'forbidden-field' || fault.kind === 'drop-field') {
         // served below, with the real answer
       } else if (fault.kind === 'reset') {
         entry.status = -1;
@@ -272,6 +277,7 @@ export async function startGithubServer(
       const problems = validate(answer.body, responseSchema('get', routed.template));
       for (const p of problems) schemaProblems.push(`${routed.template}: ${p}`);
     }
+    if (fault?.kind === 'drop-field' && fault.field) dropField(answer.body, fault.field);
     const text = JSON.stringify(answer.body);
     const etag = `W/"${createHash('sha1').update(text).digest('hex')}"`;
     const headers: Record<string, string> = { etag };
@@ -446,6 +452,7 @@ export async function startGithubServer(
         times: fault.times ?? 1,
         skip: fault.skip ?? 0,
         amount: fault.amount,
+        field: fault.field,
       });
     },
     clearFaults() {
@@ -515,4 +522,12 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((ok) => setTimeout(ok, ms));
+}
+
+/** Deletes the field at a dotted path ("jobs.0.created_at") from a JSON body. */
+function dropField(body: unknown, path: string): void {
+  const keys = path.split('.');
+  let node = body as Record<string, unknown> | undefined;
+  for (const key of keys.slice(0, -1)) node = node?.[key] as Record<string, unknown> | undefined;
+  if (node) delete node[keys.at(-1)!];
 }
