@@ -52,10 +52,16 @@ export function clock(seconds: number): string {
  * long work is, with the remaining time extrapolated from the rate so far.
  * Without a total (not known yet) it shows the count and the elapsed time.
  */
-export function progressLine(done: number, total: number | null, noun: string, elapsedMs: number): string {
+export function progressLine(
+  done: number,
+  total: number | null,
+  noun: { one: string; many: string },
+  elapsedMs: number,
+): string {
+  const nounFor = (n: number) => (n === 1 ? noun.one : noun.many);
   const elapsed = `${clock(elapsedMs / 1000)} elapsed`;
-  if (total === null || total <= 0) return `${done.toLocaleString('en-US')} ${noun}, ${elapsed}`;
+  if (total === null || total <= 0) return `${done.toLocaleString('en-US')} ${nounFor(done)}, ${elapsed}`;
   const share = Math.min(1, done / total);
   const left = done > 0 ? `, about ${clock(((elapsedMs / 1000) * (total - done)) / done)} left` : '';
-  return `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${noun} (${Math.floor(share * 100)}%), ${elapsed}${left}`;
+  return `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${nounFor(total)} (${Math.floor(share * 100)}%), ${elapsed}${left}`;
 }

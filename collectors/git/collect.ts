@@ -158,7 +158,7 @@ export async function collectGit(
         batch = [];
         batchFiles = 0;
         options.progress?.update(
-          `${repo.name}: ${progressLine(result.commits + result.merges, total, 'commits read', Date.now() - started)}`,
+          `${repo.name}: ${progressLine(result.commits + result.merges, total, { one: 'commit read', many: 'commits read' }, Date.now() - started)}`,
         );
       }
     }

@@ -11,6 +11,7 @@
 // minus a look-back for re-runs; with an unchanged single page the list
 // answers 304 to its ETag, so an unchanged repository costs one request.
 
+import { progressLine } from '../../agent/progress.js';
 import type { Db } from '../../agent/store/db.js';
 import {
   insertRaw,
@@ -145,20 +146,34 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
     const openUrl = `${base}?${query({ created: `>=${isoSeconds(floor)}`, per_page: '100' })}`;
     const etag = cursor.etagUrl === openUrl ? cursor.etag : null;
     const first = await listPage(options, result, openUrl, etag);
+    // every run created since the floor: the total the progress line counts towards
+    const total = first.status === 304 ? null : first.data.total_count;
+    const started = Date.now();
+    const progress = () =>
+      options.onProgress?.(
+        `${options.owner}/${options.name}: ${progressLine(result.runs, total, { one: 'workflow run', many: 'workflow runs' }, Date.now() - started)}`,
+      );
     if (first.status === 304) {
       result.unchanged = true;
     } else if (first.data.total_count <= MAX_RESULTS) {
-      await readWindow(options, result, first, openUrl, async (newest, tx) => {
-        const onePage = first.data.total_count <= first.data.workflow_runs.length;
-        await save(
-          {
-            newest: maxOrNull(cursor.newest, newest),
-            etag: onePage ? first.etag : null,
-            etagUrl: onePage ? openUrl : null,
-          },
-          tx,
-        );
-      });
+      await readWindow(
+        options,
+        result,
+        first,
+        openUrl,
+        async (newest, tx) => {
+          const onePage = first.data.total_count <= first.data.workflow_runs.length;
+          await save(
+            {
+              newest: maxOrNull(cursor.newest, newest),
+              etag: onePage ? first.etag : null,
+              etagUrl: onePage ? openUrl : null,
+            },
+            tx,
+          );
+        },
+        progress,
+      );
     } else {
       // Too many for one query: windows oldest first, each under the 1,000-result cap.
       const windows = splitWindow(floor, now, first.data.total_count);
@@ -171,9 +186,16 @@ export async function collectActions(options: ActionsCollectOptions): Promise<Ac
           windows.unshift(...splitWindow(from, to, page.data.total_count));
           continue;
         }
-        await readWindow(options, result, page, url, async (newest, tx) => {
-          await save({ newest: maxOrNull(cursor.newest, newest ?? to), etag: null, etagUrl: null }, tx);
-        });
+        await readWindow(
+          options,
+          result,
+          page,
+          url,
+          async (newest, tx) => {
+            await save({ newest: maxOrNull(cursor.newest, newest ?? to), etag: null, etagUrl: null }, tx);
+          },
+          progress,
+        );
       }
     }
     // Runs stored unfinished and older than the listed range: ask for each one.
@@ -258,6 +280,7 @@ async function readWindow(
   first: Listed,
   url: string,
   done: (newest: number | null, tx: Parameters<typeof setState>[0]) => Promise<void>,
+  progress: () => void,
 ): Promise<void> {
   let page: Listed = first;
   let pageUrl = url;
@@ -276,7 +299,7 @@ async function readWindow(
         if (last) await done(newest, tx);
       },
     );
-    options.onProgress?.(`${options.owner}/${options.name}: ${result.runs} workflow runs`);
+    progress();
     if (last) return;
     pageUrl = page.next!;
     page = await listPage(options, result, pageUrl, null);

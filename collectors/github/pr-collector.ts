@@ -7,7 +7,9 @@
 // Incremental: the cursor is the newest updatedAt of the last complete pass;
 // paging stops at the first pull request not updated since then, so an
 // unchanged repository costs one request.
+
 import { WorkError } from '../../agent/errors.js';
+import { progressLine } from '../../agent/progress.js';
 import type { Db, Queryable } from '../../agent/store/db.js';
 import { insertRaw, writePullRequests } from '../../agent/store/github.js';
 import { getState, setState } from '../../agent/store/repositories.js';
@@ -91,6 +93,7 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($owner: String!, $name: S
   rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     pullRequests(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      totalCount
       pageInfo { hasNextPage endCursor }
       nodes {
         number title state isDraft createdAt updatedAt closedAt mergedAt
@@ -108,6 +111,7 @@ interface PageData {
   rateLimit?: { cost: number } | null;
   repository: {
     pullRequests: {
+      totalCount?: number;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
       nodes: GqlPullRequest[];
     };
@@ -240,6 +244,7 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
     buffered = [];
   };
 
+  const started = Date.now();
   for (;;) {
     if (options.signal?.aborted) throw options.signal.reason;
     let response: Awaited<ReturnType<typeof client.graphql<PageData>>>;
@@ -275,15 +280,21 @@ export async function collectPullRequests(options: PrCollectOptions): Promise<Pr
       prs: pageNodes(connection.nodes, pass.since).map((node) => ({ node, rawId: 0, more: {} })),
     });
     result.pullRequests += fresh.length;
+    // A first full pass knows its total (every pull request); an update does not.
+    const total = pass.floor === null ? (connection.totalCount ?? null) : null;
+    const progress = () =>
+      options.onProgress?.(
+        `${scope}: ${progressLine(result.pullRequests, total, { one: 'pull request', many: 'pull requests' }, Date.now() - started)}`,
+      );
     const waiting = buffered.reduce((n, b) => n + b.prs.filter(needsFollowUp).length, 0);
     if (done) {
       await flush({ top: maxIso(pass.top, cursor.top), since: pass.since, pass: null });
-      options.onProgress?.(`${scope}: ${result.pullRequests} pull requests`);
+      progress();
       return result;
     }
     if (waiting >= FOLLOW_UP_BATCH || buffered.length >= MAX_BUFFERED_PAGES) {
       await flush({ ...cursor, pass });
-      options.onProgress?.(`${scope}: ${result.pullRequests} pull requests`);
+      progress();
     }
   }
 }

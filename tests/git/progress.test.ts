@@ -26,13 +26,18 @@ describe('progress lines', () => {
     expect(fitLine('short', 80)).toBe('short');
   });
 
+  const COMMITS = { one: 'commit read', many: 'commits read' };
   it('show the total, the share, the elapsed time and the remaining time at the rate so far', () => {
     // 12,000 of 81,966 in 42 s: 69,966 left at 12,000 per 42 s = 244.88 s ≈ 4:05; 14.64% → 14%
-    expect(progressLine(12_000, 81_966, 'commits read', 42_000)).toBe(
+    expect(progressLine(12_000, 81_966, COMMITS, 42_000)).toBe(
       '12,000 of 81,966 commits read (14%), 0:42 elapsed, about 4:05 left',
     );
-    expect(progressLine(0, 500, 'commits read', 1_000)).toBe('0 of 500 commits read (0%), 0:01 elapsed');
-    expect(progressLine(300, null, 'commits read', 61_000)).toBe('300 commits read, 1:01 elapsed');
+    expect(progressLine(0, 500, COMMITS, 1_000)).toBe('0 of 500 commits read (0%), 0:01 elapsed');
+    expect(progressLine(300, null, COMMITS, 61_000)).toBe('300 commits read, 1:01 elapsed');
+    expect(progressLine(1, null, COMMITS, 1_000)).toBe('1 commit read, 0:01 elapsed');
+    expect(progressLine(1, 1, COMMITS, 1_000)).toBe(
+      '1 of 1 commit read (100%), 0:01 elapsed, about 0:00 left',
+    );
     expect(clock(3_725)).toBe('1:02:05');
     expect(clock(59.6)).toBe('1:00');
   });

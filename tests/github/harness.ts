@@ -24,6 +24,7 @@ export interface Harness {
       since?: Date;
       jobsVia?: 'rest' | 'graphql';
       now?: Date;
+      onProgress?: (text: string) => void;
     },
   ): ReturnType<typeof collectGithubRepository>;
   query<T>(sql: string, params?: (string | number)[]): Promise<T[]>;
@@ -57,6 +58,7 @@ export async function harness(org: GenOrg, options: { latencyMs?: number } = {})
           jobsVia: extra.jobsVia ?? 'rest',
           ...(extra.now ? { now: extra.now } : {}),
           signal: extra.signal,
+          onProgress: extra.onProgress,
         });
       } finally {
         await db.close();
