@@ -15,7 +15,7 @@ import {
   readIncidents,
   readRevertLinks,
 } from './dora-failures.js';
-import { readGraph, type ShippedChange, type WalkedDeployment, walkDeployments } from './dora-shipping.js';
+import { readGraph, type WalkedDeployment, walkDeployments } from './dora-shipping.js';
 import { type Deployment, type FailedStatus, readSource } from './dora-sources.js';
 import type { Window } from './git-files.js';
 import { median, type Summary, summarize } from './stats.js';
@@ -225,17 +225,29 @@ function keysOf(
 ): DoraKeys {
   const sources = new Set(items.map((w) => w.source).filter((s) => s !== null));
   const deployments = items.flatMap((w) => w.walked.filter(inWindow));
-  const changes: { at: number; change: ShippedChange }[] = deployments.flatMap((d) =>
-    d.changes.map((change) => ({ at: d.at, change })),
-  );
+  // every shipped change's figures, one flat list each (no object per change)
+  const lead: number[] = [];
+  const stages = {
+    coding: [] as number[],
+    pickup: [] as number[],
+    review: [] as number[],
+    deployWait: [] as number[],
+  };
+  for (const d of deployments) {
+    for (const c of d.changes) {
+      lead.push(c.leadTime);
+      if (c.coding !== null) stages.coding.push(c.coding);
+      if (c.pickup !== null) stages.pickup.push(c.pickup);
+      if (c.review !== null) stages.review.push(c.review);
+      stages.deployWait.push(c.deployWait);
+    }
+  }
   const failures = items.flatMap((w) => w.failures.filter((f) => inWindow(w.walked[f.deployment]!)));
   const span = start === null ? 0 : until - start;
   const found = sources.size > 0;
   // a window shorter than a week counts as one: a rate per week never extrapolates from hours
   const perWeek = found && span > 0 ? deployments.length / Math.max(span / WEEK, 1) : null;
-  const leadTime = summarize(changes.map((c) => c.change.leadTime));
-  const stage = (pick: (c: ShippedChange) => number | null) =>
-    summarize(changes.map((c) => pick(c.change)).filter((v): v is number => v !== null));
+  const leadTime = summarize(lead);
   const cfr = found && deployments.length > 0 ? failures.length / deployments.length : null;
   const restore = summarize(failures.map((f) => f.timeToRestore).filter((v): v is number => v !== null));
   const bands = {
@@ -251,26 +263,21 @@ function keysOf(
     deploymentsPerDay: perWeek === null ? null : perWeek / 7,
     leadTime,
     leadTimeStages: {
-      coding: stage((c) => c.coding),
-      pickup: stage((c) => c.pickup),
-      review: stage((c) => c.review),
-      deployWait: stage((c) => c.deployWait),
+      coding: summarize(stages.coding),
+      pickup: summarize(stages.pickup),
+      review: summarize(stages.review),
+      deployWait: summarize(stages.deployWait),
     },
     changeFailureRate: cfr,
     failedDeployments: failures.length,
     timeToRestore: restore,
     band: weakestBand(Object.values(bands)),
     bands,
-    weekly: found && start !== null ? weekly(start, until, deployments, changes) : [],
+    weekly: found && start !== null ? weekly(start, until, deployments) : [],
   };
 }
 
-function weekly(
-  start: number,
-  until: number,
-  deployments: { at: number }[],
-  changes: { at: number; change: ShippedChange }[],
-): DoraKeys['weekly'] {
+function weekly(start: number, until: number, deployments: WalkedDeployment[]): DoraKeys['weekly'] {
   const weeks = new Map<string, { deployments: number; lead: number[] }>();
   for (let week = isoWeek(start * 1000); ; ) {
     weeks.set(week, { deployments: 0, lead: [] });
@@ -279,10 +286,12 @@ function weekly(
     week = isoWeek(end);
   }
   for (const d of deployments) {
+    // a change counts in the week of the deployment that shipped it
     const w = weeks.get(isoWeek(d.at * 1000));
-    if (w) w.deployments += 1;
+    if (!w) continue;
+    w.deployments += 1;
+    for (const c of d.changes) w.lead.push(c.leadTime);
   }
-  for (const c of changes) weeks.get(isoWeek(c.at * 1000))?.lead.push(c.change.leadTime);
   return [...weeks].map(([week, w]) => ({
     week,
     deployments: w.deployments,
