@@ -280,6 +280,7 @@ export async function analyseDelivery(
     reviewRounds: prDeliveries.flatMap((d) => (d.reviewRounds === null ? [] : [d.reviewRounds])),
     effectDelay: effectDelays(deliveries, model),
     verdicts,
+    contextSwitchMinutes: config.costs?.contextSwitchMinutes,
   });
 
   const known = new Set(deliveries.map((d) => d.person.toLowerCase()));
