@@ -97,13 +97,16 @@ export function effectDelays(deliveries: readonly Delivery[], model: EffectModel
     if (e.kind === 'reviewer') out.reviewer.effects.push(e);
     if (e.kind === 'size') out.size.effects.push(e);
   }
+  const k = model.incrementEffects.length;
+  const kinds = model.incrementEffects.map((i) => model.effects[i]!.kind);
   for (const d of deliveries) {
-    const inc = model.increments.get(d);
-    if (!inc) continue;
+    const row = model.rowOf.get(d);
+    if (row === undefined || k === 0) continue;
     const parts = { module: 0, reviewer: 0, size: 0 };
-    for (const [k, v] of inc) {
-      const kind = model.effects[k]!.kind;
-      if (kind === 'module' || kind === 'reviewer' || kind === 'size') parts[kind] += v;
+    for (let s = 0; s < k; s += 1) {
+      const kind = kinds[s]!;
+      if (kind === 'module' || kind === 'reviewer' || kind === 'size')
+        parts[kind] += model.increments[row * k + s]!;
     }
     for (const kind of ['module', 'reviewer', 'size'] as const) {
       if (parts[kind] <= 0) continue;
