@@ -19,7 +19,7 @@
 
 import { getOrInit } from '../util/maps.js';
 import type { Cause, Delivery } from './diagnosis.js';
-import { combinationVariance, DesignBuilder, fitHuber, type SparseDesign } from './regression.js';
+import { combinationVariance, DesignBuilder, fitHuber, fitOls, type SparseDesign } from './regression.js';
 import { median, normalCdf } from './stats.js';
 
 export type EffectKind = 'repository' | 'module' | 'reviewer' | 'size';
@@ -188,18 +188,22 @@ export function fitEffects(
   const repoOf = new Int32Array(n);
   for (let i = 0; i < n; i += 1) repoOf[i] = repoIndex.get(all[i]!.repo)!;
   const repoSize = repos.map((r) => repoCount.get(r)!);
-  // columns: 0 intercept, 1 size, repositories but the first, modules, reviewers
-  let p = 2;
-  const repoCol = repos.map((_, r) => (r === 0 ? -1 : p++));
   const moduleCount = new Map<string, number>();
   const reviewerCount = new Map<string, number>();
-  for (const d of all) {
+  // where each reviewer reviews most, to keep a repository's columns together
+  const reviewerRepo = new Map<string, Map<number, number>>();
+  for (let i = 0; i < n; i += 1) {
+    const d = all[i]!;
     for (const [k, m] of d.modules.entries()) {
       if (d.modules.indexOf(m) !== k) continue;
       const key = `${d.repo}:${m}`;
       moduleCount.set(key, (moduleCount.get(key) ?? 0) + 1);
     }
-    if (d.reviewer) reviewerCount.set(d.reviewer, (reviewerCount.get(d.reviewer) ?? 0) + 1);
+    if (d.reviewer) {
+      reviewerCount.set(d.reviewer, (reviewerCount.get(d.reviewer) ?? 0) + 1);
+      const where = getOrInit(reviewerRepo, d.reviewer, () => new Map<number, number>());
+      where.set(repoOf[i]!, (where.get(repoOf[i]!) ?? 0) + 1);
+    }
   }
   const modules = [...moduleCount.entries()]
     .filter(
@@ -207,17 +211,29 @@ export function fitEffects(
     )
     .map(([key]) => key)
     .sort();
-  const moduleCol = new Map<string, number>();
-  for (const m of modules) moduleCol.set(m, p++);
   const reviewers = [...reviewerCount.entries()]
     .filter(([, k]) => k >= settings.minChanges && k <= n - settings.minChanges)
     .map(([login]) => login)
     .sort();
+  // Columns: each repository's modules and reviewers together, then the
+  // repositories (the largest is the reference level), the size, the
+  // intercept. The dense columns last keep the factorisation in blocks.
+  const mainRepo = (login: string) =>
+    [...reviewerRepo.get(login)!.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+  const blocks = repos.map(() => [] as { kind: 'module' | 'reviewer'; key: string }[]);
+  for (const m of modules) blocks[repoIndex.get(m.split(':')[0]!)!]!.push({ kind: 'module', key: m });
+  for (const r of reviewers) blocks[mainRepo(r)]!.push({ kind: 'reviewer', key: r });
+  let p = 0;
+  const moduleCol = new Map<string, number>();
   const reviewerCol = new Map<string, number>();
-  for (const r of reviewers) reviewerCol.set(r, p++);
-  const firstPenalised = 2 + repos.length - 1;
+  for (const block of blocks)
+    for (const c of block) (c.kind === 'module' ? moduleCol : reviewerCol).set(c.key, p++);
+  const penalised = p;
+  const repoCol = repos.map((_, r) => (r === 0 ? -1 : p++));
+  const SIZE = p++;
+  const INTERCEPT = p++;
   const ridge = new Float64Array(p);
-  for (let j = firstPenalised; j < p; j += 1) ridge[j] = settings.ridge;
+  for (let j = 0; j < penalised; j += 1) ridge[j] = settings.ridge;
 
   // each change's own module and reviewer columns, packed
   const ownStart = new Int32Array(n + 1);
@@ -255,9 +271,9 @@ export function fitEffects(
   const y = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
     const r = repoOf[i]!;
-    design.add(0, 1);
-    design.add(1, logSizes[i]!);
     if (repoCol[r]! >= 0) design.add(repoCol[r]!, 1);
+    design.add(SIZE, logSizes[i]!);
+    design.add(INTERCEPT, 1);
     for (let a = ownStart[i]!; a < ownStart[i + 1]!; a += 1) mark[own[a]!] = 1;
     const cols = shareCols[r]!;
     const vals = shareVals[r]!;
@@ -281,7 +297,8 @@ export function fitEffects(
   const people = personIndex.size;
   const clusters = settings.clusterBy === 'person' ? { of: personOf, count: people } : undefined;
   const plain = design.build(p);
-  let fit = fitHuber(plain, y, ridge, 5, clusters);
+  // without a person effect the first fit is the fit; its covariance is computed below only then
+  let fit: ReturnType<typeof fitHuber> = fitHuber(plain, y, ridge, 5, clusters, false);
   let ss = 0;
   for (const e of fit.residuals) ss += e * e;
   const residualSd = Math.sqrt(ss / Math.max(1, n - p));
@@ -293,7 +310,8 @@ export function fitEffects(
   if (clusters && personVariance > 0) {
     const gls = quasiDemeaned(plain, y, personOf, people, personVariance, changeVariance);
     fit = fitHuber(gls.design, gls.y, ridge, 5, { of: gls.of, count: people });
-  }
+  } else
+    fit = { ...fitOls(plain, y, ridge, fit.weights, true, clusters), scale: fit.scale, weights: fit.weights };
 
   interface Candidate {
     kind: EffectKind;
@@ -306,7 +324,7 @@ export function fitEffects(
   candidates.push({
     kind: 'size',
     name: 'change size',
-    contrast: new Map([[1, 1]]),
+    contrast: new Map([[SIZE, 1]]),
     n: sizes.length,
     cause: 'oversized_changes',
   });
@@ -487,7 +505,7 @@ export function fitEffects(
   const sizeSlot = slot[0]!;
   for (let i = 0; i < n; i += 1) {
     const row = i * k;
-    if (sizeSlot >= 0) increments[row + sizeSlot] = fit.beta[1]! * (logSizes[i]! - baselineSize);
+    if (sizeSlot >= 0) increments[row + sizeSlot] = fit.beta[SIZE]! * (logSizes[i]! - baselineSize);
     const ri = repoEffect[repoOf[i]!]!;
     if (ri >= 0 && slot[ri]! >= 0) increments[row + slot[ri]!] = repoLevel[repoOf[i]!]! - baselineRepo;
     for (let a = ownStart[i]!; a < ownStart[i + 1]!; a += 1) {

@@ -92,8 +92,10 @@ export interface OlsFit {
   inverse: Float64Array;
   /** Meat with every row its own cluster (HC3). */
   meat: Float64Array;
-  /** Meat summed per cluster (CR1); empty without clusters. */
-  clusterMeat: Float64Array;
+  /** Where the meat is non-zero, row by row (it is block-sparse: columns that share changes). */
+  meatPattern: { start: Int32Array; cols: Int32Array };
+  /** The per-cluster meat (CR1) as its factors: one row per cluster, its summed score s_g (× √(G/(G − 1))); null without clusters. */
+  clusterScores: SparseDesign | null;
   /** Columns left out because they were (nearly) a combination of the others. */
   dropped: boolean[];
   n: number;
@@ -120,17 +122,10 @@ export function fitOls(
   const { n, p, start, cols, vals } = x;
   const xtx = new Float64Array(p * p);
   const xty = new Float64Array(p);
+  addGram(x, weights ?? null, xtx);
   for (let i = 0; i < n; i += 1) {
-    const yi = y[i]!;
-    const wi = weights ? weights[i]! : 1;
-    const end = start[i + 1]!;
-    for (let a = start[i]!; a < end; a += 1) {
-      const ca = cols[a]!;
-      const va = vals[a]! * wi;
-      xty[ca]! += va * yi;
-      const row = ca * p;
-      for (let b = start[i]!; b < end; b += 1) xtx[row + cols[b]!]! += va * vals[b]!;
-    }
+    const wy = (weights ? weights[i]! : 1) * y[i]!;
+    for (let a = start[i]!; a < start[i + 1]!; a += 1) xty[cols[a]!]! += vals[a]! * wy;
   }
   if (ridge) for (let j = 0; j < p; j += 1) xtx[j * p + j]! += ridge[j] ?? 0;
   const chol = cholesky(xtx, p);
@@ -148,7 +143,8 @@ export function fitOls(
       beta,
       inverse: new Float64Array(0),
       meat: new Float64Array(0),
-      clusterMeat: new Float64Array(0),
+      meatPattern: { start: new Int32Array(p + 1), cols: new Int32Array(0) },
+      clusterScores: null,
       dropped: chol.dropped,
       n,
       p,
@@ -161,6 +157,7 @@ export function fitOls(
   // per cluster: its score vector (dense, p) and the columns it touches
   const scores = clusters ? new Float64Array(clusters.count * p) : null;
   const touched: number[][] = clusters ? Array.from({ length: clusters.count }, () => []) : [];
+  const squares = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
     const wi = weights ? weights[i]! : 1;
     const end = start[i + 1]!;
@@ -183,27 +180,45 @@ export function fitOls(
         scores[base + c]! += psi * vals[a]!;
       }
     }
-    const e2 = psi * psi;
-    for (let a = start[i]!; a < end; a += 1) {
-      const row = cols[a]! * p;
-      const va = vals[a]! * e2;
-      for (let b = start[i]!; b < end; b += 1) meat[row + cols[b]!]! += va * vals[b]!;
-    }
+    squares[i] = psi * psi;
   }
-  const clusterMeat = scores && clusters ? new Float64Array(p * p) : new Float64Array(0);
+  addGram(x, squares, meat);
+  // the per-cluster meat in factor form, Σ_g s_g s_g' × G/(G − 1): each cluster's score, sparse
+  const clusterStart = new Int32Array(groups + 1);
+  const clusterCols: number[] = [];
+  const clusterVals: number[] = [];
   if (scores && clusters) {
-    const factor = clusters.count > 1 ? clusters.count / (clusters.count - 1) : 1;
+    const factor = Math.sqrt(clusters.count > 1 ? clusters.count / (clusters.count - 1) : 1);
     for (let g = 0; g < clusters.count; g += 1) {
-      const base = g * p;
-      const list = touched[g]!;
-      for (const a of list) {
-        const sa = scores[base + a]! * factor;
-        const row = a * p;
-        for (const b of list) clusterMeat[row + b]! += sa * scores[base + b]!;
+      for (const c of touched[g]!) {
+        clusterCols.push(c);
+        clusterVals.push(scores[g * p + c]! * factor);
       }
+      clusterStart[g + 1] = clusterCols.length;
     }
   }
-  return { beta, inverse, meat, clusterMeat, dropped: chol.dropped, n, p, residuals, clusters: groups };
+  const clusterScores: SparseDesign | null =
+    scores && clusters
+      ? {
+          n: groups,
+          p,
+          start: clusterStart,
+          cols: Int32Array.from(clusterCols),
+          vals: Float64Array.from(clusterVals),
+        }
+      : null;
+  return {
+    beta,
+    inverse,
+    meat,
+    meatPattern: nonZeros(meat, p),
+    clusterScores,
+    dropped: chol.dropped,
+    n,
+    p,
+    residuals,
+    clusters: groups,
+  };
 }
 
 /**
@@ -219,8 +234,9 @@ export function fitHuber(
   ridge?: ArrayLike<number>,
   iterations = 5,
   clusters?: Clusters,
-): OlsFit & { scale: number } {
-  let fit = fitOls(x, y, ridge, undefined, iterations === 0, clusters);
+  withCovariance = true,
+): OlsFit & { scale: number; weights: Float64Array } {
+  let fit = fitOls(x, y, ridge, undefined, withCovariance && iterations === 0, clusters);
   let scale = 0;
   const weights = new Float64Array(x.n).fill(1);
   const abs = new Float64Array(x.n);
@@ -235,10 +251,10 @@ export function fitHuber(
       const e = Math.abs(fit.residuals[i]!);
       weights[i] = e <= k ? 1 : k / e;
     }
-    fit = fitOls(x, y, ridge, weights, it === iterations - 1, clusters);
+    fit = fitOls(x, y, ridge, weights, withCovariance && it === iterations - 1, clusters);
   }
-  if (fit.inverse.length === 0) fit = fitOls(x, y, ridge, weights, true, clusters);
-  return { ...fit, scale };
+  if (withCovariance && fit.inverse.length === 0) fit = fitOls(x, y, ridge, weights, true, clusters);
+  return { ...fit, scale, weights };
 }
 
 /**
@@ -246,41 +262,130 @@ export function fitHuber(
  * u = A⁻¹c, then u'·meat·u, the larger of the per-row and per-cluster meats.
  */
 export function combinationVariance(fit: OlsFit, c: ReadonlyMap<number, number>): number {
-  const { p, inverse } = fit;
+  const { p, inverse, meat, meatPattern, clusterScores } = fit;
   const u = new Float64Array(p);
-  for (const [j, cj] of c) for (let i = 0; i < p; i += 1) u[i]! += inverse[i * p + j]! * cj;
-  const quadratic = (meat: Float64Array) => {
-    if (meat.length === 0) return 0;
-    let v = 0;
-    for (let i = 0; i < p; i += 1) {
-      const ui = u[i]!;
-      if (ui === 0) continue;
-      let row = 0;
-      for (let j = 0; j < p; j += 1) row += meat[i * p + j]! * u[j]!;
-      v += ui * row;
+  // A⁻¹ is symmetric: its row j is its column j
+  for (const [j, cj] of c) {
+    const row = j * p;
+    for (let i = 0; i < p; i += 1) u[i]! += inverse[row + i]! * cj;
+  }
+  let perRow = 0;
+  const { start, cols } = meatPattern;
+  for (let i = 0; i < p; i += 1) {
+    const ui = u[i]!;
+    if (ui === 0) continue;
+    let row = 0;
+    const base = i * p;
+    for (let a = start[i]!; a < start[i + 1]!; a += 1) row += meat[base + cols[a]!]! * u[cols[a]!]!;
+    perRow += ui * row;
+  }
+  let perCluster = 0;
+  if (clusterScores) {
+    const { start: cs, cols: cc, vals: cv, n } = clusterScores;
+    for (let g = 0; g < n; g += 1) {
+      let dot = 0;
+      for (let a = cs[g]!; a < cs[g + 1]!; a += 1) dot += cv[a]! * u[cc[a]!]!;
+      perCluster += dot * dot;
     }
-    return v;
+  }
+  return Math.max(0, perRow, perCluster);
+}
+
+/** The non-zero columns of each row of a dense p × p matrix. */
+function nonZeros(m: Float64Array, p: number): { start: Int32Array; cols: Int32Array } {
+  const start = new Int32Array(p + 1);
+  const list: number[] = [];
+  for (let i = 0; i < p; i += 1) {
+    const base = i * p;
+    for (let j = 0; j < p; j += 1) if (m[base + j] !== 0) list.push(j);
+    start[i + 1] = list.length;
+  }
+  return { start, cols: Int32Array.from(list) };
+}
+
+/**
+ * target += Σ wᵢ xᵢxᵢ'. Consecutive rows with the same columns (a repository's
+ * changes, a person's) are summed in a small dense block first, then added
+ * to the p × p target once: far fewer scattered writes.
+ */
+function addGram(x: SparseDesign, w: ArrayLike<number> | null, target: Float64Array): void {
+  const { n, p, start, cols, vals } = x;
+  let widest = 0;
+  for (let i = 0; i < n; i += 1) widest = Math.max(widest, start[i + 1]! - start[i]!);
+  const block = new Float64Array(widest * widest);
+  let run = -1;
+  let k = 0;
+  const flush = () => {
+    if (run < 0) return;
+    const base = start[run]!;
+    for (let a = 0; a < k; a += 1) {
+      const row = cols[base + a]! * p;
+      for (let b = a; b < k; b += 1) {
+        const v = block[a * k + b]!;
+        if (v === 0) continue;
+        target[row + cols[base + b]!]! += v;
+        if (b !== a) target[cols[base + b]! * p + cols[base + a]!]! += v;
+      }
+    }
+    block.fill(0, 0, k * k);
   };
-  return Math.max(0, quadratic(fit.meat), quadratic(fit.clusterMeat));
+  for (let i = 0; i < n; i += 1) {
+    const from = start[i]!;
+    const len = start[i + 1]! - from;
+    let same = run >= 0 && len === k;
+    if (same) {
+      const base = start[run]!;
+      for (let a = 0; a < k && same; a += 1) same = cols[base + a] === cols[from + a];
+    }
+    if (!same) {
+      flush();
+      run = i;
+      k = len;
+    }
+    const wi = w ? w[i]! : 1;
+    if (wi === 0) continue;
+    for (let a = 0; a < k; a += 1) {
+      const va = vals[from + a]! * wi;
+      if (va === 0) continue;
+      const r = a * k;
+      for (let b = a; b < k; b += 1) block[r + b]! += va * vals[from + b]!;
+    }
+  }
+  flush();
 }
 
 interface Cholesky {
   l: Float64Array;
   dropped: boolean[];
+  /** Per row, its first non-zero column: L keeps A's envelope, so work stays inside it. */
+  first: Int32Array;
 }
 
 /**
  * Cholesky factor of a symmetric positive semi-definite matrix; a column
  * whose pivot vanishes (relative to its diagonal) is dropped (coefficient 0).
+ * Only the envelope (from each row's first non-zero) is visited: with the
+ * dense columns (intercept, size, repositories) last, a large organisation's
+ * modules and reviewers form blocks and the work is far below p³.
  */
 export function cholesky(a: Float64Array, p: number): Cholesky {
   const l = new Float64Array(p * p);
   const dropped: boolean[] = new Array(p).fill(false);
+  const first = new Int32Array(p);
+  for (let i = 0; i < p; i += 1) {
+    let f = i;
+    for (let j = 0; j < i; j += 1)
+      if (a[i * p + j] !== 0) {
+        f = j;
+        break;
+      }
+    first[i] = f;
+  }
   for (let j = 0; j < p; j += 1) {
     const diag = a[j * p + j]!;
     let d = diag;
     const rowJ = j * p;
-    for (let k = 0; k < j; k += 1) d -= l[rowJ + k]! ** 2;
+    for (let k = first[j]!; k < j; k += 1) d -= l[rowJ + k]! ** 2;
     if (!(diag > 0) || d <= 1e-9 * diag) {
       dropped[j] = true;
       continue;
@@ -288,55 +393,54 @@ export function cholesky(a: Float64Array, p: number): Cholesky {
     const ljj = Math.sqrt(d);
     l[rowJ + j] = ljj;
     for (let i = j + 1; i < p; i += 1) {
+      if (first[i]! > j) continue;
       const rowI = i * p;
       let s = a[rowI + j]!;
-      for (let k = 0; k < j; k += 1) s -= l[rowI + k]! * l[rowJ + k]!;
+      for (let k = Math.max(first[i]!, first[j]!); k < j; k += 1) s -= l[rowI + k]! * l[rowJ + k]!;
       l[rowI + j] = s / ljj;
     }
   }
-  return { l, dropped };
+  return { l, dropped, first };
 }
 
-/** Solves (LLᵀ)x = b, dropped columns left at 0. */
-function solve({ l, dropped }: Cholesky, b: Float64Array, p: number): Float64Array {
+/** Solves (LLᵀ)x = b in place of a copy, dropped columns left at 0; z from `from` on (earlier entries of b are 0). */
+function solveInto({ l, dropped, first }: Cholesky, b: Float64Array, p: number, from = 0): Float64Array {
   const z = new Float64Array(p);
-  for (let i = 0; i < p; i += 1) {
+  for (let i = from; i < p; i += 1) {
     if (dropped[i]) continue;
     let s = b[i]!;
-    for (let k = 0; k < i; k += 1) s -= l[i * p + k]! * z[k]!;
-    z[i] = s / l[i * p + i]!;
+    const row = i * p;
+    for (let k = Math.max(first[i]!, from); k < i; k += 1) s -= l[row + k]! * z[k]!;
+    z[i] = s / l[row + i]!;
   }
-  const x = new Float64Array(p);
+  // Lᵀx = z, row by row of L (contiguous): x_i settles, then leaves its share in the rows above
   for (let i = p - 1; i >= 0; i -= 1) {
-    if (dropped[i]) continue;
-    let s = z[i]!;
-    for (let k = i + 1; k < p; k += 1) s -= l[k * p + i]! * x[k]!;
-    x[i] = s / l[i * p + i]!;
+    if (dropped[i]) {
+      z[i] = 0;
+      continue;
+    }
+    const row = i * p;
+    const xi = z[i]! / l[row + i]!;
+    z[i] = xi;
+    for (let k = first[i]!; k < i; k += 1) z[k]! -= l[row + k]! * xi;
   }
-  return x;
+  return z;
 }
 
-/** A⁻¹ = L⁻ᵀL⁻¹ from the Cholesky factor; dropped rows and columns are 0. */
-function inverseFromCholesky({ l, dropped }: Cholesky, p: number): Float64Array {
-  const li = new Float64Array(p * p);
-  for (let j = 0; j < p; j += 1) {
-    if (dropped[j]) continue;
-    li[j * p + j] = 1 / l[j * p + j]!;
-    for (let i = j + 1; i < p; i += 1) {
-      if (dropped[i]) continue;
-      let s = 0;
-      for (let k = j; k < i; k += 1) s -= l[i * p + k]! * li[k * p + j]!;
-      li[i * p + j] = s / l[i * p + i]!;
-    }
-  }
+function solve(chol: Cholesky, b: Float64Array, p: number): Float64Array {
+  return solveInto(chol, b, p);
+}
+
+/** A⁻¹ column by column from the factor (each solve stays in the envelope); dropped rows and columns are 0. */
+function inverseFromCholesky(chol: Cholesky, p: number): Float64Array {
   const inverse = new Float64Array(p * p);
-  for (let i = 0; i < p; i += 1) {
-    for (let j = 0; j <= i; j += 1) {
-      let s = 0;
-      for (let k = i; k < p; k += 1) s += li[k * p + i]! * li[k * p + j]!;
-      inverse[i * p + j] = s;
-      inverse[j * p + i] = s;
-    }
+  const e = new Float64Array(p);
+  for (let j = 0; j < p; j += 1) {
+    if (chol.dropped[j]) continue;
+    e[j] = 1;
+    const x = solveInto(chol, e, p, j);
+    e[j] = 0;
+    for (let i = 0; i < p; i += 1) inverse[i * p + j] = chol.dropped[i] ? 0 : x[i]!;
   }
   return inverse;
 }
