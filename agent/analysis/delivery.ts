@@ -97,16 +97,15 @@ export function effectDelays(deliveries: readonly Delivery[], model: EffectModel
     if (e.kind === 'reviewer') out.reviewer.effects.push(e);
     if (e.kind === 'size') out.size.effects.push(e);
   }
-  const k = model.incrementEffects.length;
   const kinds = model.incrementEffects.map((i) => model.effects[i]!.kind);
+  const { start, slots, values } = model.increments;
   for (const d of deliveries) {
     const row = model.rowOf.get(d);
-    if (row === undefined || k === 0) continue;
+    if (row === undefined || kinds.length === 0) continue;
     const parts = { module: 0, reviewer: 0, size: 0 };
-    for (let s = 0; s < k; s += 1) {
-      const kind = kinds[s]!;
-      if (kind === 'module' || kind === 'reviewer' || kind === 'size')
-        parts[kind] += model.increments[row * k + s]!;
+    for (let b = start[row]!; b < start[row + 1]!; b += 1) {
+      const kind = kinds[slots[b]!]!;
+      if (kind === 'module' || kind === 'reviewer' || kind === 'size') parts[kind] += values[b]!;
     }
     for (const kind of ['module', 'reviewer', 'size'] as const) {
       if (parts[kind] <= 0) continue;

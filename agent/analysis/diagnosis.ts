@@ -153,13 +153,13 @@ export function huberLocation(values: readonly number[]): number {
 
 /** Mean increment of each significant effect over `rows` (slots of model.incrementEffects). */
 function meanIncrements(rows: ArrayLike<number>, model: EffectModel): Float64Array {
-  const k = model.incrementEffects.length;
-  const sums = new Float64Array(k);
+  const { start, slots, values } = model.increments;
+  const sums = new Float64Array(model.incrementEffects.length);
   for (let a = 0; a < rows.length; a += 1) {
-    const row = rows[a]! * k;
-    for (let s = 0; s < k; s += 1) sums[s]! += model.increments[row + s]!;
+    const row = rows[a]!;
+    for (let b = start[row]!; b < start[row + 1]!; b += 1) sums[slots[b]!]! += values[b]!;
   }
-  for (let s = 0; s < k; s += 1) sums[s] = sums[s]! / Math.max(1, rows.length);
+  for (let s = 0; s < sums.length; s += 1) sums[s] = sums[s]! / Math.max(1, rows.length);
   return sums;
 }
 

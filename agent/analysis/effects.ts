@@ -17,7 +17,7 @@
 //   - the size curve (log–log, extrapolates beyond the sizes seen) is
 //     `oversized_changes` for whoever's changes are larger than the baseline's.
 
-import { getOrInit } from '../util/maps.js';
+import { getOrInit, pushTo } from '../util/maps.js';
 import type { Cause, Delivery } from './diagnosis.js';
 import { combinationVariance, DesignBuilder, fitHuber, fitOls, type SparseDesign } from './regression.js';
 import { median, normalCdf } from './stats.js';
@@ -79,6 +79,13 @@ export const DEFAULT_EFFECTS: EffectSettings = {
   clusterBy: 'person',
 };
 
+/** Sparse per-change increments: row i's are slots/values[start[i] .. start[i+1]). */
+export interface Increments {
+  start: Int32Array;
+  slots: Int32Array;
+  values: Float64Array;
+}
+
 export interface EffectModel {
   effects: SystemEffect[];
   /** Row of each delivery in the fitted list. */
@@ -88,11 +95,12 @@ export interface EffectModel {
   /** Effects with an increment column (the significant ones), by index into `effects`. */
   incrementEffects: number[];
   /**
-   * Row-major rows × incrementEffects.length: the log-increment of each
-   * significant effect on each change, relative to the baseline (mean over
-   * the baseline = 0).
+   * Per row (compressed: row i's entries are start[i] .. start[i+1]), the
+   * log-increment of each significant effect that applies to the change
+   * (slot into incrementEffects), relative to the baseline (mean over the
+   * baseline = 0).
    */
-  increments: Float64Array;
+  increments: Increments;
   /** Residual standard deviation of log cycle time. */
   residualSd: number;
   /** Between-person variance of log cycle time the model leaves (τ², a person's own pace). */
@@ -166,7 +174,7 @@ export function fitEffects(
     rowOf,
     inBaseline: new Uint8Array(n).fill(1),
     incrementEffects: [],
-    increments: new Float64Array(0),
+    increments: { start: new Int32Array(n + 1), slots: new Int32Array(0), values: new Float64Array(0) },
     residualSd: 0,
     personVariance: 0,
     changeVariance: 0,
@@ -330,13 +338,14 @@ export function fitEffects(
   });
   // a module against the other modules of its repository, weighted by their changes: every
   // change touches some module, so a module's own coefficient is only a deviation from their mix
+  const modulesOfRepo = new Map<string, string[]>();
+  for (const m of modules) pushTo(modulesOfRepo, m.split(':')[0]!, m);
   for (const m of modules) {
-    const repo = m.split(':')[0]!;
+    const siblings = modulesOfRepo.get(m.split(':')[0]!)!.filter((o) => o !== m);
     const contrast = new Map<number, number>([[moduleCol.get(m)!, 1]]);
     let total = 0;
-    for (const o of modules) if (o !== m && o.split(':')[0] === repo) total += moduleCount.get(o)!;
-    for (const o of modules)
-      if (o !== m && o.split(':')[0] === repo) contrast.set(moduleCol.get(o)!, -moduleCount.get(o)! / total);
+    for (const o of siblings) total += moduleCount.get(o)!;
+    for (const o of siblings) contrast.set(moduleCol.get(o)!, -moduleCount.get(o)! / total);
     candidates.push({
       kind: 'module',
       name: m,
@@ -477,7 +486,6 @@ export function fitEffects(
   // increments of each significant effect, centred so the baseline's mean is 0
   const incrementEffects = effects.flatMap((e, i) => (e.significant ? [i] : []));
   const k = incrementEffects.length;
-  const increments = new Float64Array(n * k);
   if (k === 0) return { ...empty, effects, inBaseline, residualSd, personVariance, changeVariance };
   const slot = new Int32Array(effects.length).fill(-1);
   for (const [s, i] of incrementEffects.entries()) slot[i] = s;
@@ -503,18 +511,28 @@ export function fitEffects(
   const repoEffect = repos.map(() => -1);
   for (const [i, e] of effects.entries()) if (e.kind === 'repository') repoEffect[repoIndex.get(e.name)!] = i;
   const sizeSlot = slot[0]!;
+  const start = new Int32Array(n + 1);
+  const slots: number[] = [];
+  const values: number[] = [];
   for (let i = 0; i < n; i += 1) {
-    const row = i * k;
-    if (sizeSlot >= 0) increments[row + sizeSlot] = fit.beta[SIZE]! * (logSizes[i]! - baselineSize);
+    if (sizeSlot >= 0) {
+      slots.push(sizeSlot);
+      values.push(fit.beta[SIZE]! * (logSizes[i]! - baselineSize));
+    }
     const ri = repoEffect[repoOf[i]!]!;
-    if (ri >= 0 && slot[ri]! >= 0) increments[row + slot[ri]!] = repoLevel[repoOf[i]!]! - baselineRepo;
+    if (ri >= 0 && slot[ri]! >= 0) {
+      slots.push(slot[ri]!);
+      values.push(repoLevel[repoOf[i]!]! - baselineRepo);
+    }
     for (let a = ownStart[i]!; a < ownStart[i + 1]!; a += 1) {
       const ei = effectOfCol[own[a]!]!;
       if (ei < 0 || slot[ei]! < 0) continue;
-      const e = effects[ei]!;
-      increments[row + slot[ei]!] = Math.log(e.multiplier);
+      slots.push(slot[ei]!);
+      values.push(Math.log(effects[ei]!.multiplier));
     }
+    start[i + 1] = slots.length;
   }
+  const increments: Increments = { start, slots: Int32Array.from(slots), values: Float64Array.from(values) };
   return {
     effects,
     rowOf,

@@ -242,8 +242,7 @@ export function fitHuber(
   const abs = new Float64Array(x.n);
   for (let it = 0; it < iterations; it += 1) {
     for (let i = 0; i < x.n; i += 1) abs[i] = Math.abs(fit.residuals[i]!);
-    abs.sort();
-    const mad = abs.length ? abs[Math.floor(abs.length / 2)]! : 0;
+    const mad = abs.length ? select(abs, Math.floor(abs.length / 2)) : 0;
     scale = 1.4826 * mad;
     if (!(scale > 0)) break;
     const k = 1.345 * scale;
@@ -255,6 +254,32 @@ export function fitHuber(
   }
   if (withCovariance && fit.inverse.length === 0) fit = fitOls(x, y, ridge, weights, true, clusters);
   return { ...fit, scale, weights };
+}
+
+/** The k-th smallest value (0-based) of `a`, reordering it in place (Hoare's selection). */
+export function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i += 1;
+      while (a[j]! > pivot) j -= 1;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /**
