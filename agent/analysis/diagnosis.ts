@@ -92,9 +92,9 @@ export interface SubjectDiagnosis {
   residualShare: number | null;
   /**
    * The subject's time over the baseline as a multiplier, as the verdict weighs
-   * it: their own figure, shrunk toward what their mix of work predicts by how
-   * much of a person's difference over this many changes is their own pace
-   * (see docs/diagnosis.md); null when not enough data.
+   * it: the larger of their own figure and its estimate from their mix of work
+   * plus the part of their own difference that is their pace rather than
+   * chance (see docs/diagnosis.md); null when not enough data.
    */
   estimatedRatio: number | null;
   /** "based on 25 changes; core/ changes take 2.4× longer for everyone (95 % CI 1.9–3.0)". */
@@ -238,13 +238,17 @@ export function diagnose(
       byCause.set(effect.cause, entry);
     }
     // A subject's own figure over n changes is noisy (25 changes pin a median
-    // to about ±20 %): what is left after their mix of work counts for
-    // τ² / (τ² + σ²/n), the share of it that is their own pace rather than
-    // chance; the rest of the estimate is what the mix predicts.
+    // to about ±20 %), while their mix of work is priced on everyone's
+    // changes. Their estimated gap: what the mix predicts, plus the rest of
+    // their own figure weighted by τ² / (τ² + σ²/n), the share of it that is
+    // their own pace rather than chance (the random-intercept predictor). The
+    // gap weighed is the larger of that estimate and their own figure: a
+    // subject whose own figure is material is judged on it, and one whose
+    // work runs through slow systems is not let off by a lucky sample.
     const tau2 = model.personVariance;
     const own2 = model.changeVariance / Math.max(1, rows.length);
     const weight = tau2 + own2 > 0 ? tau2 / (tau2 + own2) : 1;
-    const gap = expectedLog + weight * (observedGap - expectedLog);
+    const gap = Math.max(observedGap, expectedLog + weight * (observedGap - expectedLog));
     base.estimatedRatio = Math.exp(gap);
     base.expectedCycle = baseline * Math.exp(expectedLog);
     const relative = Math.exp(gap) - 1;
