@@ -7,15 +7,17 @@
 //      (effects.ts): repository (its CI and the author's return lag after
 //      runs), modules touched, first reviewer, and size as a log–log curve.
 //      Each effect has a multiplier, a 95 % CI and a test; significant =
-//      slows changes at a Bonferroni-corrected level.
+//      slows changes by a one-sided test passing Holm's correction.
 //   2. Baseline = the median cycle time of the changes no significant
 //      repository, module or reviewer effect applies to.
-//   3. A subject's gap = log(their median ÷ baseline). Each significant
-//      effect explains (its mean increment over the subject's changes − over
-//      the baseline's): the subject's mix of work under the model.
-//      Residual = gap − explained.
-//   4. Verdict = the cause explaining most, when the median is ≥ 25 % above
-//      the baseline AND significant effects explain at least half the gap.
+//   3. Each significant effect explains (its mean increment over the
+//      subject's changes − over the baseline's): the subject's mix of work
+//      under the model. The gap weighed = the larger of the subject's own
+//      figure (Huber location of log time − the baseline's) and its
+//      random-intercept estimate (the mix's prediction + the own remainder
+//      × τ²/(τ² + σ²/n)). Residual = gap − explained.
+//   4. Verdict = the cause explaining most, when the gap is ≥ 25 % AND
+//      significant effects explain at least half of it.
 //      Otherwise "none": not explained by the measured causes. The subject's
 //      own rank test is shown, never a condition.
 import { pushTo } from '../util/maps.js';
@@ -104,7 +106,7 @@ export interface SubjectDiagnosis {
 export interface DiagnosisSettings {
   /** Fewest deliveries a subject needs for a verdict. */
   minDeliveries: number;
-  /** Family-wise significance level (Bonferroni over the effects tested). */
+  /** Family-wise significance level (Holm over the effects tested). */
   alpha: number;
   /** Smallest relative gap (median over baseline) worth explaining. */
   minRelativeExcess: number;

@@ -39,7 +39,7 @@ export interface SystemEffect {
   pValue: number;
   /** Changes the effect applies to. */
   n: number;
-  /** Slows changes and clears the Bonferroni-corrected level. */
+  /** Slows changes by a one-sided test that passes Holm's step-down correction over every effect tested. */
   significant: boolean;
   /** "core/ changes take 2.4× longer for everyone (95 % CI 1.9–3.0)". */
   description: string;

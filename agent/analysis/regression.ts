@@ -109,7 +109,7 @@ export interface OlsFit {
  * Fits y ≈ Xβ. `ridge[j]` > 0 adds that penalty to column j's diagonal.
  * Covariance: (X'WX+Λ)⁻¹ M (X'WX+Λ)⁻¹ with M = Σ_g s_g s_g', s_g the sum over
  * cluster g of the scores wᵢeᵢ/(1 − hᵢ) · xᵢ (hᵢ the leverage), times
- * G/(G − 1) (`clusterMeat`), and the same with every row its own (HC3, `meat`).
+ * G/(G − 1) (`clusterScores`, in factor form), and the same with every row its own (HC3, `meat`).
  */
 export function fitOls(
   x: SparseDesign,
