@@ -214,9 +214,8 @@ export async function analyseDelivery(
   const deliveries: Delivery[] = [];
   const withPrs = new Set<number>();
   for (const item of pullRequests?.items ?? []) withPrs.add(item.repoId);
-  for (const item of mergedItems) {
+  for (const [index, item] of mergedItems.entries()) {
     const person = item.author ?? 'ghost';
-    const key = `${item.repoId}:${item.number}`;
     deliveries.push({
       repo: item.repo,
       person,
@@ -228,9 +227,9 @@ export async function analyseDelivery(
       reviewRounds: item.reviewRounds,
       fragile: item.fragile,
       mergedAt: item.mergedAt as number,
-      modules: facts.modules.get(key) ?? [],
-      reviewer: facts.reviewer.get(key) ?? null,
-      returnLag: item.ciWait === null ? null : (facts.returnLag.get(key) ?? null),
+      modules: facts.modules[index]!,
+      reviewer: facts.reviewer[index]!,
+      returnLag: item.ciWait === null ? null : facts.returnLag[index]!,
     });
   }
   const merged = (await gitDeliveries(q, w)).filter((d) => !withPrs.has(d.repoId));
