@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Queryable } from '../store/db.js';
 import { getOrInit, pushTo } from '../util/maps.js';
 import type { Architecture } from './architecture.js';
-import { changeFacts } from './change-facts.js';
+import { changeFacts, type ReturnLagAttempt } from './change-facts.js';
 import { type CiMetrics, ciMetrics } from './ci.js';
 import { type CostEntry, type CostInput, computeCosts } from './costs.js';
 import { gitDeliveries } from './deliveries.js';
@@ -161,22 +161,25 @@ export async function analyseDelivery(
 
   let pullRequests: PullRequestMetrics | null = null;
   let ci: CiMetrics | null = null;
+  let attempts: ReturnLagAttempt[] = [];
   {
     const attributes = new Map();
     const exclusion = createExclusion(config.exclude, attributes);
     const metrics = await (ciEarly ?? ciMetrics(q, w));
+    attempts = metrics.items.map((a) => ({
+      repoId: a.repoId,
+      headSha: a.headSha,
+      attempt: a.attempt,
+      start: a.startedAt ?? a.createdAt,
+      finish: a.completedAt,
+    }));
     pullRequests = await pullRequestMetrics(q, w, {
       bots: config.bots,
       isExcluded: (path) => exclusion.excludes(-1, path),
       fragileFiles: fragile,
       workingHours: config.workingHours,
       // CI wait counts the runs created in the window, already loaded for the CI metrics
-      ciAttempts: metrics.items.map((a) => ({
-        repoId: a.repoId,
-        headSha: a.headSha,
-        start: a.startedAt ?? a.createdAt,
-        finish: a.completedAt,
-      })),
+      ciAttempts: attempts,
     });
     if (pullRequests.items.length === 0) pullRequests = null;
     ci = metrics.attempts > 0 ? metrics : null;
@@ -200,13 +203,7 @@ export async function analyseDelivery(
       readyAt: i.readyAt,
       mergedAt: i.mergedAt as number,
     })),
-    (ci?.items ?? []).map((a) => ({
-      repoId: a.repoId,
-      headSha: a.headSha,
-      attempt: a.attempt,
-      start: a.startedAt ?? a.createdAt,
-      finish: a.completedAt,
-    })),
+    ci ? attempts : [],
     config.bots,
     (path) => exclusionForFacts.excludes(-1, path),
   );
