@@ -12,10 +12,10 @@
 //      repository, module or reviewer effect applies to.
 //   3. Each significant effect explains (its mean increment over the
 //      subject's changes − over the baseline's): the subject's mix of work
-//      under the model. The gap weighed = the larger of the subject's own
-//      figure (Huber location of log time − the baseline's) and its
-//      random-intercept estimate (the mix's prediction + the own remainder
-//      × τ²/(τ² + σ²/n)). Residual = gap − explained.
+//      under the model. The gap weighed = the random-intercept estimate
+//      (the mix's prediction + the subject's own remainder × τ²/(τ² + σ²/n)),
+//      or their own figure (Huber location of log time − the baseline's)
+//      when only that one passes step 4. Residual = gap − explained.
 //   4. Verdict = the cause explaining most, when the gap is ≥ 25 % AND
 //      significant effects explain at least half of it.
 //      Otherwise "none": not explained by the measured causes. The subject's
@@ -244,17 +244,25 @@ export function diagnose(
     // changes. Their estimated gap: what the mix predicts, plus the rest of
     // their own figure weighted by τ² / (τ² + σ²/n), the share of it that is
     // their own pace rather than chance (the random-intercept predictor). The
-    // gap weighed is the larger of that estimate and their own figure: a
-    // subject whose own figure is material is judged on it, and one whose
-    // work runs through slow systems is not let off by a lucky sample.
+    // verdict weighs that estimate, or their own figure when only it is
+    // material and mostly explained: one whose work runs through slow systems
+    // is not let off by a lucky sample, nor named by an unlucky one alone.
+    // When neither is, the larger is shown.
     const tau2 = model.personVariance;
     const own2 = model.changeVariance / Math.max(1, rows.length);
     const weight = tau2 + own2 > 0 ? tau2 / (tau2 + own2) : 1;
-    const gap = Math.max(observedGap, expectedLog + weight * (observedGap - expectedLog));
+    const estimate = expectedLog + weight * (observedGap - expectedLog);
+    const explained = [...byCause.values()].reduce((t, c) => t + Math.max(0, c.log), 0);
+    const accounts = (g: number) =>
+      Math.exp(g) - 1 >= settings.minRelativeExcess && explained >= settings.minShare * g;
+    const gap = accounts(estimate)
+      ? estimate
+      : accounts(observedGap)
+        ? observedGap
+        : Math.max(estimate, observedGap);
     base.estimatedRatio = Math.exp(gap);
     base.expectedCycle = baseline * Math.exp(expectedLog);
     const relative = Math.exp(gap) - 1;
-    const explained = [...byCause.values()].reduce((t, c) => t + Math.max(0, c.log), 0);
     const totalCycle = mine.reduce((t, d) => t + d.cycle, 0);
     const causes: CauseShare[] = [];
     for (const [cause, entry] of byCause) {
