@@ -49,6 +49,8 @@ export interface Config {
   modules: { depth: number; components: Record<string, string[]> };
   /** Where deployments come from and what counts as a failure (see docs/dora.md). */
   dora: DoraSettings;
+  /** Cost settings (docs/diagnosis.md §4). */
+  costs: { contextSwitchMinutes: number };
 }
 
 /** A deployment source, tried in the configured order per repository. */
@@ -103,6 +105,8 @@ export const DEFAULT_CONFIG: Config = {
     hotfixBranchPattern: '^hotfix[/_-]',
     incidentLabel: 'incident',
   },
+  // Parnin & Rugaber 2011: 10–15 minutes to resume editing after an interruption
+  costs: { contextSwitchMinutes: 15 },
 };
 
 /** Result of loading: the config plus every warning and error found. */
@@ -311,6 +315,19 @@ export function validateConfig(input: Json): Omit<LoadedConfig, 'file'> {
 
   const dora = input['dora'];
   if (dora !== undefined) validateDora(dora, config.dora, errors, strings);
+
+  const costs = input['costs'];
+  if (costs !== undefined) {
+    if (!isObject(costs)) errors.push('"costs" must be an object like {"contextSwitchMinutes": 15}');
+    else {
+      const minutes = costs['contextSwitchMinutes'];
+      if (minutes !== undefined) {
+        if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0 || minutes > 240)
+          errors.push('"costs.contextSwitchMinutes" must be a number of minutes from 0 to 240 (default 15)');
+        else config.costs.contextSwitchMinutes = minutes;
+      }
+    }
+  }
 
   const hours = input['workingHours'];
   if (hours !== undefined && hours !== null) {

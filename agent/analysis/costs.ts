@@ -8,7 +8,8 @@
 // exceed the active people × 40 h a week: above that, every line is scaled
 // down to the ceiling and says so.
 //
-// A context switch costs CONTEXT_SWITCH_MINUTES (configurable): Parnin and
+// A context switch costs CONTEXT_SWITCH_MINUTES by default (config
+// `costs.contextSwitchMinutes`): Parnin and
 // Rugaber, "Resumption strategies for interrupted programming tasks",
 // Software Quality Journal 19(1), 2011: a programmer typically needs 10–15
 // minutes to resume editing code after an interruption.

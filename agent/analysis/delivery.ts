@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Queryable } from '../store/db.js';
 import { getOrInit, pushTo } from '../util/maps.js';
 import type { Architecture } from './architecture.js';
-import { changeFacts } from './change-facts.js';
+import { changeFacts, type ReturnLagAttempt } from './change-facts.js';
 import { type CiMetrics, ciMetrics } from './ci.js';
 import { type CostEntry, type CostInput, computeCosts } from './costs.js';
 import { gitDeliveries } from './deliveries.js';
@@ -97,13 +97,15 @@ export function effectDelays(deliveries: readonly Delivery[], model: EffectModel
     if (e.kind === 'reviewer') out.reviewer.effects.push(e);
     if (e.kind === 'size') out.size.effects.push(e);
   }
+  const kinds = model.incrementEffects.map((i) => model.effects[i]!.kind);
+  const { start, slots, values } = model.increments;
   for (const d of deliveries) {
-    const inc = model.increments.get(d);
-    if (!inc) continue;
+    const row = model.rowOf.get(d);
+    if (row === undefined || kinds.length === 0) continue;
     const parts = { module: 0, reviewer: 0, size: 0 };
-    for (const [k, v] of inc) {
-      const kind = model.effects[k]!.kind;
-      if (kind === 'module' || kind === 'reviewer' || kind === 'size') parts[kind] += v;
+    for (let b = start[row]!; b < start[row + 1]!; b += 1) {
+      const kind = kinds[slots[b]!]!;
+      if (kind === 'module' || kind === 'reviewer' || kind === 'size') parts[kind] += values[b]!;
     }
     for (const kind of ['module', 'reviewer', 'size'] as const) {
       if (parts[kind] <= 0) continue;
@@ -159,22 +161,25 @@ export async function analyseDelivery(
 
   let pullRequests: PullRequestMetrics | null = null;
   let ci: CiMetrics | null = null;
+  let attempts: ReturnLagAttempt[] = [];
   {
     const attributes = new Map();
     const exclusion = createExclusion(config.exclude, attributes);
     const metrics = await (ciEarly ?? ciMetrics(q, w));
+    attempts = metrics.items.map((a) => ({
+      repoId: a.repoId,
+      headSha: a.headSha,
+      attempt: a.attempt,
+      start: a.startedAt ?? a.createdAt,
+      finish: a.completedAt,
+    }));
     pullRequests = await pullRequestMetrics(q, w, {
       bots: config.bots,
       isExcluded: (path) => exclusion.excludes(-1, path),
       fragileFiles: fragile,
       workingHours: config.workingHours,
       // CI wait counts the runs created in the window, already loaded for the CI metrics
-      ciAttempts: metrics.items.map((a) => ({
-        repoId: a.repoId,
-        headSha: a.headSha,
-        start: a.startedAt ?? a.createdAt,
-        finish: a.completedAt,
-      })),
+      ciAttempts: attempts,
     });
     if (pullRequests.items.length === 0) pullRequests = null;
     ci = metrics.attempts > 0 ? metrics : null;
@@ -198,13 +203,7 @@ export async function analyseDelivery(
       readyAt: i.readyAt,
       mergedAt: i.mergedAt as number,
     })),
-    (ci?.items ?? []).map((a) => ({
-      repoId: a.repoId,
-      headSha: a.headSha,
-      attempt: a.attempt,
-      start: a.startedAt ?? a.createdAt,
-      finish: a.completedAt,
-    })),
+    ci ? attempts : [],
     config.bots,
     (path) => exclusionForFacts.excludes(-1, path),
   );
@@ -212,9 +211,8 @@ export async function analyseDelivery(
   const deliveries: Delivery[] = [];
   const withPrs = new Set<number>();
   for (const item of pullRequests?.items ?? []) withPrs.add(item.repoId);
-  for (const item of mergedItems) {
+  for (const [index, item] of mergedItems.entries()) {
     const person = item.author ?? 'ghost';
-    const key = `${item.repoId}:${item.number}`;
     deliveries.push({
       repo: item.repo,
       person,
@@ -226,9 +224,9 @@ export async function analyseDelivery(
       reviewRounds: item.reviewRounds,
       fragile: item.fragile,
       mergedAt: item.mergedAt as number,
-      modules: facts.modules.get(key) ?? [],
-      reviewer: facts.reviewer.get(key) ?? null,
-      returnLag: item.ciWait === null ? null : (facts.returnLag.get(key) ?? null),
+      modules: facts.modules[index]!,
+      reviewer: facts.reviewer[index]!,
+      returnLag: item.ciWait === null ? null : facts.returnLag[index]!,
     });
   }
   const merged = (await gitDeliveries(q, w)).filter((d) => !withPrs.has(d.repoId));
@@ -280,6 +278,7 @@ export async function analyseDelivery(
     reviewRounds: prDeliveries.flatMap((d) => (d.reviewRounds === null ? [] : [d.reviewRounds])),
     effectDelay: effectDelays(deliveries, model),
     verdicts,
+    contextSwitchMinutes: config.costs?.contextSwitchMinutes,
   });
 
   const known = new Set(deliveries.map((d) => d.person.toLowerCase()));

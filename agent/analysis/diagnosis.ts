@@ -7,15 +7,17 @@
 //      (effects.ts): repository (its CI and the author's return lag after
 //      runs), modules touched, first reviewer, and size as a log–log curve.
 //      Each effect has a multiplier, a 95 % CI and a test; significant =
-//      slows changes at a Bonferroni-corrected level.
+//      slows changes by a one-sided test passing Holm's correction.
 //   2. Baseline = the median cycle time of the changes no significant
 //      repository, module or reviewer effect applies to.
-//   3. A subject's gap = log(their median ÷ baseline). Each significant
-//      effect explains (its mean increment over the subject's changes − over
-//      the baseline's): the subject's mix of work under the model.
-//      Residual = gap − explained.
-//   4. Verdict = the cause explaining most, when the median is ≥ 25 % above
-//      the baseline AND significant effects explain at least half the gap.
+//   3. Each significant effect explains (its mean increment over the
+//      subject's changes − over the baseline's): the subject's mix of work
+//      under the model. The gap weighed = the random-intercept estimate
+//      (the mix's prediction + the subject's own remainder × τ²/(τ² + σ²/n)),
+//      or their own figure (Huber location of log time − the baseline's)
+//      when only that one passes step 4. Residual = gap − explained.
+//   4. Verdict = the cause explaining most, when the gap is ≥ 25 % AND
+//      significant effects explain at least half of it.
 //      Otherwise "none": not explained by the measured causes. The subject's
 //      own rank test is shown, never a condition.
 import { pushTo } from '../util/maps.js';
@@ -90,6 +92,13 @@ export interface SubjectDiagnosis {
   expectedCycle: number | null;
   /** Share of the gap (in log time) no significant effect explains; null when there is no gap. */
   residualShare: number | null;
+  /**
+   * The subject's time over the baseline as a multiplier, as the verdict weighs
+   * it: the larger of their own figure and its estimate from their mix of work
+   * plus the part of their own difference that is their pace rather than
+   * chance (see docs/diagnosis.md); null when not enough data.
+   */
+  estimatedRatio: number | null;
   /** "based on 25 changes; core/ changes take 2.4× longer for everyone (95 % CI 1.9–3.0)". */
   confidence: string;
 }
@@ -97,7 +106,7 @@ export interface SubjectDiagnosis {
 export interface DiagnosisSettings {
   /** Fewest deliveries a subject needs for a verdict. */
   minDeliveries: number;
-  /** Family-wise significance level (Bonferroni over the effects tested). */
+  /** Family-wise significance level (Holm over the effects tested). */
   alpha: number;
   /** Smallest relative gap (median over baseline) worth explaining. */
   minRelativeExcess: number;
@@ -144,18 +153,16 @@ export function huberLocation(values: readonly number[]): number {
   return m;
 }
 
-function meanIncrements(
-  list: Iterable<Delivery>,
-  model: EffectModel,
-): { sums: Map<number, number>; n: number } {
-  const sums = new Map<number, number>();
-  let n = 0;
-  for (const d of list) {
-    n += 1;
-    for (const [k, v] of model.increments.get(d) ?? []) sums.set(k, (sums.get(k) ?? 0) + v);
+/** Mean increment of each significant effect over `rows` (slots of model.incrementEffects). */
+function meanIncrements(rows: ArrayLike<number>, model: EffectModel): Float64Array {
+  const { start, slots, values } = model.increments;
+  const sums = new Float64Array(model.incrementEffects.length);
+  for (let a = 0; a < rows.length; a += 1) {
+    const row = rows[a]!;
+    for (let b = start[row]!; b < start[row + 1]!; b += 1) sums[slots[b]!]! += values[b]!;
   }
-  for (const [k, v] of sums) sums.set(k, v / Math.max(1, n));
-  return { sums, n };
+  for (let s = 0; s < sums.length; s += 1) sums[s] = sums[s]! / Math.max(1, rows.length);
+  return sums;
 }
 
 /** Diagnoses every subject in `groups` (person or team → deliveries) against all deliveries and the effect model. */
@@ -166,13 +173,19 @@ export function diagnose(
   settings: DiagnosisSettings,
   model: EffectModel,
 ): SubjectDiagnosis[] {
-  const baselineList = [...model.baseline];
-  const baseline = median(baselineList.map((d) => d.cycle));
-  const baseMeans = meanIncrements(baselineList, model).sums;
-  const baselineLog = huberLocation(baselineList.map((d) => logCycle(d.cycle)));
+  const baselineRows: number[] = [];
+  const baselineCycles: number[] = [];
+  const baselineLogs: number[] = [];
+  for (let i = 0; i < all.length; i += 1) {
+    if (model.inBaseline[i] === 0) continue;
+    baselineRows.push(i);
+    baselineCycles.push(all[i]!.cycle);
+    baselineLogs.push(logCycle(all[i]!.cycle));
+  }
+  const baseline = median(baselineCycles);
+  const baseMeans = meanIncrements(baselineRows, model);
+  const baselineLog = huberLocation(baselineLogs);
   const { ranks, tieTerm } = rankAll(all.map((d) => d.cycle));
-  const rankOf = new Map<Delivery, number>();
-  for (const [i, d] of all.entries()) rankOf.set(d, ranks[i]!);
   const weeks = Math.max(settings.weeks, 1e-9);
   const results: SubjectDiagnosis[] = [];
   for (const [subject, mine] of groups) {
@@ -191,6 +204,7 @@ export function diagnose(
       baseline,
       expectedCycle: null,
       residualShare: null,
+      estimatedRatio: null,
       confidence: `based on ${mine.length} changes`,
     };
     if (mine.length < settings.minDeliveries || baseline === null || cycleMedian === null) {
@@ -205,16 +219,18 @@ export function diagnose(
     }
     base.enoughData = true;
     base.excess = cycleMedian - baseline;
-    const rankSum = mine.reduce((total, d) => total + (rankOf.get(d) ?? 0), 0);
+    const rows = mine.map((d) => model.rowOf.get(d) ?? -1).filter((i) => i >= 0);
+    let rankSum = 0;
+    for (const i of rows) rankSum += ranks[i]!;
     base.pValue = mannWhitneyGreaterRanked(rankSum, mine.length, all.length, tieTerm);
     // the gap on the model's scale: the subject's typical log time (Huber) − the baseline's
-    const gap = huberLocation(mine.map((d) => logCycle(d.cycle))) - baselineLog;
+    const observedGap = huberLocation(mine.map((d) => logCycle(d.cycle))) - baselineLog;
     // the subject's mix of work under the model: each significant effect's mean increment over theirs − over the baseline's
-    const own = meanIncrements(mine, model).sums;
+    const own = meanIncrements(rows, model);
     const byCause = new Map<Cause, { log: number; effects: number[] }>();
     let expectedLog = 0;
-    for (const k of new Set([...own.keys(), ...baseMeans.keys()])) {
-      const part = (own.get(k) ?? 0) - (baseMeans.get(k) ?? 0);
+    for (const [s, k] of model.incrementEffects.entries()) {
+      const part = own[s]! - baseMeans[s]!;
       expectedLog += part;
       const effect = model.effects[k]!;
       if (!effect.cause) continue;
@@ -223,9 +239,30 @@ export function diagnose(
       if (part > 0) entry.effects.push(k);
       byCause.set(effect.cause, entry);
     }
-    base.expectedCycle = baseline * Math.exp(expectedLog);
-    const relative = baseline > 0 ? cycleMedian / baseline - 1 : 0;
+    // A subject's own figure over n changes is noisy (25 changes pin a median
+    // to about ±20 %), while their mix of work is priced on everyone's
+    // changes. Their estimated gap: what the mix predicts, plus the rest of
+    // their own figure weighted by τ² / (τ² + σ²/n), the share of it that is
+    // their own pace rather than chance (the random-intercept predictor). The
+    // verdict weighs that estimate, or their own figure when only it is
+    // material and mostly explained: one whose work runs through slow systems
+    // is not let off by a lucky sample, nor named by an unlucky one alone.
+    // When neither is, the larger is shown.
+    const tau2 = model.personVariance;
+    const own2 = model.changeVariance / Math.max(1, rows.length);
+    const weight = tau2 + own2 > 0 ? tau2 / (tau2 + own2) : 1;
+    const estimate = expectedLog + weight * (observedGap - expectedLog);
     const explained = [...byCause.values()].reduce((t, c) => t + Math.max(0, c.log), 0);
+    const accounts = (g: number) =>
+      Math.exp(g) - 1 >= settings.minRelativeExcess && explained >= settings.minShare * g;
+    const gap = accounts(estimate)
+      ? estimate
+      : accounts(observedGap)
+        ? observedGap
+        : Math.max(estimate, observedGap);
+    base.estimatedRatio = Math.exp(gap);
+    base.expectedCycle = baseline * Math.exp(expectedLog);
+    const relative = Math.exp(gap) - 1;
     const totalCycle = mine.reduce((t, d) => t + d.cycle, 0);
     const causes: CauseShare[] = [];
     for (const [cause, entry] of byCause) {
@@ -261,10 +298,10 @@ export function diagnose(
       const e = model.effects.find((x) => x.name === leadEffect.name)!;
       base.confidence = `based on ${mine.length} changes; ${e.description}`;
     }
-    const versus = `cycle time ${hours(cycleMedian)} vs ${hours(baseline)} baseline`;
+    const versus = `cycle time ${hours(cycleMedian)} vs ${hours(baseline)} baseline (×${Math.exp(gap).toFixed(2)} weighed over ${rows.length} changes)`;
     if (relative < settings.minRelativeExcess) {
       base.summary =
-        base.excess <= 0
+        gap <= 0
           ? `${versus}: at or below the baseline, nothing to explain`
           : `${versus}: within ${Math.round(settings.minRelativeExcess * 100)} % of the baseline, nothing to explain`;
     } else if (lead && gap > 0 && explained >= settings.minShare * gap) {

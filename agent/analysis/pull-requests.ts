@@ -376,34 +376,81 @@ export function ciWaitFromAttempts(
   commits: readonly { repo_id: number; pr_number: number; sha: string }[],
   attempts: readonly { repoId: number; headSha: string; start: number; finish: number | null }[],
 ): Map<string, number> {
-  const bySha = new Map<string, [number, number][]>();
-  for (const a of attempts) {
-    if (a.finish === null) continue;
-    pushTo(bySha, `${a.repoId}\0${a.headSha}`, [a.start, a.finish]);
+  // finished attempts by head commit, as linked lists (no array per commit)
+  const headOf = new Map<string, number>();
+  const nextAttempt = new Int32Array(attempts.length).fill(-1);
+  for (let a = attempts.length - 1; a >= 0; a -= 1) {
+    const attempt = attempts[a]!;
+    if (attempt.finish === null) continue;
+    const key = `${attempt.repoId}\0${attempt.headSha}`;
+    const head = headOf.get(key);
+    if (head !== undefined) nextAttempt[a] = head;
+    headOf.set(key, a);
   }
-  const intervals = new Map<string, [number, number][]>();
+  // (PR, attempt) pairs in typed columns, then grouped by PR
+  const prSlot = new Map<string, number>();
+  const keys: string[] = [];
+  let size = 0;
+  let pairPr = new Int32Array(1024);
+  let pairAttempt = new Int32Array(1024);
   for (const c of commits) {
-    const found = bySha.get(`${c.repo_id}\0${c.sha}`);
-    if (!found) continue;
+    let a = headOf.get(`${c.repo_id}\0${c.sha}`);
+    if (a === undefined) continue;
     const key = `${c.repo_id}:${c.pr_number}`;
-    const list = intervals.get(key);
-    if (list) list.push(...found);
-    else intervals.set(key, [...found]);
+    let slot = prSlot.get(key);
+    if (slot === undefined) {
+      slot = keys.length;
+      prSlot.set(key, slot);
+      keys.push(key);
+    }
+    for (; a >= 0; a = nextAttempt[a]!) {
+      if (size === pairPr.length) {
+        const pr = new Int32Array(size * 2);
+        pr.set(pairPr);
+        pairPr = pr;
+        const at = new Int32Array(size * 2);
+        at.set(pairAttempt);
+        pairAttempt = at;
+      }
+      pairPr[size] = slot;
+      pairAttempt[size] = a;
+      size += 1;
+    }
   }
+  const start = new Int32Array(keys.length + 1);
+  for (let e = 0; e < size; e += 1) start[pairPr[e]! + 1]! += 1;
+  for (let k = 0; k < keys.length; k += 1) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, keys.length);
+  const order = new Int32Array(size);
+  for (let e = 0; e < size; e += 1) order[fill[pairPr[e]!]!++] = pairAttempt[e]!;
   const result = new Map<string, number>();
-  for (const [k, list] of intervals) {
-    list.sort((a, b) => a[0] - b[0]);
+  for (let k = 0; k < keys.length; k += 1) {
+    const from = start[k]!;
+    const to = start[k + 1]!;
+    // the PR's intervals by start (a few: insertion sort), then their union
+    for (let a = from + 1; a < to; a += 1) {
+      const e = order[a]!;
+      const at = attempts[e]!.start;
+      let b = a - 1;
+      while (b >= from && attempts[order[b]!]!.start > at) {
+        order[b + 1] = order[b]!;
+        b -= 1;
+      }
+      order[b + 1] = e;
+    }
     let total = 0;
-    let [open, close] = list[0]!;
-    for (const [start, finish] of list.slice(1)) {
-      if (start > close) {
+    let open = attempts[order[from]!]!.start;
+    let close = attempts[order[from]!]!.finish!;
+    for (let a = from + 1; a < to; a += 1) {
+      const { start: begin, finish } = attempts[order[a]!]!;
+      if (begin > close) {
         total += Math.max(0, close - open);
-        open = start;
-        close = finish;
-      } else close = Math.max(close, finish);
+        open = begin;
+        close = finish!;
+      } else close = Math.max(close, finish!);
     }
     total += Math.max(0, close - open);
-    result.set(k, total);
+    result.set(keys[k]!, total);
   }
   return result;
 }

@@ -207,6 +207,12 @@ export interface GeneratorOptions {
   prRuns?: boolean;
   /** Share of pushes that also get a Lint run (with `prRuns`). */
   lintRate?: number;
+  /**
+   * With `prRuns`: the last commit before ready is pushed when its author is
+   * done coding (just before the PR is ready), not when it was authored, so
+   * its CI run ends right before the author's return lag, not hours earlier.
+   */
+  pushAtReady?: boolean;
   /** Share of commits before the last one before ready that are pushed on their own (with `prRuns`). */
   pushRate?: number;
   people?: number;
@@ -299,6 +305,7 @@ export function generateOrg(options: GeneratorOptions = {}): GenOrg {
     runsPerRepo: 40,
     prRuns: false,
     lintRate: 0.6,
+    pushAtReady: false,
     pushRate: 0.5,
     people: 12,
     now: '2025-06-30T00:00:00Z',
@@ -437,7 +444,11 @@ function buildPullRequest(
     const t = firstCommit + Math.floor((plan.codingSec * c) / Math.max(1, preReady)) + shift;
     const sha = rng.hex(40);
     commits.push({ sha, authoredAt: t, committedAt: t });
-    if (o.prRuns && (c === preReady - 1 || rng.chance(o.pushRate))) shift += pushed(sha, t);
+    if (o.prRuns && (c === preReady - 1 || rng.chance(o.pushRate))) {
+      // the last commit goes up when coding is done (with pushAtReady), earlier ones when authored
+      const pushAt = c === preReady - 1 && o.pushAtReady ? firstCommit + plan.codingSec + shift : t;
+      shift += pushed(sha, pushAt);
+    }
   }
   const events: GenEvent[] = [];
   const draftLead = plan.draft ? Math.max(60, Math.floor(plan.codingSec / 2)) : 0;

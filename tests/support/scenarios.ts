@@ -304,6 +304,7 @@ export function scenarioOrg(
     repoPrs: byRepo.map((team) => Math.round((team.length * PRS_PER_PERSON) / 0.92)),
     runsPerRepo: 12,
     prRuns: true,
+    pushAtReady: true,
     pushRate: 0.2,
     lintRate: 0.3,
     largePrRate: 0,

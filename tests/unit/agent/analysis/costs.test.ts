@@ -5,6 +5,7 @@ import { CONTEXT_SWITCH_MINUTES, type CostInput, computeCosts } from '../../../.
 import { activePeoplePerWeek, weeksOfData } from '../../../../agent/analysis/delivery.js';
 import type { Delivery } from '../../../../agent/analysis/diagnosis.js';
 import type { SystemEffect } from '../../../../agent/analysis/effects.js';
+import { validateConfig } from '../../../../agent/config.js';
 
 const H = 3600;
 const effect = (kind: SystemEffect['kind'], name: string, multiplier: number): SystemEffect => ({
@@ -74,6 +75,23 @@ describe('costs', () => {
     // the evidence carries the arithmetic and the source of the switch cost
     expect(c['ci_wait']!.evidence).toContain('Parnin & Rugaber');
     expect(c['ci_wait']!.evidence).toContain('4.0 weeks of data');
+  });
+
+  it('takes the cost of a context switch from the config: 10 minutes instead of 15', () => {
+    const { config, errors } = validateConfig({ costs: { contextSwitchMinutes: 10 } });
+    expect(errors).toEqual([]);
+    expect(config.costs.contextSwitchMinutes).toBe(10);
+    const c = byCause(computeCosts(input({ contextSwitchMinutes: config.costs.contextSwitchMinutes })));
+    // 2 CI switches × 10 min ÷ 4 weeks; 8 flaky re-runs × 10 min ÷ 4; 3 rework rounds × 10 min ÷ 4
+    expect(c['ci_wait']!.engineerHoursPerWeek).toBeCloseTo((2 * 10) / 60 / 4, 10);
+    expect(c['flaky_ci']!.engineerHoursPerWeek).toBeCloseTo((8 * 10) / 60 / 4, 10);
+    expect(c['review_wait']!.engineerHoursPerWeek).toBeCloseTo((3 * 10) / 60 / 4, 10);
+    expect(c['ci_wait']!.evidence).toContain('× 10 min');
+    // the default is the cited 15 minutes; a bad value is one error naming the field and the range
+    expect(validateConfig({}).config.costs.contextSwitchMinutes).toBe(CONTEXT_SWITCH_MINUTES);
+    expect(validateConfig({ costs: { contextSwitchMinutes: -5 } }).errors).toEqual([
+      '"costs.contextSwitchMinutes" must be a number of minutes from 0 to 240 (default 15)',
+    ]);
   });
 
   it('never calls waiting engineer time: a long wait with no switches costs no engineer hours', () => {
