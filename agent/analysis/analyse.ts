@@ -86,10 +86,17 @@ export async function analyse(q: Queryable, options: AnalysisOptions): Promise<R
   const second =
     q instanceof Db ? await Db.open(q.file, { readonly: true, pending: false }).catch(() => null) : null;
   const reader = second ?? q;
+  // One after another: statements waiting on one connection would each hold a
+  // thread of the pool the first connection needs too.
+  const after = (previous: Promise<unknown>) =>
+    previous.then(
+      () => undefined,
+      () => undefined,
+    );
   const ciEarly = ciMetrics(reader, window);
-  const daysEarly = gitDays(reader, window);
-  const doraEarly = analyseDora(reader, window, config);
-  const outsideEarly = countOutside(reader, window);
+  const daysEarly = after(ciEarly).then(() => gitDays(reader, window));
+  const doraEarly = after(daysEarly).then(() => analyseDora(reader, window, config));
+  const outsideEarly = after(doraEarly).then(() => countOutside(reader, window));
   const early = [ciEarly, daysEarly, doraEarly, outsideEarly];
   // a failure surfaces where the result is awaited
   for (const work of early) work.catch(() => undefined);
