@@ -24,7 +24,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+        // in process and without global state between files: one module load per worker, not per file
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], isolate: false },
       },
       {
         extends: true,
