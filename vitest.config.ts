@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` runs in process on hand-built inputs and seeded data
@@ -5,16 +6,26 @@ import { defineConfig } from 'vitest/config';
 // repositories, the local GitHub server and Chromium, on fixture databases
 // built once per run (tests/support/global-setup.ts).
 // `npx vitest run --project unit` runs the fast half alone.
+//
+// Files run in parallel, one worker per core: an e2e test spends much of its
+// time waiting for the processes it starts (the CLI, git, Chromium), so
+// Vitest's default (cores − 1) leaves one of a small CI machine's two cores
+// idle. Not more: the build-timing tests measure wall time and need a core
+// that is not shared three ways. DX_TEST_WORKERS overrides the count.
+const workers = Number(process.env['DX_TEST_WORKERS']) || availableParallelism();
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    maxWorkers: workers,
     reporters: ['default'],
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+        // in process and without global state between files: one module load per worker, not per file
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], isolate: false },
       },
       {
         extends: true,

@@ -16,7 +16,6 @@ import { tempDir } from '../support/git-repo.js';
 import { sharedFixture } from '../support/report-fixture.js';
 
 describe('every output renders the same analysis', () => {
-  const fixture = sharedFixture(false);
   let work: string;
   let json: Report;
   let embedded: Report;
@@ -25,6 +24,7 @@ describe('every output renders the same analysis', () => {
   let html: string;
 
   beforeAll(async () => {
+    const fixture = await sharedFixture(false);
     work = tempDir('dx-audit-agree-');
     const cli = async (...args: string[]) => {
       const result = await runCli(['--db', fixture.dbPath, ...args], { cwd: work });

@@ -45,7 +45,7 @@ describe('Pseudonymizer', () => {
   });
 
   it('keeps people out of a whole report and keeps paths, repositories and teams', async () => {
-    const fixture = sharedFixture(false);
+    const fixture = await sharedFixture(false);
     const report = await fixtureReport(fixture, true);
     const logins = fixture.org.people.map((x) => x.login);
     const q = new Pseudonymizer(
@@ -70,7 +70,8 @@ describe('Pseudonymizer', () => {
     expect(anonymized.pullRequests!.items!.map((i) => i.author)).toEqual(
       report.pullRequests!.items!.map((i) => (i.author === null ? null : q.person(i.author))),
     );
-  });
+    // time to wait for the fixture if it is still being built (tests/support/global-setup.ts)
+  }, 120_000);
 });
 
 describe('--anonymize from the command line', () => {

@@ -43,7 +43,7 @@ async function dashboardFile(
   name: string,
   evil: boolean,
 ): Promise<{ file: string; report: Report }> {
-  const report = await fixtureReport(sharedFixture(evil));
+  const report = await fixtureReport(await sharedFixture(evil));
   const file = join(dir, name);
   writeFileSync(file, renderDashboard(report));
   return { file, report };
@@ -80,7 +80,8 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
   let dir: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    // Chromium starts while the fixtures may still be building (tests/support/global-setup.ts)
+    [browser] = await Promise.all([launchChromium(), sharedFixture(false), sharedFixture(true)]);
     dir = tempDir('dx-audit-dashboard-');
     mkdirSync(ARTIFACTS, { recursive: true });
   });

@@ -38,7 +38,7 @@ describe('page assembly helpers', () => {
   });
 
   it('renders one page with exactly three scripts, a CSP that allows only them, and the report embedded as JSON prints it', async () => {
-    const report = await fixtureReport(sharedFixture(true));
+    const report = await fixtureReport(await sharedFixture(true));
     const html = renderDashboard(report);
     expect(html.match(/<script/g)).toHaveLength(3);
     expect(html).toMatch(/script-src &#39;sha256-[A-Za-z0-9+/=]+&#39; &#39;sha256-[A-Za-z0-9+/=]+&#39;;/);
@@ -50,5 +50,6 @@ describe('page assembly helpers', () => {
     expect(embedded).toEqual(JSON.parse(renderJson(report)));
     expect(embedded.schemaVersion).toBe(2);
     expect(html).toContain(`Window ${escapeHtml(report.window.statement)}`);
-  });
+    // time to wait for the fixture if it is still being built (tests/support/global-setup.ts)
+  }, 120_000);
 });

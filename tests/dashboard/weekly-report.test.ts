@@ -17,8 +17,8 @@ describe('weekly report model', () => {
   let report: Report;
   let evil: Report;
   beforeAll(async () => {
-    report = await fixtureReport(sharedFixture(false));
-    evil = await fixtureReport(sharedFixture(true));
+    report = await fixtureReport(await sharedFixture(false));
+    evil = await fixtureReport(await sharedFixture(true));
   });
 
   it('compares the last week of the window with the one before, read from the weekly series', () => {

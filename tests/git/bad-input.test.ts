@@ -6,18 +6,19 @@ import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../support/cli.js';
-import { TestRepo, tempDir } from '../support/git-repo.js';
-import { generateHistory } from '../support/history-generator.js';
+import { importHistory, longHistory } from '../support/fast-import.js';
+import { type TestRepo, tempDir } from '../support/git-repo.js';
 
 const cleanup: Array<() => void> = [];
 afterAll(() => {
   for (const fn of cleanup) fn();
 });
 
+/** A clone whose `main` has `commits` commits, each rewriting f.txt (written in one git run, checked out). */
 function repo(commits = 2): TestRepo {
-  const r = new TestRepo();
+  const r = importHistory(Array.from({ length: commits }, (_, i) => ({ files: { 'f.txt': `${i}\n` } })));
   cleanup.push(() => r.remove());
-  for (let i = 0; i < commits; i += 1) r.commit({ files: { 'f.txt': `${i}\n` } });
+  r.git('reset', '-q', '--hard', 'main');
   return r;
 }
 
@@ -148,6 +149,8 @@ describe('collect git: bad input', () => {
   });
 });
 
+const COMMITS = 12_000;
+
 describe('collect git: concurrency and interruption', () => {
   it('two collections writing the same database at once both succeed', async () => {
     const a = repo(40);
@@ -171,9 +174,9 @@ describe('collect git: concurrency and interruption', () => {
   });
 
   it('an interrupted collection keeps a consistent database and the next run completes it without duplicates', async () => {
-    const r = new TestRepo();
+    // three batches of `collect git`: the first is stored long before the last
+    const r = longHistory(COMMITS);
     cleanup.push(() => r.remove());
-    await generateHistory(r.path, { commits: 16_000, files: 300, seed: 7 });
     const db = join(tempDir(), 'dx.db');
     const child = spawn(process.execPath, [BIN, 'collect', 'git', r.path, '--db', db], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -200,7 +203,7 @@ describe('collect git: concurrency and interruption', () => {
       /interrupted by SIGTERM; .* — run the same command again/,
     );
     expect(partial).toBeGreaterThan(0);
-    expect(partial).toBeLessThan(16_000);
+    expect(partial).toBeLessThan(COMMITS);
     const runs = await query<{ status: string }>(
       db,
       "SELECT status FROM collection_runs WHERE source = 'git'",
@@ -212,7 +215,7 @@ describe('collect git: concurrency and interruption', () => {
       db,
       'SELECT COUNT(*) AS n, COUNT(DISTINCT sha) AS distinct_n FROM git_commits',
     );
-    expect(totals[0]).toEqual({ n: 16_000, distinct_n: 16_000 });
+    expect(totals[0]).toEqual({ n: COMMITS, distinct_n: COMMITS });
     const files = await query<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM git_file_changes');
     const expected = Number(
       (await import('node:child_process'))

@@ -3,6 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../agent/context.js';
+import { renderJson } from '../../agent/render/json.js';
+import { analyseForContext } from '../../agent/render/outputs.js';
+import { Db } from '../../agent/store/db.js';
+import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 import { runCli } from '../support/cli.js';
 import { gitEnv, TestRepo, tempDir } from '../support/git-repo.js';
 
@@ -17,11 +22,30 @@ function repo(): TestRepo {
   return r;
 }
 
-async function report(db: string, extra: string[] = []) {
-  const result = await runCli(['report', '--format', 'json', '--detail', '--db', db, ...extra]);
+/** `dx-audit report --format json --detail`, the real CLI. */
+async function reportCli(db: string) {
+  const result = await runCli(['report', '--format', 'json', '--detail', '--db', db]);
   expect(result.stderr).toBe('');
   expect(result.exitCode).toBe(0);
   return JSON.parse(result.stdout);
+}
+
+/**
+ * The same report in this process: the command's own context, analysis and
+ * JSON renderer (reportCli above runs the command itself once). No warning,
+ * as the command would print one on stderr.
+ */
+async function report(db: string, since?: string) {
+  const context = createContext({ db, ...(since ? { since } : {}) }, new AbortController().signal);
+  const store = await Db.open(context.dbPath);
+  try {
+    await ingestPendingBuilds(store);
+    const analysed = await analyseForContext(store, context, { detail: true, top: 50 });
+    expect(analysed.git.warnings).toEqual([]);
+    return JSON.parse(renderJson(analysed));
+  } finally {
+    await store.close();
+  }
 }
 
 function gitLines(cwd: string, args: string[]): string[] {
@@ -72,8 +96,10 @@ describe('collect git: a small repository with known answers', () => {
     const summary = JSON.parse(collect.stdout);
     expect(summary.repositories[0]).toMatchObject({ mode: 'full', commits: 5, merges: 1 });
 
-    const json = await report(db);
+    const json = await reportCli(db);
     expect(json.schemaVersion).toBe(2);
+    // the in-process report the other tests read is the command's, apart from when it was made
+    expect({ ...(await report(db)), generatedAt: null }).toEqual({ ...json, generatedAt: null });
     expect(json.repositories).toEqual([{ name: r.path.split('/').pop(), path: r.path, github: null }]);
     // independent counts from git itself
     expect(json.git.commits).toBe(
@@ -137,7 +163,7 @@ describe('collect git: a small repository with known answers', () => {
   });
 
   it('restricts the report to the window', async () => {
-    const json = await report(db, ['--since', new Date(1_700_010_000 * 1000).toISOString()]);
+    const json = await report(db, new Date(1_700_010_000 * 1000).toISOString());
     // c4 (10800), c6 (18000), c7 (21600) are non-merge commits in the window; merge at 14400
     expect(json.git.commits).toBe(3);
     expect(json.git.merges).toBe(1);
@@ -240,6 +266,6 @@ describe('collect git: history shapes', () => {
     const wider = await runCli(['collect', 'git', r.path, '--db', db, '--json', '--since', '2019-01-01']);
     expect(JSON.parse(wider.stdout).repositories[0].mode).toBe('full');
     expect((await report(db)).git.commits).toBe(1);
-    expect((await report(db, ['--since', '2019-01-01'])).git.commits).toBe(2);
+    expect((await report(db, '2019-01-01')).git.commits).toBe(2);
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectionStates } from '../../agent/store/collection.js';
 import { Db } from '../../agent/store/db.js';
 import { BIN, runCli } from '../support/cli.js';
-import { importHistory } from '../support/fast-import.js';
+import { longHistory } from '../support/fast-import.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
 
 const cleanup: Array<() => void> = [];
@@ -50,12 +50,12 @@ async function runRow(file: string, id: number) {
   }
 }
 
+/** Three batches of `collect git`: the first is stored long before the last. */
+const COMMITS = 12_000;
+
 describe('collection states', () => {
   it('kill -9 during `collect git`: interrupted, with the command that finishes it; complete after it', async () => {
-    const commits = Array.from({ length: 20_000 }, (_, i) => ({
-      files: { [`src/f${i % 400}.txt`]: `${i}\n`, [`docs/d${i % 97}.md`]: `${i}\n` },
-    }));
-    const r = importHistory(commits);
+    const r = longHistory(COMMITS);
     cleanup.push(() => r.remove());
     const file = join(tempDir(), 'dx.db');
     const child = spawn(process.execPath, [BIN, 'collect', 'git', r.path, '--db', file], {
@@ -71,7 +71,7 @@ describe('collection states', () => {
     expect(await exited).toBe('SIGKILL');
     const stored = await count(file);
     expect(stored).toBeGreaterThan(0);
-    expect(stored).toBeLessThan(20_000);
+    expect(stored).toBeLessThan(COMMITS);
     // the dead process left its run `running`
     const row = await runRow(file, 1);
     expect(row).toMatchObject({ status: 'running', finished_at: null });
@@ -86,7 +86,7 @@ describe('collection states', () => {
     ]);
     const again = await runCli(['collect', 'git', r.path, '--db', file, '--quiet']);
     expect(again.exitCode).toBe(0);
-    expect(await count(file)).toBe(20_000);
+    expect(await count(file)).toBe(COMMITS);
     const second = await runRow(file, 2);
     expect(await states(file)).toEqual([
       { repo: r.path, source: 'git', state: 'complete', at: second!.finished_at, note: null },

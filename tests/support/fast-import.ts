@@ -73,3 +73,18 @@ export function importHistory(commits: readonly ImportedCommit[], repo?: TestRep
   });
   return target;
 }
+
+/**
+ * A long history that is cheap to write and to read: `count` commits, each
+ * changing one line in two of five small files (a tree of a few entries, so
+ * fast-import writes little per commit). Long enough that `collect git`
+ * commits several batches (4,000 commits each) before it finishes: the
+ * interruption tests stop it in between.
+ */
+export function longHistory(count: number): TestRepo {
+  return importHistory(
+    Array.from({ length: count }, (_, i) => ({
+      files: { [`src/f${i % 3}.txt`]: `${i}\n`, [`docs/d${i % 2}.md`]: `${i}\n` },
+    })),
+  );
+}

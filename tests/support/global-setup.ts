@@ -1,10 +1,14 @@
-// Built once per test run: the fixture audit databases every renderer test
-// reads (a clean one and one whose repository text is hostile). Tests reach
-// them with sharedFixture() (tests/support/report-fixture.ts).
-import { rmSync } from 'node:fs';
+// The fixture audit databases every renderer test reads (a clean one and one
+// whose repository text is hostile), built once per test run. The build starts
+// here but is not waited for: test files that do not read the fixtures run
+// meanwhile, and sharedFixture() (tests/support/report-fixture.ts) waits for the
+// mark the build leaves in its folder (FIXTURE_READY, or FIXTURE_FAILED with the
+// error).
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { tempDir } from './git-repo.js';
-import { fixtureDatabase } from './report-fixture.js';
+import { FIXTURE_FAILED, FIXTURE_READY, fixtureDatabase } from './report-fixture.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,13 +17,27 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject) {
+/** Builds one fixture and marks its folder ready, or failed with the reason. */
+async function build(dir: string, evil: boolean): Promise<void> {
+  try {
+    await fixtureDatabase(dir, evil);
+    writeFileSync(join(dir, FIXTURE_READY), '');
+  } catch (error) {
+    writeFileSync(
+      join(dir, FIXTURE_FAILED),
+      error instanceof Error ? (error.stack ?? error.message) : String(error),
+    );
+  }
+}
+
+export default function setup(project: TestProject) {
   const clean = tempDir('dx-audit-fixture-');
   const evil = tempDir('dx-audit-fixture-evil-');
-  await Promise.all([fixtureDatabase(clean, false), fixtureDatabase(evil, true)]);
+  const building = Promise.all([build(clean, false), build(evil, true)]);
   project.provide('fixtureClean', clean);
   project.provide('fixtureEvil', evil);
-  return () => {
+  return async () => {
+    await building;
     rmSync(clean, { recursive: true, force: true });
     rmSync(evil, { recursive: true, force: true });
   };

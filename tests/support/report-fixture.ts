@@ -5,7 +5,7 @@
 // the analysis computes from it. With `evil`, every place a repository
 // controls text (PR titles, branch names, workflow names, file names, the
 // build command) carries hostile strings.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { inject } from 'vitest';
@@ -140,9 +140,21 @@ export async function fixtureDatabase(dir: string, evil = false): Promise<Fixtur
   return { dbPath, org, clones, teams: fixtureTeams(org) };
 }
 
-/** The fixture database built once for the whole test run (tests/support/global-setup.ts). */
-export function sharedFixture(evil = false): FixtureDatabase {
+/** The mark of a finished fixture build in its folder. */
+export const FIXTURE_READY = '.ready';
+/** The mark of a failed fixture build in its folder; it holds the error. */
+export const FIXTURE_FAILED = '.failed';
+
+/** The fixture database built once for the whole test run (tests/support/global-setup.ts), once it is built. */
+export async function sharedFixture(evil = false): Promise<FixtureDatabase> {
   const dir = inject(evil ? 'fixtureEvil' : 'fixtureClean');
+  while (!existsSync(join(dir, FIXTURE_READY))) {
+    if (existsSync(join(dir, FIXTURE_FAILED)))
+      throw new Error(
+        `the fixture database was not built: ${readFileSync(join(dir, FIXTURE_FAILED), 'utf8')}`,
+      );
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
   const org = fixtureOrg(evil);
   return {
     dbPath: join(dir, 'dx.db'),
