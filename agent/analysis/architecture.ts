@@ -114,6 +114,19 @@ export interface Architecture {
 
 export type ArchitectureConfig = Pick<Config, 'exclude' | 'fixPatterns' | 'coupling' | 'modules'>;
 
+/** No files, couplings or modules (before any repository is analysed, or when none is). */
+export function emptyArchitecture(): Architecture {
+  return {
+    files: [],
+    coupling: [],
+    modules: [],
+    moduleCoupling: [],
+    excludedFiles: 0,
+    largeChangeSets: 0,
+    warnings: [],
+  };
+}
+
 /** Computes every architecture figure for the window. */
 export async function analyseArchitecture(
   q: Queryable,
@@ -122,15 +135,7 @@ export async function analyseArchitecture(
 ): Promise<Architecture> {
   const history = await loadHistory(q, window, config);
   const tips = await loadTipFiles(q);
-  const result: Architecture = {
-    files: [],
-    coupling: [],
-    modules: [],
-    moduleCoupling: [],
-    excludedFiles: 0,
-    largeChangeSets: 0,
-    warnings: history.warnings,
-  };
+  const result: Architecture = { ...emptyArchitecture(), warnings: history.warnings };
   const component = componentMatcher(config.modules.components);
   for (const repo of history.repos) {
     analyseRepository(

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Architecture } from '../../agent/analysis/architecture.js';
+import { type Architecture, emptyArchitecture } from '../../agent/analysis/architecture.js';
 import { analyseDelivery, type DeliveryAnalysis } from '../../agent/analysis/delivery.js';
 import { DEFAULT_CONFIG } from '../../agent/config.js';
 import { Db } from '../../agent/store/db.js';
@@ -14,14 +14,7 @@ import type { GenOrg } from '../support/github-generator.js';
 import { type PlantedCause, SCENARIO_DAYS, scenarioOrg } from '../support/scenarios.js';
 import { seedOrg } from '../support/seed-github.js';
 
-export const NO_ARCHITECTURE: Architecture = {
-  files: [],
-  coupling: [],
-  modules: [],
-  moduleCoupling: [],
-  excludedFiles: 0,
-  largeChangeSets: 0,
-} as unknown as Architecture;
+export const NO_ARCHITECTURE: Architecture = emptyArchitecture();
 
 /** Seeds `org` into a fresh SQLite file and runs the delivery analysis over `days` ending at its `now`. */
 export async function analyseOrg(org: GenOrg, days: number): Promise<DeliveryAnalysis> {

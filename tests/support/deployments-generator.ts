@@ -2,6 +2,7 @@
 // deployments with their statuses, releases, incident issues and hotfix
 // labels. Kept beside the repository (a WeakMap) so the organisation's own
 // generator stays as it is; the local GitHub serves them from here.
+import type { IssueRow } from '../../agent/store/dora.js';
 import type { GenRepository } from './github-generator.js';
 
 /** GraphQL DeploymentStatusState values. */
@@ -36,14 +37,8 @@ export interface PlantedRelease {
   publishedAt: number | null;
 }
 
-export interface PlantedIssue {
-  number: number;
-  title: string;
-  labels: string[];
-  createdAt: number;
-  closedAt: number | null;
-  updatedAt: number;
-}
+/** An issue carrying the incident label, as the store keeps it (without its response). */
+export type PlantedIssue = Omit<IssueRow, 'rawId'>;
 
 export interface DoraPlant {
   deployments: PlantedDeployment[];
