@@ -18,6 +18,7 @@ import {
   type PlantedCause,
   runScenario,
   type Scenario,
+  scenarioData,
 } from '../support/scenarios.js';
 
 const SEEDS = [1, 2];
@@ -263,12 +264,12 @@ function checkPlanted(cause: PlantedCause, s: Scenario) {
 
 describe.each(PLANTED_CAUSES)('scenario %s', (cause) => {
   const built = new Map<number, Scenario>();
+  // the first seed with its git clones; the planted properties need the generated data only
   beforeAll(async () => {
-    for (const seed of SEEDS) {
-      const dir = mkdtempSync(join(tmpdir(), `dx-scenario-${cause}-`));
-      dirs.push(dir);
-      built.set(seed, await buildScenario(cause, seed, dir));
-    }
+    const dir = mkdtempSync(join(tmpdir(), `dx-scenario-${cause}-`));
+    dirs.push(dir);
+    built.set(SEEDS[0]!, await buildScenario(cause, SEEDS[0]!, dir));
+    for (const seed of SEEDS.slice(1)) built.set(seed, scenarioData(cause, seed));
   });
 
   it.each(SEEDS)('seed %i: the planted property holds in the generated data', (seed) => {
@@ -279,10 +280,12 @@ describe.each(PLANTED_CAUSES)('scenario %s', (cause) => {
     checkPlanted(cause, s);
   });
 
-  it.each(SEEDS)('seed %i: runs are linked to the PRs, and git mirrors the merged PRs', async (seed) => {
-    const s = built.get(seed)!;
-    checkRunsLinked(s);
-    await checkMirror(s);
+  it.each(SEEDS)('seed %i: runs are linked to the PRs', (seed) => {
+    checkRunsLinked(built.get(seed)!);
+  });
+
+  it(`seed ${SEEDS[0]}: git mirrors the merged PRs`, async () => {
+    await checkMirror(built.get(SEEDS[0]!)!);
   });
 
   it('is the same for the same seed, and differs for another', async () => {

@@ -492,23 +492,29 @@ export async function writeMirror(
 
 /** Builds a scenario under `dir`: its GitHub data and a git clone per repository. */
 export async function buildScenario(cause: PlantedCause, seed: number, dir: string): Promise<Scenario> {
-  const { org, affected, expected, plan } = scenarioOrg(cause, seed);
-  const repos: ScenarioRepo[] = [];
+  const scenario = scenarioData(cause, seed);
+  const { org, plan } = scenario;
   await Promise.all(
     org.repositories.map(async (repo, i) => {
       const path = join(dir, repo.name);
       const deepPaths = new Set(plan.moduleRepo === i ? plan.moduleFiles : []);
       await writeMirror(path, `${repo.owner}/${repo.name}`, repo.pullRequests, seed * 31 + i, { deepPaths });
-      repos[i] = { slug: `${repo.owner}/${repo.name}`, path };
+      scenario.repos[i] = { slug: `${repo.owner}/${repo.name}`, path };
     }),
   );
+  return scenario;
+}
+
+/** The scenario's generated data alone, without git clones (`repos` stays empty). */
+export function scenarioData(cause: PlantedCause, seed: number): Scenario {
+  const { org, affected, expected, plan } = scenarioOrg(cause, seed);
   const until = org.now;
   const since = until - SCENARIO_DAYS * 24 * HOUR * 1000;
   return {
     cause,
     seed,
     org,
-    repos,
+    repos: [] as ScenarioRepo[],
     affected,
     expected,
     people: org.people.map((p) => p.login),
