@@ -102,21 +102,36 @@ export function findFailures(
     for (const f of failedStatuses) {
       const index = runningAt(f.at);
       if (index < 0) continue;
-      const next = times.find((t) => t > f.at) ?? null;
+      // the next successful deployment: times are ascending and times[index] <= f.at
+      const next = index + 1 < times.length ? times[index + 1]! : null;
       fire(index, { kind: 'failed_deployment', ref: `${f.ref} ${f.state}`, at: f.at, restoredAt: next });
     }
   }
 
   if (enabled.has('revert')) {
-    // Subjects and PR titles of shipped changes, to resolve `Revert "<subject>"`.
-    const bySubject = new Map<string, string>();
-    for (const [sha, index] of shipping.shippedBy) {
-      if (index === undefined) continue;
-      bySubject.set(shipping.commits.get(sha)!.subject, sha);
+    // Subjects and PR titles of shipped changes, to resolve `Revert "<subject>"`:
+    // only the subjects some revert names are kept.
+    const named = new Set<string>();
+    for (const commit of shipping.commits.values()) {
+      const m = REVERT_SUBJECT.exec(commit.subject);
+      if (m) named.add(m[1]!);
     }
     for (const pr of shipping.prs) {
-      const change = shipping.changeOfPr.get(pr.number);
-      if (change !== undefined && shipping.shippedBy.has(change)) bySubject.set(pr.title, change);
+      const m = REVERT_SUBJECT.exec(pr.title);
+      if (m) named.add(m[1]!);
+    }
+    const bySubject = new Map<string, string>();
+    if (named.size > 0) {
+      for (const [sha, index] of shipping.shippedBy) {
+        if (index === undefined) continue;
+        const subject = shipping.commits.get(sha)!.subject;
+        if (named.has(subject)) bySubject.set(subject, sha);
+      }
+      for (const pr of shipping.prs) {
+        const change = shipping.changeOfPr.get(pr.number);
+        if (change !== undefined && named.has(pr.title) && shipping.shippedBy.has(change))
+          bySubject.set(pr.title, change);
+      }
     }
     const reverts = new Map<string, { reverted: string; at: number; ref: string }>();
     for (const link of revertLinks) {
@@ -131,8 +146,9 @@ export function findFailures(
     }
     for (const [sha, commit] of shipping.commits) {
       const m = REVERT_SUBJECT.exec(commit.subject);
+      if (!m) continue;
       const change = shipping.changeOf.get(sha) ?? sha;
-      if (!m || reverts.has(change)) continue;
+      if (reverts.has(change)) continue;
       const target = bySubject.get(m[1]!);
       if (target !== undefined)
         reverts.set(change, { reverted: target, at: commit.authorTime, ref: `revert ${sha.slice(0, 7)}` });
