@@ -8,7 +8,7 @@
 //   4. the default globs below exclude it.
 import picomatch from 'picomatch';
 
-/** Lock files, minified bundles, vendored and build-output folders. */
+/** Lock files, minified bundles, vendored and build-output folders, prose (Markdown, AsciiDoc, reStructuredText) and translation catalogues. */
 export const DEFAULT_EXCLUDES: readonly string[] = [
   '**/package-lock.json',
   '**/npm-shrinkwrap.json',
@@ -29,6 +29,16 @@ export const DEFAULT_EXCLUDES: readonly string[] = [
   '**/node_modules/**',
   '**/third_party/**',
   '**/dist/**',
+  // prose and translations: they change with releases and languages, not with the design
+  '**/*.md',
+  '**/*.markdown',
+  '**/*.adoc',
+  '**/*.asciidoc',
+  '**/*.rst',
+  '**/*.po',
+  '**/*.pot',
+  '**/*.xliff',
+  '**/*.xlf',
 ];
 
 /** linguist attributes of one path: 1 set/true, 0 explicitly false, null unspecified. */

@@ -352,7 +352,7 @@ export async function run(context: Context, operands: string[], options: Options
     const tail = first.tail.trim().split('\n').slice(-5).join('\n');
     if (tail && !options.showOutput) context.note(`Last output of ${first.name}:\n${tail}`);
     context.note(
-      `dx-audit: ${failures.length} of ${reports.length} runs failed (${first.name} ${first.detail}); they are stored but not in the statistics — fix the build, or check the command`,
+      `dx-audit: ${failures.length} of ${count(reports.length, 'run')} failed (${first.name} ${first.detail}); they are stored but not in the statistics — fix the build, or check the command`,
     );
     return EXIT.failure;
   }

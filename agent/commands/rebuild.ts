@@ -1,10 +1,12 @@
 // `dx-audit rebuild`: re-extracts the normalised GitHub tables from the raw
 // responses already stored, without asking GitHub anything.
+
 import { existsSync } from 'node:fs';
 import { rebuildGithub } from '../../collectors/github/rebuild.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { Db } from '../store/db.js';
+import { count } from '../util/plural.js';
 
 export async function run(context: Context): Promise<number> {
   if (!existsSync(context.dbPath)) {
@@ -28,7 +30,7 @@ export async function run(context: Context): Promise<number> {
     } else {
       for (const r of results) {
         context.note(
-          `${r.repository}: ${r.pullRequests} pull requests, ${r.runAttempts} run attempts re-extracted`,
+          `${r.repository}: ${count(r.pullRequests, 'pull request')}, ${count(r.runAttempts, 'run attempt')} re-extracted`,
         );
       }
     }

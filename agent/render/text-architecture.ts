@@ -1,6 +1,8 @@
 // Terminal view of the fragile-architecture figures: top hotspots, strongest
 // file couplings and the coupling between modules, each with its units.
+
 import type { Report } from '../analysis/model.js';
+import { count } from '../util/plural.js';
 
 const ROWS = 15;
 
@@ -84,7 +86,7 @@ export function architectureLines(report: Report): string[] {
   if (git.excludedFiles > 0 || git.largeChangeSets > 0) {
     lines.push(
       '',
-      `Left out: ${git.excludedFiles} lock/vendored/generated files; ${git.largeChangeSets} commits too large for coupling.`,
+      `Left out: ${count(git.excludedFiles, 'lock/vendored/generated/prose file')}; ${count(git.largeChangeSets, 'commit')} too large for coupling.`,
     );
   }
   return lines;

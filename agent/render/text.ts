@@ -1,8 +1,10 @@
 // The terminal view of the report: the window, the verdict, headline counts,
 // hotspots and change coupling, pull requests, CI, diagnosis and costs.
+
 import type { Report } from '../analysis/model.js';
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
 import { formatDuration, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
+import { count } from '../util/plural.js';
 import { architectureLines } from './text-architecture.js';
 import { doraRows, partialCollections } from './weekly-view.js';
 
@@ -21,7 +23,7 @@ export function renderText(report: Report): string {
   }
   lines.push(`Repositories: ${report.repositories.map((r) => r.name).join(', ')}`);
   lines.push(
-    `Git: ${report.git.commits} commits, ${report.git.merges} merges, ${report.git.authors} authors, ${report.git.filesChanged} files changed`,
+    `Git: ${count(report.git.commits, 'commit')}, ${count(report.git.merges, 'merge')}, ${count(report.git.authors, 'author')}, ${count(report.git.filesChanged, 'file')} changed`,
   );
   lines.push(...architectureLines(report));
   lines.push(...renderDelivery(report));
@@ -49,12 +51,12 @@ function renderBuilds(report: Report): string[] {
   const s = (v: number | null) => (v === null ? '-' : v.toFixed(1));
   for (const row of summary) {
     lines.push(
-      `  ${printable(row.repo)} on ${printable(row.machine)}, ${row.kind} ${row.task}: median ${s(row.median)}, p90 ${s(row.p90)} (${row.runs} runs, ${row.failures} failed) — ${printable(row.command)}`,
+      `  ${printable(row.repo)} on ${printable(row.machine)}, ${row.kind} ${row.task}: median ${s(row.median)}, p90 ${s(row.p90)} (${count(row.runs, 'run')}, ${row.failures} failed) — ${printable(row.command)}`,
     );
   }
   for (const row of wrappedPerDay) {
     lines.push(
-      `  waiting on wrapped builds: ${row.minutesPerDay.toFixed(1)} min/day in ${printable(row.repo)} on ${printable(row.machine)} (${row.runs} runs over ${row.days} days)`,
+      `  waiting on wrapped builds: ${row.minutesPerDay.toFixed(1)} min/day in ${printable(row.repo)} on ${printable(row.machine)} (${count(row.runs, 'run')} over ${count(row.days, 'day')})`,
     );
   }
   return lines;
@@ -114,7 +116,7 @@ function renderDelivery(report: Report): string[] {
   if (judged.length > 0) {
     lines.push(
       '',
-      `Diagnosis (baseline cycle ${duration(report.method.baselineCycle)} over ${report.method.deliveries} changes)`,
+      `Diagnosis (baseline cycle ${duration(report.method.baselineCycle)} over ${count(report.method.deliveries, 'change')})`,
     );
     for (const d of report.diagnosis.filter((x) => x.verdict !== 'none')) {
       lines.push(`  ${d.kind} ${printable(d.subject)}: ${d.summary} (${d.confidence})`);
@@ -130,14 +132,14 @@ function renderDelivery(report: Report): string[] {
   const significant = report.systemEffects.filter((x) => x.significant);
   if (significant.length > 0) {
     lines.push('', "System effects measured on everyone's changes (significant)");
-    for (const x of significant) lines.push(`  ${printable(x.description)} — ${x.n} changes`);
+    for (const x of significant) lines.push(`  ${printable(x.description)} — ${count(x.n, 'change')}`);
   }
   const lags = report.ciReturnLag.filter((r) => r.delayMedian !== null);
   if (lags.length > 0) {
     lines.push('', 'CI delay per repository: wait on CI + return lag after it finishes (medians per change)');
     for (const r of lags)
       lines.push(
-        `  ${printable(r.repo)}: ${duration(r.ciWaitMedian)} + ${duration(r.returnLagMedian)} = ${duration(r.delayMedian)} (${r.changes} changes)`,
+        `  ${printable(r.repo)}: ${duration(r.ciWaitMedian)} + ${duration(r.returnLagMedian)} = ${duration(r.delayMedian)} (${count(r.changes, 'change')})`,
       );
   }
   const costs = materialCosts(report);

@@ -1,7 +1,9 @@
 // What the Markdown and HTML weekly reports share: the sentences of what got
 // better and worse, the week's last day, and the sections left unmeasured.
+
 import type { Comparison, EmptyState, Report } from '../analysis/model.js';
 import { formatChange, formatDuration, formatPercent, formatValue } from '../util/format.js';
+import { count } from '../util/plural.js';
 
 /** The comparisons that got better and worse, as sentences. */
 export function movements(report: Report): { better: string[]; worse: string[] } {
@@ -21,13 +23,13 @@ export function doraRows(report: Report): [string, string, string, string][] {
     [
       'Deployment frequency',
       d.deploymentsPerWeek === null ? '–' : `${d.deploymentsPerWeek.toFixed(1)} / week`,
-      `${d.deployments} deployments (${d.source ?? 'no source'})`,
+      `${count(d.deployments, 'deployment')} (${d.source ?? 'no source'})`,
       band(d.bands.deploymentFrequency),
     ],
     [
       'Lead time for changes',
       formatDuration(d.leadTime.median),
-      `p90 ${formatDuration(d.leadTime.p90)}, ${d.leadTime.n} changes`,
+      `p90 ${formatDuration(d.leadTime.p90)}, ${count(d.leadTime.n, 'change')}`,
       band(d.bands.leadTime),
     ],
     [

@@ -28,11 +28,11 @@ beforeAll(async () => {
     {
       author: alice,
       message: 'initial',
-      files: { 'src/core.ts': A1, 'src/util.ts': U1, 'docs/readme.md': R1, 'package-lock.json': '{}\n' },
+      files: { 'src/core.ts': A1, 'src/util.ts': U1, 'docs/readme.txt': R1, 'package-lock.json': '{}\n' },
     },
     { author: bob, message: 'Fix crash in core', files: { 'src/core.ts': A2, 'src/util.ts': U2 } },
     { author: alice, message: 'add feature', files: { 'src/core.ts': A3 } },
-    { author: bob, message: 'Revert "add feature"', files: { 'src/core.ts': A2, 'docs/readme.md': R2 } },
+    { author: bob, message: 'Revert "add feature"', files: { 'src/core.ts': A2, 'docs/readme.txt': R2 } },
     // "fixture" is not a fix: \bfix(e[sd])?\b needs a word boundary after it
     { author: alice, message: 'prefix fixture', files: { 'src/util.ts': U3 } },
   ]);
@@ -58,7 +58,7 @@ describe('per-file figures', () => {
     // package-lock.json is a default exclusion
     expect(report.git.filesChanged).toBe(3);
     expect(report.git.excludedFiles).toBe(1);
-    expect(report.git.files.map((f) => f.path)).toEqual(['src/core.ts', 'src/util.ts', 'docs/readme.md']);
+    expect(report.git.files.map((f) => f.path)).toEqual(['src/core.ts', 'src/util.ts', 'docs/readme.txt']);
   });
 
   it('src/core.ts: 4 revisions, 11 added, 3 deleted, alice 6 of 11 lines, 2 fix/revert commits', () => {
@@ -110,8 +110,8 @@ describe('per-file figures', () => {
     });
   });
 
-  it('docs/readme.md: half each, one revert in two commits', () => {
-    expect(file('docs/readme.md')).toMatchObject({
+  it('docs/readme.txt: half each, one revert in two commits', () => {
+    expect(file('docs/readme.txt')).toMatchObject({
       revisions: 2,
       added: 2,
       deleted: 0,
@@ -134,7 +134,7 @@ describe('coupling', () => {
     expect(report.git.coupling).toEqual([
       {
         repo: report.repositories[0]!.name,
-        a: 'docs/readme.md',
+        a: 'docs/readme.txt',
         b: 'src/core.ts',
         shared: 2, // commits 1 and 4
         degree: 66.67, // 2 / ((2 + 4) / 2)
@@ -255,8 +255,49 @@ describe('terminal view', () => {
     expect(text).toContain('Hotspots (score 0–1');
     expect(text).toMatch(/ 1\.00 +4 +2\.5 +8 +55% +50% +\S+\/src\/core\.ts/);
     expect(text).toContain('Strongest change coupling (2 pairs');
-    expect(text).toMatch(/67% +2 +3 +\S+: docs\/readme\.md ↔ src\/core\.ts +\(cross-module\)/);
+    expect(text).toMatch(/67% +2 +3 +\S+: docs\/readme\.txt ↔ src\/core\.ts +\(cross-module\)/);
     expect(text).toMatch(/57% +2 +3\.5 +\S+: src\/core\.ts ↔ src\/util\.ts\n/);
-    expect(text).toContain('Left out: 1 lock/vendored/generated files');
+    expect(text).toContain('Left out: 1 lock/vendored/generated/prose file;');
+  });
+});
+
+describe('prose and translations', () => {
+  it('are left out of hotspots and coupling by default, counted with the other exclusions', async () => {
+    const docs = importHistory([
+      {
+        author: alice,
+        message: 'initial',
+        files: {
+          'src/app.ts': 'a\n',
+          'README.md': '# app\n',
+          'README_ZH.md': '# 应用\n',
+          'Documentation/RelNotes/2.56.0.adoc': 'notes\n',
+          'po/de.po': 'msgid ""\n',
+        },
+      },
+      {
+        author: bob,
+        message: 'docs',
+        files: {
+          'src/app.ts': 'b\n',
+          'README.md': '# app!\n',
+          'README_ZH.md': '# 应用!\n',
+          'po/de.po': 'x\n',
+        },
+      },
+    ]);
+    try {
+      const result = await audit([docs.path]);
+      const { report: r } = await result.report();
+      expect(r.git.files.map((f) => f.path)).toEqual(['src/app.ts']);
+      expect(r.git.excludedFiles).toBe(4);
+      expect(r.git.coupling).toEqual([]);
+      // a config "!glob" keeps them
+      result.configure({ exclude: ['!**/*.md'] });
+      const kept = (await result.report()).report;
+      expect(kept.git.files.map((f) => f.path).sort()).toEqual(['README.md', 'README_ZH.md', 'src/app.ts']);
+    } finally {
+      docs.remove();
+    }
   });
 });

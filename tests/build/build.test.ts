@@ -200,7 +200,7 @@ describe('dx-audit build', () => {
     expect(json.timeouts).toBe(1);
     expect(result.stderr).toContain('run 1 timed out; the remaining runs are skipped');
     expect(result.stderr).toContain(
-      '1 of 1 runs failed (run 1 hung past --timeout 2 s and was killed with its process tree)',
+      '1 of 1 run failed (run 1 hung past --timeout 2 s and was killed with its process tree)',
     );
     const [parent, child] = JSON.parse(readFileSync(pids, 'utf8')) as number[];
     expect([running(parent!), running(child!)]).toEqual([false, false]);

@@ -134,7 +134,7 @@ describe('dx-audit report --format md|html|json on a real repository', () => {
     expect(report.window.until).toBe('2024-01-09T10:00:00.000Z');
     expect(report.git.commits).toBe(4);
     const text = await runCli(['--db', db, 'report', '--format', 'text'], { cwd: work });
-    expect(text.stdout).toContain('Git: 6 commits, 1 merges, 3 authors');
+    expect(text.stdout).toContain('Git: 6 commits, 1 merge, 3 authors');
   });
 
   it('says so for a week with no data, and for an empty database (exit 0)', async () => {

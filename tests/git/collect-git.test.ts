@@ -66,7 +66,7 @@ describe('collect git: a small repository with known answers', () => {
     at: 1_700_000_000,
   });
   r.commit({
-    files: { 'a.txt': 'one\nTWO\nthree\nfour\n', 'dir with space/ünï côde.md': 'x\n' },
+    files: { 'a.txt': 'one\nTWO\nthree\nfour\n', 'dir with space/ünï côde.ts': 'x\n' },
     author: bobOld,
     at: 1_700_003_600,
   });
@@ -112,7 +112,7 @@ describe('collect git: a small repository with known answers', () => {
 
     const byPath = Object.fromEntries(json.git.files.map((f: { path: string }) => [f.path, f]));
     expect(Object.keys(byPath).sort()).toEqual(
-      ['.mailmap', 'a.txt', 'dir with space/ünï côde.md', 'gone.txt', 'logo.bin', 'new\nline.txt'].sort(),
+      ['.mailmap', 'a.txt', 'dir with space/ünï côde.ts', 'gone.txt', 'logo.bin', 'new\nline.txt'].sort(),
     );
     // a.txt: +3 (c1), +2 -1 (c2), +1 (c4) → added 6, deleted 1; 5 lines at HEAD; alice and bob
     expect(byPath['a.txt']).toMatchObject({
@@ -136,7 +136,7 @@ describe('collect git: a small repository with known answers', () => {
     // deleted file: history kept, no size
     expect(byPath['gone.txt']).toMatchObject({ revisions: 2, added: 1, deleted: 1, lines: null });
     expect(byPath['new\nline.txt']).toMatchObject({ revisions: 1, added: 2, lines: 2 });
-    expect(byPath['dir with space/ünï côde.md']).toMatchObject({ revisions: 1, added: 1, lines: 1 });
+    expect(byPath['dir with space/ünï côde.ts']).toMatchObject({ revisions: 1, added: 1, lines: 1 });
     // ranked: most revisions first
     expect(json.git.files[0].path).toBe('a.txt');
   });
