@@ -55,7 +55,7 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
       headline:
         repos === 0
           ? 'No data collected yet: run "dx-audit audit" in a git clone to start.'
-          : `Nothing was collected inside the window ${report.window.statement}.`,
+          : `Nothing was collected inside the window ${report.window.statement}${outsideText(report)}.`,
       status: 'empty',
       findings,
       next,
@@ -172,4 +172,18 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
     headline =
       'Not enough data for a verdict yet: without pull requests (GitHub data) or merge commits, delivery time cannot be split into causes.';
   return { headline, status: 'insufficient', findings: top3(findings), next };
+}
+
+/** "; 6 commits and 40 pull requests are collected outside it (widen it with --since)", or nothing. */
+function outsideText(report: VerdictInput): string {
+  const { commits, pullRequests, ciRuns } = report.outsideWindow;
+  const parts = [
+    ...(commits > 0 ? [`${formatCount(commits)} ${plural(commits, 'commit')}`] : []),
+    ...(pullRequests > 0 ? [`${formatCount(pullRequests)} ${plural(pullRequests, 'pull request')}`] : []),
+    ...(ciRuns > 0 ? [`${formatCount(ciRuns)} ${plural(ciRuns, 'CI run')}`] : []),
+  ];
+  if (parts.length === 0) return '';
+  const list = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  const total = commits + pullRequests + ciRuns;
+  return `; ${list} ${plural(total, 'is', 'are')} collected outside it (move it with --since and --until)`;
 }

@@ -74,6 +74,21 @@ describe('the analysis window', () => {
     expect(report.series.weeks).toEqual(['2024-W02']);
   });
 
+  it('says what is collected outside a window that holds nothing, and where to move it', async () => {
+    const report = await analyse(db, {
+      since: new Date('2025-01-01T00:00:00Z'),
+      until: new Date('2025-03-01T00:00:00Z'),
+      now: new Date('2026-11-30T00:00:00Z'),
+      detail: false,
+      top: 10,
+    });
+    // all 7 commits (6 and the merge) are from January 2024
+    expect(report.verdict.status).toBe('empty');
+    expect(report.verdict.headline).toBe(
+      `Nothing was collected inside the window ${report.window.statement}; 7 commits are collected outside it (move it with --since and --until).`,
+    );
+  });
+
   it('reports the last complete week: never the current one', () => {
     const now = new Date('2026-11-30T09:00:00Z'); // a Monday, week 2026-W49
     expect(isoWeekOf(now)).toBe('2026-W49');

@@ -6,6 +6,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../agent/render/escape.js';
+import { escapeMarkdown } from '../../agent/render/markdown.js';
 import { collectionStates } from '../../agent/store/collection.js';
 import { Db } from '../../agent/store/db.js';
 import { BIN, runCli } from '../support/cli.js';
@@ -84,6 +86,19 @@ describe('collection states', () => {
         note: `collection of ${r.path} (git) was interrupted at ${row!.started_at}; run \`dx-audit collect git ${r.path}\` again to finish`,
       },
     ]);
+    // every output says so, with the command that finishes it: text, Markdown, HTML, JSON and the dashboard
+    const note = `collection of ${r.path} (git) was interrupted at ${row!.started_at}; run \`dx-audit collect git ${r.path}\` again to finish`;
+    const out = async (args: string[]) => {
+      const result = await runCli([...args, '--db', file]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return result.stdout;
+    };
+    expect(await out(['report', '--format', 'text'])).toContain(`Partial data: ${note}`);
+    expect(await out(['report', '--format', 'md'])).toContain(`> **Partial data:** ${escapeMarkdown(note)}`);
+    const partialHtml = `<p class="partial"><strong>Partial data:</strong> ${escapeHtml(note)}</p>`;
+    expect(await out(['report', '--format', 'html'])).toContain(partialHtml);
+    expect(await out(['dashboard', '--out', '-'])).toContain(partialHtml);
+    expect(JSON.parse(await out(['report', '--format', 'json'])).collection).toEqual(await states(file));
     const again = await runCli(['collect', 'git', r.path, '--db', file, '--quiet']);
     expect(again.exitCode).toBe(0);
     expect(await count(file)).toBe(COMMITS);
