@@ -359,8 +359,11 @@ export async function run(context: Context, operands: string[], options: Options
   return EXIT.ok;
 }
 
-/** "1:23 elapsed, about 4:10 left": the whole benchmark's time so far and what remains at the rate so far. */
-function budgetLine(
+/**
+ * "1:23 elapsed, about 4:10 left": the whole benchmark's time so far, and the
+ * time left for the runs the budget still lets start at the rate so far.
+ */
+export function budgetLine(
   elapsedMs: number,
   runElapsedMs: number,
   perRunMs: number | null,

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../agent/render/escape.js';
 import { runCli } from '../support/cli.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
 import { fixture, running, storedRuns } from './support.js';
@@ -81,6 +82,10 @@ describe('a build that always fails', () => {
       const report = join(folder, '.dx-audit', 'report.md');
       expect(existsSync(report)).toBe(true);
       expect(readFileSync(report, 'utf8')).toContain(finding);
+      // and in the dashboard's verdict
+      expect(readFileSync(join(folder, '.dx-audit', 'dashboard.html'), 'utf8')).toContain(
+        escapeHtml(finding),
+      );
       rmSync(folder, { recursive: true, force: true });
     } finally {
       failing.remove();
