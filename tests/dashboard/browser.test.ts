@@ -151,6 +151,50 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  it('reads without hovering: every coupling label, names on the top hotspots, no "%" on a 0–1 axis', async () => {
+    const { file, report } = await dashboardFile(dir, 'labels.html', true);
+    const { page, log } = await openDashboard(browser, file);
+    expect(log.errors).toEqual([]);
+    // the hostile fixture has couplings (file pairs, else module pairs)
+    const pairs = report.git.coupling.length > 0 ? report.git.coupling : report.git.moduleCoupling;
+    const couplingId = report.git.coupling.length > 0 ? 'chart-coupling' : 'chart-module-coupling';
+    expect(pairs.length).toBeGreaterThan(0);
+    const charts = await page.evaluate(() => {
+      const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }).Chart;
+      type Scale = {
+        max: number;
+        ticks: unknown[];
+        options: { title?: { display?: boolean; text?: string } };
+      };
+      type Instance = {
+        data: { labels?: unknown[] };
+        scales: Record<string, Scale>;
+        config: { plugins?: { id: string }[] };
+      };
+      return Array.from(document.querySelectorAll('canvas')).flatMap((canvas) => {
+        const chart = Chart.getChart(canvas as HTMLCanvasElement) as Instance | undefined;
+        if (!chart) return [];
+        return [
+          {
+            id: canvas.closest('.card')?.id ?? '',
+            labels: chart.data.labels?.length ?? 0,
+            yTicks: chart.scales['y']?.ticks.length ?? 0,
+            plugins: (chart.config.plugins ?? []).map((p) => p.id),
+            unitAxes: Object.values(chart.scales)
+              .filter((scale) => scale.max <= 1 && scale.options.title?.display)
+              .map((scale) => scale.options.title?.text ?? ''),
+          },
+        ];
+      });
+    });
+    const coupling = charts.find((c) => c.id === couplingId)!;
+    // one tick per pair: none skipped
+    expect(coupling.yTicks).toBe(coupling.labels);
+    expect(coupling.labels).toBe(Math.min(pairs.length, 15));
+    expect(charts.find((c) => c.id === 'chart-hotspots')!.plugins).toContain('dxBubbleLabels');
+    for (const c of charts) for (const title of c.unitAxes) expect(title, c.id).not.toContain('%');
+  });
+
   it('redraws for the repository, team and window filters', async () => {
     const { file, report } = await dashboardFile(dir, 'filters.html', false);
     const { page, log } = await openDashboard(browser, file);
