@@ -97,8 +97,21 @@ export async function analyseDora(
   const inWindow = (d: { at: number }) =>
     d.at <= window.until && (window.since === null || d.at >= window.since);
   const work: RepoWork[] = [];
-  for (const repo of await listRepositories(q)) {
-    work.push(await analyseRepository(q, repo.id, repo.github ?? repo.name, repo.branch, settings, inWindow));
+  const repos = await listRepositories(q);
+  const begin = (i: number) => {
+    const repo = repos[i];
+    if (!repo) return null;
+    const running = analyseRepository(q, repo.id, repo.github ?? repo.name, repo.branch, settings, inWindow);
+    // a failure surfaces where the result is awaited
+    running.catch(() => undefined);
+    return running;
+  };
+  // two repositories at a time: one reads from SQLite while the other walks its graph
+  let next = begin(0);
+  for (let i = 0; next; i += 1) {
+    const current = next;
+    next = begin(i + 1);
+    work.push(await current);
   }
   const firstDeployment = Math.min(...work.flatMap((w) => w.walked.filter(inWindow).map((d) => d.at)));
   const start = window.since ?? (Number.isFinite(firstDeployment) ? firstDeployment : null);

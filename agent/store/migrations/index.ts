@@ -9,6 +9,7 @@ import { githubRawParams } from './006-github-raw-params.js';
 import { applicationId } from './007-application-id.js';
 import { dora } from './008-dora.js';
 import { githubMalformed } from './009-github-malformed.js';
+import { workflowIndex } from './010-workflow-index.js';
 
 export const migrations: Migration[] = [
   core,
@@ -20,6 +21,7 @@ export const migrations: Migration[] = [
   applicationId,
   dora,
   githubMalformed,
+  workflowIndex,
 ];
 
 for (const [index, migration] of migrations.entries()) {
