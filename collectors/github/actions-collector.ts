@@ -2,9 +2,10 @@
 // runs list answers at most 1,000 results per filtered query, so it is read
 // in `created` windows that are split until each holds fewer; windows go
 // oldest first and the cursor moves after each one. Jobs, only for runs that
-// are finished and new or re-run: the check runs of 100 runs' check suites
-// per GraphQL query (every attempt; attempts told apart by repeated job
-// names), or with `jobsVia: 'rest'` one REST request per run (filter=all).
+// are finished and new or re-run: the check runs of the check suites of up to
+// three list pages' runs per GraphQL query (every attempt; attempts told apart
+// by repeated job names), or with `jobsVia: 'rest'` one REST request per run
+// (filter=all).
 // Earlier attempts are rebuilt from their jobs, which costs no request.
 //
 // Incremental: the next sync lists runs created since the newest one seen,
@@ -273,7 +274,11 @@ async function listPage(
   });
 }
 
-/** Reads every page of one window (the first already fetched); `done` runs in the last page's transaction. */
+/**
+ * Reads every page of one window (the first already fetched); `done` runs in the last page's
+ * transaction. With GraphQL jobs, up to SUITE_LISTS_PER_QUERY list pages are read ahead, so one
+ * check suites query serves them all; each page is still stored in its own transaction.
+ */
 async function readWindow(
   options: ActionsCollectOptions,
   result: ActionsCollectResult,
@@ -282,28 +287,76 @@ async function readWindow(
   done: (newest: number | null, tx: Parameters<typeof setState>[0]) => Promise<void>,
   progress: () => void,
 ): Promise<void> {
-  let page: Listed = first;
-  let pageUrl = url;
+  const ahead = options.jobsVia === 'rest' ? 1 : SUITE_LISTS_PER_QUERY;
+  let pages: { page: Listed; url: string }[] = [{ page: first, url }];
   let newest: number | null = null;
   for (;;) {
-    for (const run of page.data.workflow_runs) newest = maxOrNull(newest, seconds(run.created_at));
-    const last = page.next === null;
-    await storeRuns(
-      options,
-      result,
-      page.data.workflow_runs,
-      pageUrl,
-      JSON.stringify(page.data),
-      page.etag,
-      async (tx) => {
-        if (last) await done(newest, tx);
-      },
-    );
-    progress();
-    if (last) return;
-    pageUrl = page.next!;
-    page = await listPage(options, result, pageUrl, null);
+    for (let next = pages.at(-1)!.page.next; next !== null && pages.length < ahead; ) {
+      const page = await listPage(options, result, next, null);
+      pages.push({ page, url: next });
+      next = page.next;
+    }
+    const prepared: Prepared[] = [];
+    for (const { page, url: pageUrl } of pages) {
+      for (const run of page.data.workflow_runs) newest = maxOrNull(newest, seconds(run.created_at));
+      const last = page.next === null;
+      prepared.push(
+        await prepareRuns(
+          options,
+          page.data.workflow_runs,
+          pageUrl,
+          JSON.stringify(page.data),
+          page.etag,
+          async (tx) => {
+            if (last) await done(newest, tx);
+          },
+        ),
+      );
+    }
+    await fetchJobsOf(options, result, prepared);
+    for (const p of prepared) {
+      await commitRuns(options, result, p);
+      progress();
+    }
+    const next = pages.at(-1)!.page.next;
+    if (next === null) return;
+    pages = [{ page: await listPage(options, result, next, null), url: next }];
   }
+}
+
+type Tx = Parameters<typeof setState>[0];
+type FetchedPage = { kind: string; url: string; body: string; params: Record<string, unknown> };
+type Fetched = { page: FetchedPage; jobs: RestJob[]; checkRuns?: GqlCheckRun[] }[];
+
+/** One listed page of runs, with what it needs fetched before it is stored. */
+interface Prepared {
+  runs: RestRun[];
+  url: string;
+  body: string;
+  etag: string | null;
+  after: (tx: Tx) => Promise<void>;
+  /** Finished runs that are new or re-run: their jobs are read. */
+  needJobs: RestRun[];
+  unchanged: Set<number>;
+  jobs: Map<number, Fetched>;
+}
+
+async function prepareRuns(
+  options: ActionsCollectOptions,
+  runs: RestRun[],
+  url: string,
+  body: string,
+  etag: string | null,
+  after: (tx: Tx) => Promise<void>,
+): Promise<Prepared> {
+  const known = await knownRuns(
+    options.db,
+    options.repoId,
+    runs.map((r) => r.id),
+  );
+  const needJobs = runsNeedingJobs(runs, known);
+  const unchanged = unchangedRuns(runs, known, new Set(needJobs.map((r) => r.id)));
+  return { runs, url, body, etag, after, needJobs, unchanged, jobs: new Map() };
 }
 
 /** Stores a list of runs: fetches jobs for finished runs that are new or re-run, all in one transaction. */
@@ -314,71 +367,99 @@ async function storeRuns(
   url: string,
   body: string,
   etag: string | null,
-  after: (tx: Parameters<typeof setState>[0]) => Promise<void>,
+  after: (tx: Tx) => Promise<void>,
 ): Promise<void> {
-  const { db, repoId } = options;
-  const known = await knownRuns(
-    db,
-    repoId,
-    runs.map((r) => r.id),
-  );
-  const needJobs = runsNeedingJobs(runs, known);
-  const fetchedIds = new Set(needJobs.map((r) => r.id));
-  const unchanged = unchangedRuns(runs, known, fetchedIds);
-  if (runs.length > 0 && unchanged.size === runs.length) {
-    // Nothing new on this page: only the cursor moves.
-    await db.transaction(after);
-    return;
+  const prepared = await prepareRuns(options, runs, url, body, etag, after);
+  await fetchJobsOf(options, result, [prepared]);
+  await commitRuns(options, result, prepared);
+}
+
+/**
+ * The jobs the pages need: the check suites of all pages' runs in GraphQL queries (a page's runs
+ * are one aliased `nodes` list), then through REST the runs GraphQL leaves unclear (and every run
+ * with `jobsVia: 'rest'`), a few at a time (the client caps requests in flight).
+ */
+async function fetchJobsOf(
+  options: ActionsCollectOptions,
+  result: ActionsCollectResult,
+  pages: readonly Prepared[],
+): Promise<void> {
+  const active = pages.filter((p) => !(p.runs.length > 0 && p.unchanged.size === p.runs.length));
+  const bulkOf = (p: Prepared) =>
+    options.jobsVia === 'rest' ? [] : p.needJobs.filter((r) => typeof r.check_suite_node_id === 'string');
+  const queue: { run: RestRun; into: Map<number, Fetched> }[] = [];
+  for (const p of active) {
+    const bulk = bulkOf(p);
+    for (const run of p.needJobs) if (!bulk.includes(run)) queue.push({ run, into: p.jobs });
   }
-  // Jobs requests a few at a time (the client caps requests in flight).
-  type Page = { kind: string; url: string; body: string; params: Record<string, unknown> };
-  type Fetched = { page: Page; jobs: RestJob[]; checkRuns?: GqlCheckRun[] }[];
-  const jobs = new Map<number, Fetched>();
-  const bulk =
-    options.jobsVia === 'rest' ? [] : needJobs.filter((r) => typeof r.check_suite_node_id === 'string');
-  const queue = needJobs.filter((r) => !bulk.includes(r));
   const worker = async () => {
-    for (let run = queue.shift(); run; run = queue.shift()) {
+    for (let item = queue.shift(); item; item = queue.shift()) {
       if (options.signal?.aborted) throw options.signal.reason;
-      const pages = await fetchJobs(options, result, run.id);
-      jobs.set(
+      const { run, into } = item;
+      const fetched = await fetchJobs(options, result, run.id);
+      into.set(
         run.id,
-        pages.map((p) => ({
+        fetched.map((p) => ({
           page: { kind: ACTIONS_RAW_KINDS.jobs, url: p.url, body: p.body, params: { run: run.id } },
           jobs: p.jobs,
         })),
       );
     }
   };
-  await Promise.all([worker(), worker(), worker(), fetchCheckSuites(options, result, bulk, jobs)]);
+  await Promise.all([
+    worker(),
+    worker(),
+    worker(),
+    fetchCheckSuites(
+      options,
+      result,
+      active.map((p) => ({ runs: bulkOf(p), into: p.jobs })),
+    ),
+  ]);
   // Runs whose check runs leave their attempts unclear: their jobs through REST after all.
-  for (const run of bulk) {
-    const pages = jobs.get(run.id);
-    const asPages = (pages ?? []).map((p) => ({
-      rawId: 0,
-      jobs: p.jobs,
-      ...(p.checkRuns ? { checkRuns: p.checkRuns } : {}),
-    }));
-    if (!pages || settleJobs(run, asPages) === null) {
-      jobs.delete(run.id);
-      queue.push(run);
+  for (const p of active) {
+    for (const run of bulkOf(p)) {
+      const fetched = p.jobs.get(run.id);
+      const asPages = (fetched ?? []).map((f) => ({
+        rawId: 0,
+        jobs: f.jobs,
+        ...(f.checkRuns ? { checkRuns: f.checkRuns } : {}),
+      }));
+      if (!fetched || settleJobs(run, asPages) === null) {
+        p.jobs.delete(run.id);
+        queue.push({ run, into: p.jobs });
+      }
     }
   }
   await Promise.all([worker(), worker(), worker()]);
+}
 
+/** Stores one prepared page with the jobs fetched for it, in one transaction. */
+async function commitRuns(
+  options: ActionsCollectOptions,
+  result: ActionsCollectResult,
+  p: Prepared,
+): Promise<void> {
+  const { db, repoId } = options;
+  const { runs, jobs, unchanged } = p;
+  if (runs.length > 0 && unchanged.size === runs.length) {
+    // Nothing new on this page: only the cursor moves.
+    await db.transaction(p.after);
+    return;
+  }
   await db.transaction(async (tx) => {
     const rawId = await insertRaw(tx, {
       runId: options.runId,
       repoId,
       kind: ACTIONS_RAW_KINDS.runs,
       method: 'GET',
-      url,
+      url: p.url,
       status: 200,
-      etag,
-      body,
+      etag: p.etag,
+      body: p.body,
     });
     // Answers after the list they belong to, each once (a check suites answer holds many runs).
-    const stored = new Map<Page, number>();
+    const stored = new Map<FetchedPage, number>();
     const jobsByRun = new Map<number, JobsPages>();
     for (const run of runs) {
       const pages = jobs.get(run.id);
@@ -412,7 +493,7 @@ async function storeRuns(
     await writeRuns(tx, repoId, rows.runs);
     await writeJobs(tx, repoId, rows.jobs);
     await writeMalformed(tx, repoId, rows.malformed);
-    await after(tx);
+    await p.after(tx);
   });
 }
 
@@ -456,15 +537,27 @@ async function rerunsBeyondLookback(
   return candidates.filter((c) => (counts.get(c.checkSuiteNodeId) ?? 0) > c.jobs).map((c) => ({ id: c.id }));
 }
 
-/** Check suites per query: 100 × 50 check runs = 5,000 nodes, 100 connections = 1 point. */
+/** Check suites per list: `nodes(ids:)` takes 100; × 50 check runs = 5,000 nodes, 100 connections = 1 point. */
 export const SUITES_PER_QUERY = 100;
+/**
+ * Lists per check suites query: the runs of three list pages, 300 suites, 15,000 nodes (limit
+ * 500,000), 3 points. Fewer queries per 1,000 runs; the points are the same.
+ */
+export const SUITE_LISTS_PER_QUERY = 3;
 const CHECK_RUNS_PAGE = 50;
 const CHECK_RUN_FIELDS = 'id name status conclusion startedAt completedAt';
 
-/** The check suites query (exported so tests can check it against GitHub's schema and limits). */
-export const CHECK_SUITES_QUERY = `query CheckSuites($ids: [ID!]!) {
+/**
+ * The check suites query for `lists` lists of suite ids (`$ids0`…), each answered as `suites0`…
+ * (exported so tests can check it against GitHub's schema and limits).
+ */
+export function checkSuitesQuery(lists: number): string {
+  const k = Array.from({ length: lists }, (_, i) => i);
+  return `query CheckSuites(${k.map((i) => `$ids${i}: [ID!]!`).join(', ')}) {
   rateLimit { cost remaining resetAt }
-  nodes(ids: $ids) {
+${k
+  .map(
+    (i) => `  suites${i}: nodes(ids: $ids${i}) {
     ... on CheckSuite {
       id
       createdAt
@@ -473,8 +566,11 @@ export const CHECK_SUITES_QUERY = `query CheckSuites($ids: [ID!]!) {
         nodes { ${CHECK_RUN_FIELDS} }
       }
     }
-  }
+  }`,
+  )
+  .join('\n')}
 }`;
+}
 
 const CHECK_RUNS_QUERY = `query CheckRuns($id: ID!, $after: String) {
   rateLimit { cost remaining resetAt }
@@ -496,57 +592,63 @@ type RateLimit = { rateLimit?: { cost: number } | null };
 async function fetchCheckSuites(
   options: ActionsCollectOptions,
   result: ActionsCollectResult,
-  runs: readonly RestRun[],
-  into: Map<
-    number,
-    {
-      page: { kind: string; url: string; body: string; params: Record<string, unknown> };
-      jobs: RestJob[];
-      checkRuns?: GqlCheckRun[];
-    }[]
-  >,
+  groups: readonly { runs: readonly RestRun[]; into: Map<number, Fetched> }[],
 ): Promise<void> {
-  for (let i = 0; i < runs.length; i += SUITES_PER_QUERY) {
+  // Lists of at most 100 suites (`nodes(ids:)`'s limit), each answered into its own page's map.
+  const lists = groups.flatMap((g) => {
+    const out: { runs: readonly RestRun[]; into: Map<number, Fetched> }[] = [];
+    for (let i = 0; i < g.runs.length; i += SUITES_PER_QUERY) {
+      out.push({ runs: g.runs.slice(i, i + SUITES_PER_QUERY), into: g.into });
+    }
+    return out;
+  });
+  for (let i = 0; i < lists.length; i += SUITE_LISTS_PER_QUERY) {
     if (options.signal?.aborted) throw options.signal.reason;
-    const batch = runs.slice(i, i + SUITES_PER_QUERY);
-    const response = await options.client.graphql<{ nodes: (GqlCheckSuite | null)[] } & RateLimit>(
-      CHECK_SUITES_QUERY,
-      { ids: batch.map((r) => r.check_suite_node_id) },
+    const batch = lists.slice(i, i + SUITE_LISTS_PER_QUERY);
+    const variables = Object.fromEntries(
+      batch.map((l, k) => [`ids${k}`, l.runs.map((r) => r.check_suite_node_id)]),
+    );
+    const response = await options.client.graphql<Record<string, (GqlCheckSuite | null)[]> & RateLimit>(
+      checkSuitesQuery(batch.length),
+      variables,
     );
     result.checkSuiteRequests += 1;
     result.points += response.data.rateLimit?.cost ?? 1;
-    const { rateLimit: _cost, ...data } = response.data;
-    const body = JSON.stringify(data);
-    const page = { kind: ACTIONS_RAW_KINDS.checkSuites, url: response.url, body, params: {} };
-    const suites = runsBySuite(batch);
-    for (const [runId, pages] of checkSuitePages(body, 0, suites)) {
-      into.set(runId, [{ page, jobs: [], checkRuns: pages[0]!.checkRuns ?? [] }]);
-    }
-    // A suite with more check runs than one page: the rest, 100 at a time.
-    for (const suite of response.data.nodes) {
-      const run = suite ? suites.get(suite.id) : undefined;
-      if (!suite || run === undefined) continue;
-      let info = suite.checkRuns.pageInfo;
-      const id = suite.id;
-      while (info.hasNextPage && info.endCursor) {
-        const more = await options.client.graphql<{ node: GqlCheckSuite } & RateLimit>(CHECK_RUNS_QUERY, {
-          id,
-          after: info.endCursor,
-        });
-        result.checkSuiteRequests += 1;
-        result.points += more.data.rateLimit?.cost ?? 1;
-        const { rateLimit: _c, ...rest } = more.data;
-        into.get(run.id)!.push({
-          page: {
-            kind: ACTIONS_RAW_KINDS.checkRuns,
-            url: more.url,
-            body: JSON.stringify(rest),
-            params: { run: run.id },
-          },
-          jobs: [],
-          checkRuns: more.data.node.checkRuns.nodes,
-        });
-        info = more.data.node.checkRuns.pageInfo;
+    for (const [k, list] of batch.entries()) {
+      // Stored as the answer of one list: `nodes` for the suites of one page's runs.
+      const nodes = response.data[`suites${k}`] as (GqlCheckSuite | null)[];
+      const body = JSON.stringify({ nodes });
+      const page = { kind: ACTIONS_RAW_KINDS.checkSuites, url: response.url, body, params: {} };
+      const suites = runsBySuite(list.runs);
+      for (const [runId, pages] of checkSuitePages(body, 0, suites)) {
+        list.into.set(runId, [{ page, jobs: [], checkRuns: pages[0]!.checkRuns ?? [] }]);
+      }
+      // A suite with more check runs than one page: the rest, 100 at a time.
+      for (const suite of nodes) {
+        const run = suite ? suites.get(suite.id) : undefined;
+        if (!suite || run === undefined) continue;
+        let info = suite.checkRuns.pageInfo;
+        const id = suite.id;
+        while (info.hasNextPage && info.endCursor) {
+          const more = await options.client.graphql<{ node: GqlCheckSuite } & RateLimit>(CHECK_RUNS_QUERY, {
+            id,
+            after: info.endCursor,
+          });
+          result.checkSuiteRequests += 1;
+          result.points += more.data.rateLimit?.cost ?? 1;
+          const { rateLimit: _c, ...rest } = more.data;
+          list.into.get(run.id)!.push({
+            page: {
+              kind: ACTIONS_RAW_KINDS.checkRuns,
+              url: more.url,
+              body: JSON.stringify(rest),
+              params: { run: run.id },
+            },
+            jobs: [],
+            checkRuns: more.data.node.checkRuns.nodes,
+          });
+          info = more.data.node.checkRuns.pageInfo;
+        }
       }
     }
   }

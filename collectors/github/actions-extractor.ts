@@ -115,11 +115,14 @@ export function databaseIdOf(nodeId: string): number {
  * job to the same suite, so when every job name occurs exactly `run_attempt` times, the k-th
  * check run of a name (by id, which grows with creation) is attempt k. Anything else (a partial
  * "re-run failed jobs", two jobs sharing a name, attempts overlapping in time) is null: the
- * caller reads that run's jobs through REST instead.
+ * caller reads that run's jobs through REST instead. So is a run of three or more attempts,
+ * because GraphQL has no start time for the attempts between the first and the latest.
  */
 export function attemptsOfCheckRuns(run: RestRun, checkRuns: readonly GqlCheckRun[]): number[] | null {
   const latest = run.run_attempt ?? 1;
   if (latest === 1) return checkRuns.map(() => 1);
+  // A middle attempt's start is in no GraphQL field (the run carries its first and latest).
+  if (latest > 2) return null;
   const order = checkRuns.map((c, i) => ({ i, id: databaseIdOf(c.id), name: c.name }));
   order.sort((a, b) => a.id - b.id);
   const seen = new Map<string, number>();
@@ -146,19 +149,14 @@ export function attemptsOfCheckRuns(run: RestRun, checkRuns: readonly GqlCheckRu
  * A run's check runs (every page of its suite) as jobs, or null when their attempts are unclear
  * (see attemptsOfCheckRuns). GraphQL has no job creation time, runner or labels: runner and labels
  * stay empty, and a job counts as created when its attempt started: the latest attempt at the
- * run's run_started_at, the first at the run's creation, one in between at its first check run's
- * start (no creation time of such an attempt is in GraphQL).
+ * run's run_started_at, the first at the run's creation (the only two attempts it reads).
  */
 export function jobsFromCheckRuns(run: RestRun, checkRuns: readonly GqlCheckRun[]): RestJob[] | null {
   const attempts = attemptsOfCheckRuns(run, checkRuns);
   if (!attempts) return null;
   const latest = run.run_attempt ?? 1;
-  const startOf = (k: number): string => {
-    if (k === latest) return run.run_started_at ?? run.created_at;
-    if (k === 1) return run.created_at;
-    const starts = checkRuns.flatMap((c, i) => (attempts[i] === k && c.startedAt ? [c.startedAt] : []));
-    return starts.sort()[0] ?? run.created_at;
-  };
+  const startOf = (k: number): string =>
+    k === latest ? (run.run_started_at ?? run.created_at) : run.created_at;
   const lower = (s: string | null) => (s === null ? null : s.toLowerCase());
   return checkRuns.map((c, i) => ({
     id: databaseIdOf(c.id),
@@ -327,9 +325,15 @@ export function extractRuns(
   return { runs: runRows, jobs: jobRows, malformed };
 }
 
-/** An earlier attempt's row: started when its first job was created, ended with its last job. */
+/**
+ * An earlier attempt's row, ended with its last job. The first attempt started when the run was
+ * created; a later one (GitHub lists only the latest) when its first job was created.
+ */
 export function attemptFromJobs(run: RestRun, attempt: number, jobs: RestJob[], rawId: number): RunRow {
-  const created = jobs.map((j) => seconds(j.created_at)!).filter((t) => t !== null);
+  const created =
+    attempt === 1
+      ? [seconds(run.created_at)!]
+      : jobs.map((j) => seconds(j.created_at)!).filter((t) => t !== null);
   const completed = jobs.map((j) => seconds(j.completed_at)).filter((t): t is number => t !== null);
   const conclusions = jobs.map((j) => j.conclusion);
   const conclusion = conclusions.includes('failure')

@@ -114,8 +114,13 @@ describe('CI metrics', () => {
       // duration of each attempt: last job completion − the attempt's start
       const durations = attempts
         .filter(({ a }) => a.jobs.some((j) => j.completedAt !== null))
-        .map(({ a, latest }) => {
-          const start = latest ? s(a.runStartedAt) : Math.min(...a.jobs.map((j) => s(j.createdAt)));
+        .map(({ run, a, latest }) => {
+          // the latest at run_started_at, the first at the run's creation, one between with its first job
+          const start = latest
+            ? s(a.runStartedAt)
+            : a.attempt === 1
+              ? s(run.createdAt)
+              : Math.min(...a.jobs.map((j) => s(j.createdAt)));
           const end = Math.max(...a.jobs.filter((j) => j.completedAt !== null).map((j) => s(j.completedAt!)));
           return Math.max(0, end - start);
         })

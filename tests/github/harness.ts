@@ -126,7 +126,8 @@ export function expectedAttempts(run: GenRun) {
       status: a.status,
       conclusion: a.conclusion,
       created_at: s(run.createdAt),
-      run_started_at: latest ? s(a.runStartedAt) : Math.min(...created),
+      // the first attempt started when the run was created, a middle one with its first job
+      run_started_at: latest ? s(a.runStartedAt) : i === 0 ? s(run.createdAt) : Math.min(...created),
       updated_at: latest ? s(a.updatedAt) : Math.max(...completed),
       from_jobs: latest ? 0 : 1,
     };

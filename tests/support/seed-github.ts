@@ -144,20 +144,22 @@ export function pullRequestRows(pr: GenPullRequest, rawId: number): PullRequestW
 
 /**
  * The attempt and job rows `collect github` would store for one run with its default GraphQL jobs
- * (earlier attempts rebuilt from jobs): jobs without runner or labels, created when their attempt
- * started as GraphQL tells it (the latest at run_started_at, the first at the run's creation, one in
- * between at its first job's start).
+ * (earlier attempts rebuilt from jobs). A run of one or two attempts is read from its check runs:
+ * jobs without runner or labels, created when their attempt started (the latest at
+ * run_started_at, the first at the run's creation). A run of three or more is read through REST:
+ * jobs as GitHub lists them, a middle attempt started when its first job was created.
  */
 export function runRows(run: GenRun, rawId: number): { runs: RunRow[]; jobs: JobRow[] } {
   const runs: RunRow[] = [];
   const jobs: JobRow[] = [];
+  const viaRest = run.attempts.length > 2;
   run.attempts.forEach((a, i) => {
     const latest = i === run.attempts.length - 1;
     const started = latest
       ? sec(a.runStartedAt)!
       : i === 0
         ? sec(run.createdAt)!
-        : Math.min(...a.jobs.map((j) => sec(j.startedAt)!));
+        : Math.min(...a.jobs.map((j) => sec(j.createdAt)!));
     const completed = a.jobs.map((j) => sec(j.completedAt)).filter((t): t is number => t !== null);
     runs.push({
       id: run.id,
@@ -184,11 +186,11 @@ export function runRows(run: GenRun, rawId: number): { runs: RunRow[]; jobs: Job
         runId: run.id,
         attempt: a.attempt,
         name: j.name,
-        runner: null,
-        labels: '[]',
+        runner: viaRest ? j.runner : null,
+        labels: viaRest ? JSON.stringify(j.labels) : '[]',
         status: j.status,
         conclusion: j.conclusion,
-        createdAt: started,
+        createdAt: viaRest ? sec(j.createdAt)! : started,
         startedAt: sec(j.startedAt),
         completedAt: sec(j.completedAt),
         rawId,
