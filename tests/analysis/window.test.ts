@@ -1,11 +1,12 @@
 // One window per run: the last weeks up to the newest collected data, clamped
 // to the data, stated once; and the weekly report's week, never the current,
 // unfinished one. On a real git repository collected into a real SQLite file.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyse } from '../../agent/analysis/analyse.js';
 import { isoWeekOf } from '../../agent/analysis/iso-week.js';
+import type { Report } from '../../agent/analysis/model.js';
 import { reportedWeek } from '../../agent/analysis/week.js';
 import { resolveWindow } from '../../agent/analysis/window.js';
 import { Db } from '../../agent/store/db.js';
@@ -98,7 +99,7 @@ describe('the analysis window', () => {
     expect(reportedWeek(new Date('2024-01-18T10:00:00Z'), now, isoWeekOf)).toBe('2024-W03');
   });
 
-  it('reports last week when this week has activity and last week has none', async () => {
+  it('reports last week when this week has activity and last week has none, and calls it quiet, not uncollected', async () => {
     const fresh = activityRepo();
     const dir = tempDir('dx-audit-window-now-');
     try {
@@ -110,11 +111,42 @@ describe('the analysis window', () => {
         message: 'this week',
       });
       const dbPath = join(dir, 'dx.db');
-      expect((await runCli(['--db', dbPath, 'collect', 'git', fresh.path], { cwd: dir })).exitCode).toBe(0);
-      const md = await runCli(['--db', dbPath, 'report', '--format', 'md'], { cwd: dir });
+      const audit = await runCli(['--db', dbPath, 'audit', fresh.path, '--no-build', '--no-github'], {
+        cwd: dir,
+      });
+      expect(audit.exitCode, audit.stderr).toBe(0);
       const lastWeek = isoWeekOf(new Date((now - 7 * 86_400) * 1000));
-      expect(md.stdout).toContain(`# DX weekly report — ${lastWeek}`);
-      expect(md.stdout).toContain(`No activity was collected in ${lastWeek}.`);
+      const cli = async (...args: string[]) => {
+        const result = await runCli(['--db', dbPath, ...args], { cwd: dir });
+        expect(result.exitCode, result.stderr).toBe(0);
+        return result.stdout;
+      };
+      const outputs = {
+        terminal: audit.stdout,
+        markdown: readFileSync(join(dir, '.dx-audit', 'report.md'), 'utf8'),
+        html: readFileSync(join(dir, '.dx-audit', 'report.html'), 'utf8'),
+        dashboard: readFileSync(join(dir, '.dx-audit', 'dashboard.html'), 'utf8'),
+        text: await cli('report', '--format', 'text'),
+        json: await cli('report', '--format', 'json'),
+        md: await cli('report', '--format', 'md'),
+      };
+      expect(outputs.md).toContain(`# DX weekly report — ${lastWeek}`);
+      // the true statements: that week was quiet, and the window (the last 52 weeks up to today's commit) holds git history
+      expect(outputs.md).toContain(`No activity was collected in ${lastWeek}.`);
+      expect(outputs.html).toContain(`<p>No activity was collected in ${lastWeek}.</p>`);
+      const json = JSON.parse(outputs.json) as Report;
+      expect(json.week.hasData).toBe(false);
+      expect(json.git.commits).toBe(1);
+      expect(json.empty.git).toBeNull();
+      expect(json.empty.hotspots).toBeNull();
+      expect(outputs.terminal).toContain("  1. 1 commit in the window's ");
+      expect(outputs.text).toContain('Git: 1 commit, 0 merges, 1 author, 1 file changed');
+      // and nothing anywhere says git history is missing
+      for (const [name, text] of Object.entries(outputs)) {
+        expect(text, name).not.toMatch(/no git history is collected/i);
+        expect(text, name).not.toMatch(/only git history/i);
+        expect(text, name).not.toContain('No data collected yet');
+      }
     } finally {
       fresh.remove();
       rmSync(dir, { recursive: true, force: true });
