@@ -99,10 +99,28 @@ export interface Report {
   verdict: Verdict;
   /** Sections without data: what is missing and the command that collects it (null: the section has data). */
   empty: Record<SectionName, EmptyState | null>;
-  /** What is collected but lies outside the window, so that no output calls it missing. */
-  outsideWindow: { commits: number; pullRequests: number; ciRuns: number };
+  /** What is collected but lies outside the window, so that no output calls it missing; and on which side, when. */
+  outsideWindow: OutsideWindow;
   /** True when people are replaced by pseudonyms (--anonymize). */
   anonymized: boolean;
+}
+
+/** Facts collected on one side of the window, and the dates of the first and last of them (ISO, null when none). */
+export interface OutsideSide {
+  commits: number;
+  pullRequests: number;
+  ciRuns: number;
+  first: string | null;
+  last: string | null;
+}
+
+/** Commits, pull requests and CI runs outside the window: in all, then before its start and after its end. */
+export interface OutsideWindow {
+  commits: number;
+  pullRequests: number;
+  ciRuns: number;
+  before: OutsideSide;
+  after: OutsideSide;
 }
 
 /** The analysis window, stated once and printed identically by every output. */

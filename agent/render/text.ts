@@ -2,7 +2,7 @@
 // hotspots and change coupling, pull requests, CI, diagnosis and costs.
 
 import type { Report } from '../analysis/model.js';
-import { causeLabel, materialCosts } from '../analysis/verdict.js';
+import { causeLabel, materialCosts, outsideWhere } from '../analysis/verdict.js';
 import { formatDuration, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
 import { count } from '../util/plural.js';
 import { architectureLines } from './text-architecture.js';
@@ -94,9 +94,10 @@ function renderDelivery(report: Report): string[] {
       `Deliveries from merges (no pull-request data): ${report.deliveries.merges}, median cycle ${duration(report.deliveries.cycle.median)}, p90 ${duration(report.deliveries.cycle.p90)}`,
     );
   } else {
+    const where = report.outsideWindow.pullRequests > 0 ? outsideWhere(report.outsideWindow) : null;
     lines.push(
-      report.outsideWindow.pullRequests > 0
-        ? `Pull requests: none inside the window; ${report.outsideWindow.pullRequests} collected outside it (widen it with --since).`
+      where
+        ? `Pull requests: none inside the window; ${where.text}: ${where.hint}.`
         : 'Pull requests: none collected — run `dx-audit audit` with a GitHub token (GITHUB_TOKEN or `gh auth login`).',
     );
   }

@@ -158,7 +158,8 @@ describe('one window across git and GitHub, through the CLI', () => {
       expect(report.pullRequests?.merged).toBe(merged);
       expect(report.ci?.runs).toBe(gen.runs.length);
       expect(report.git.commits).toBe(2);
-      expect(report.outsideWindow).toEqual({ commits: 1, pullRequests: 0, ciRuns: 0 });
+      expect(report.outsideWindow).toMatchObject({ commits: 1, pullRequests: 0, ciRuns: 0 });
+      expect(report.outsideWindow.before).toMatchObject({ commits: 1, first: '2024-05-01T10:00:00.000Z' });
       expect(report.empty.pullRequests).toBeNull();
       expect(report.empty.ci).toBeNull();
     }
@@ -172,5 +173,90 @@ describe('one window across git and GitHub, through the CLI', () => {
       expect(text, name).not.toContain('no pull requests or reviews are collected');
       expect(text, name).not.toContain('no GitHub Actions runs are collected');
     }
+  });
+
+  describe('a requested window that holds only git history', () => {
+    const oldest = Math.min(...prTimes, ...runTimes);
+    const dayAfter = (t: number) => day(t + DAY);
+    const after = `12 pull requests and ${gen.runs.length} CI runs are collected after it (${day(oldest)} → ${day(newest)})`;
+    const outputs = async (since: string, until: string) => {
+      const cli = async (...args: string[]) => {
+        const result = await runCli([...args, '--since', since, '--until', until], { cwd: work, env });
+        expect(result.exitCode, result.stderr).toBe(0);
+        return result.stdout;
+      };
+      const page = join(work, `dashboard-${since}.html`);
+      await cli('dashboard', '--out', page);
+      const json = JSON.parse(await cli('report', '--format', 'json')) as Report;
+      return {
+        json,
+        texts: {
+          text: await cli('report', '--format', 'text'),
+          md: await cli('report', '--format', 'md'),
+          html: await cli('report', '--format', 'html'),
+          dashboard: readFileSync(page, 'utf8'),
+          json: JSON.stringify(json),
+        },
+      };
+    };
+    const neverFalse = (texts: Record<string, string>) => {
+      for (const [name, text] of Object.entries(texts)) {
+        expect(text, name).not.toContain('only git history');
+        // pull requests are collected: nothing may say a token or a remote is missing
+        expect(text, name).not.toContain('a GitHub remote and a token');
+        expect(text, name).not.toContain('with a GitHub token');
+        expect(text, name).not.toContain('none collected');
+      }
+    };
+
+    it('says the pull requests and runs lie after it, when, and which flag reaches them', async () => {
+      const { json, texts } = await outputs('2024-05-01', '2024-08-01');
+      expect(json.git.commits).toBe(3);
+      expect(json.pullRequests).toBeNull();
+      expect(json.outsideWindow.after).toEqual({
+        commits: 0,
+        pullRequests: 12,
+        ciRuns: gen.runs.length,
+        first: new Date(oldest * 1000).toISOString(),
+        last: new Date(newest * 1000).toISOString(),
+      });
+      const headline = `Not enough data for a verdict inside the window: ${after}: move its end with --until.`;
+      expect(json.verdict.headline).toBe(headline);
+      expect(json.empty.pullRequests).toEqual({
+        missing: `no pull requests or reviews inside the window; ${after}`,
+        command: `dx-audit audit --until ${dayAfter(newest)}`,
+      });
+      expect(json.empty.ci).toEqual({
+        missing: `no GitHub Actions runs inside the window; ${after}`,
+        command: `dx-audit audit --until ${dayAfter(newest)}`,
+      });
+      expect(texts.text).toContain(`\n${headline}\n`);
+      expect(texts.text).toContain(
+        `\nPull requests: none inside the window; ${after}: move its end with --until.\n`,
+      );
+      expect(texts.md).toContain(`**${escapeMarkdown(headline)}**`);
+      expect(texts.html).toContain(`<p class="headline">${escapeHtml(headline)}</p>`);
+      expect(texts.dashboard).toContain(`>${escapeHtml(headline)}</p>`);
+      neverFalse(texts);
+      // and the flag it names reaches them: every pull request and run is then inside
+      const moved = await runCli(
+        ['report', '--format', 'json', '--since', '2024-05-01', '--until', dayAfter(newest)],
+        { cwd: work, env },
+      );
+      const reached = JSON.parse(moved.stdout) as Report;
+      expect(reached.pullRequests?.count).toBe(12);
+      expect(reached.ci?.runs).toBe(gen.runs.length);
+      expect(reached.outsideWindow.pullRequests + reached.outsideWindow.ciRuns).toBe(0);
+    });
+
+    it('says where everything is when the window holds nothing', async () => {
+      const { json, texts } = await outputs('2023-01-01', '2023-12-31');
+      const everything = `3 commits, 12 pull requests and ${gen.runs.length} CI runs are collected after it (2024-05-01 → ${day(newest)})`;
+      expect(json.verdict.headline).toBe(
+        `Nothing was collected inside the window ${json.window.statement}; ${everything}: move its end with --until.`,
+      );
+      expect(texts.text).toContain(`${json.verdict.headline}\n`);
+      neverFalse(texts);
+    });
   });
 });

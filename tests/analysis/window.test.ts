@@ -56,7 +56,14 @@ describe('the analysis window', () => {
     expect(report.window.basis).toBe(
       'ending at the newest collected data, starting at the oldest collected data inside it',
     );
-    expect(report.outsideWindow).toEqual({ commits: 0, pullRequests: 0, ciRuns: 0 });
+    const none = { commits: 0, pullRequests: 0, ciRuns: 0, first: null, last: null };
+    expect(report.outsideWindow).toEqual({
+      commits: 0,
+      pullRequests: 0,
+      ciRuns: 0,
+      before: none,
+      after: none,
+    });
   });
 
   it('keeps a requested window inside the data, and counts what lies outside it', async () => {
@@ -72,10 +79,25 @@ describe('the analysis window', () => {
     expect(report.window.since).toBe('2024-01-09T10:00:00.000Z');
     expect(report.window.until).toBe('2024-01-09T10:00:00.000Z');
     expect(report.outsideWindow.commits).toBe(6);
+    // alice's two and bob's commit of W01 before it; bob's topic commit, alice's and the merge of W03 after it
+    expect(report.outsideWindow.before).toEqual({
+      commits: 3,
+      pullRequests: 0,
+      ciRuns: 0,
+      first: '2024-01-01T10:00:00.000Z',
+      last: '2024-01-03T10:00:00.000Z',
+    });
+    expect(report.outsideWindow.after).toEqual({
+      commits: 3,
+      pullRequests: 0,
+      ciRuns: 0,
+      first: '2024-01-16T10:00:00.000Z',
+      last: '2024-01-18T10:00:00.000Z',
+    });
     expect(report.series.weeks).toEqual(['2024-W02']);
   });
 
-  it('says what is collected outside a window that holds nothing, and where to move it', async () => {
+  it('says what is collected outside a window that holds nothing, on which side and when, and how to move it', async () => {
     const report = await analyse(db, {
       since: new Date('2025-01-01T00:00:00Z'),
       until: new Date('2025-03-01T00:00:00Z'),
@@ -86,8 +108,14 @@ describe('the analysis window', () => {
     // all 7 commits (6 and the merge) are from January 2024
     expect(report.verdict.status).toBe('empty');
     expect(report.verdict.headline).toBe(
-      `Nothing was collected inside the window ${report.window.statement}; 7 commits are collected outside it (move it with --since and --until).`,
+      `Nothing was collected inside the window ${report.window.statement}; 7 commits are collected before it (2024-01-01 → 2024-01-18): move its start with --since.`,
     );
+    // each empty section says where its facts are, and the window that reaches them
+    expect(report.empty.git).toEqual({
+      missing: 'no commits inside the window; 7 commits are collected before it (2024-01-01 → 2024-01-18)',
+      command: 'dx-audit audit --since 2024-01-01',
+    });
+    expect(report.empty.hotspots).toEqual(report.empty.git);
   });
 
   it('reports the last complete week: never the current one', () => {
