@@ -12,7 +12,7 @@ import { DxError, InputError, InterruptedError, WorkError } from '../errors.js';
 import { renderDashboard } from '../render/dashboard.js';
 import { renderHtml } from '../render/html.js';
 import { renderMarkdown } from '../render/markdown.js';
-import { analyseForContext, resolveOutput, writeOutput } from '../render/outputs.js';
+import { analyseForContext, githubTokenAvailable, resolveOutput, writeOutput } from '../render/outputs.js';
 import { partialCollections } from '../render/weekly-view.js';
 import { Db } from '../store/db.js';
 import { findRepositories } from './init.js';
@@ -49,18 +49,6 @@ async function optionalCommand(specifier: string): Promise<CommandModule<Record<
       return null;
     throw error;
   }
-}
-
-/** Whether the GitHub collector will find a token (the same lookup it uses). Never printed or stored here. */
-async function githubTokenAvailable(context: Context): Promise<boolean> {
-  const { findToken, resolveEndpoints } = await import('../../collectors/github/client.js');
-  let apiUrl = 'https://api.github.com';
-  try {
-    apiUrl = resolveEndpoints(undefined, context.loaded.config.github.url, context.env).apiUrl;
-  } catch {
-    // a bad URL is reported by the collection step itself
-  }
-  return (await findToken(context.env, apiUrl)) !== null;
 }
 
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
@@ -149,7 +137,9 @@ export async function run(context: Context, operands: string[], options: Options
   if (options.github === false) skipped.push('GitHub (--no-github)');
   else if (slugs.length === 0) skipped.push('GitHub (no GitHub remote)');
   else if (!(await githubTokenAvailable(context)))
-    skipped.push('GitHub (no token: set GITHUB_TOKEN or run `gh auth login`)');
+    skipped.push(
+      `GitHub (no token found: set GITHUB_TOKEN or GH_TOKEN, or run \`gh auth login\`; then run \`dx-audit collect github ${slugs.join(' ')}\`)`,
+    );
   else {
     const github = await optionalCommand('./collect-github.js');
     if (!github) skipped.push('GitHub (the GitHub collector is not part of this version)');
