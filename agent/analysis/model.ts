@@ -217,6 +217,21 @@ export interface SlowPullRequest {
   url: string | null;
 }
 
+/** One of the slowest CI run attempts of the window, with its link on GitHub. */
+export interface SlowRun {
+  repo: number;
+  /** The run id GitHub gives it (the one in its actions/runs URL). */
+  id: number;
+  attempt: number;
+  workflow: string;
+  conclusion: string | null;
+  /** Seconds: wall time of the attempt, and its wait for a runner. */
+  duration: number;
+  queue: number | null;
+  /** https://github.com/OWNER/REPO/actions/runs/ID, when the repository's owner/repo is known. */
+  url: string | null;
+}
+
 export interface Series {
   /** ISO weeks (YYYY-Www, UTC), ascending and contiguous, covering the window. */
   weeks: string[];
@@ -227,6 +242,8 @@ export interface Series {
   workflows: WorkflowWeekly[];
   /** The slowest merged pull requests of the window. */
   slowest: SlowPullRequest[];
+  /** The slowest CI run attempts of the window. */
+  slowestRuns: SlowRun[];
 }
 
 export type Judgement = 'better' | 'worse' | 'same' | 'new' | 'gone' | 'n/a';

@@ -146,6 +146,20 @@ function workflowTable(report: Report): string {
   return `<div class="card" id="ci-workflows"><h3>Workflows over the whole window</h3><p class="how">How to read this: success = runs whose last attempt passed; re-run = runs with more than one attempt; flaky = commits on which the workflow both failed and passed. Queue and duration are per attempt.</p><table><thead><tr><th scope="col">repository</th><th scope="col">workflow</th><th scope="col">runs</th><th scope="col">success</th><th scope="col">re-run</th><th scope="col">flaky</th><th scope="col">queue median</th><th scope="col">duration median</th><th scope="col">duration p90</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
+/** The slowest run attempts of the window, each linked to its run on GitHub. */
+function slowRunsTable(report: Report): string {
+  const e = escapeHtml;
+  const runs = report.series.slowestRuns;
+  if (runs.length === 0) return '';
+  const rows = runs
+    .map((r) => {
+      const id = r.url ? `<a href="${e(r.url)}" rel="noopener noreferrer">${r.id}</a>` : String(r.id);
+      return `<tr><td>${e(report.series.repositories[r.repo] ?? '')}</td><td>${e(r.workflow)}</td><td class="num">${id}</td><td class="num">${r.attempt}</td><td>${e(r.conclusion ?? '–')}</td><td class="num">${e(formatDuration(r.queue))}</td><td class="num">${e(formatDuration(r.duration))}</td></tr>`;
+    })
+    .join('');
+  return `<div class="card" id="slowest-runs"><h3>Slowest CI runs in the window</h3><p class="how">How to read this: the run attempts that took longest from start to their last job; open a run on GitHub to see which job held it up.</p><table><thead><tr><th scope="col">repository</th><th scope="col">workflow</th><th scope="col">run</th><th scope="col">attempt</th><th scope="col">conclusion</th><th scope="col">queue</th><th scope="col">duration</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
 function sectionHtml(spec: SectionSpec): string {
   const body = spec.empty
     ? emptyBlock(spec.empty)
@@ -243,7 +257,7 @@ function sections(report: Report): SectionSpec[] {
       intro:
         'Per GitHub Actions workflow and week: time queued, time running, success rate and the share of commits that both failed and passed.',
       empty: empty.ci,
-      extra: workflowTable(report),
+      extra: workflowTable(report) + slowRunsTable(report),
     },
     {
       id: SECTION_IDS.builds,

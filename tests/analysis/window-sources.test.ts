@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoWeekOf } from '../../agent/analysis/iso-week.js';
 import type { Report } from '../../agent/analysis/model.js';
+import { renderDashboard } from '../../agent/render/dashboard.js';
 import { escapeHtml } from '../../agent/render/escape.js';
 import { escapeMarkdown } from '../../agent/render/markdown.js';
 import { TOKEN } from '../github/harness.js';
@@ -173,6 +174,59 @@ describe('one window across git and GitHub, through the CLI', () => {
       expect(text, name).not.toContain('no pull requests or reviews are collected');
       expect(text, name).not.toContain('no GitHub Actions runs are collected');
     }
+  });
+
+  it("links the dashboard's slowest runs to their runs on GitHub, by GitHub's run id", async () => {
+    const detail = await runCli(['report', '--format', 'json', '--detail'], { cwd: work, env });
+    const items = (JSON.parse(detail.stdout) as Report).ci!.items!;
+    // the ten longest attempts, from the per-attempt list (an independent sort of the JSON's items)
+    const expected = items
+      .filter((a) => a.duration !== null)
+      .sort((a, b) => b.duration! - a.duration! || a.id - b.id || a.attempt - b.attempt)
+      .slice(0, 10);
+    expect(expected.length).toBe(10);
+    const runIds = new Set(gen.runs.map((r) => r.id));
+    for (const a of expected) expect(runIds.has(a.id), String(a.id)).toBe(true);
+    const start = out.dashboard.indexOf('<div class="card" id="slowest-runs">');
+    expect(start).toBeGreaterThan(0);
+    const table = out.dashboard.slice(start, out.dashboard.indexOf('</table>', start));
+    const links = [...table.matchAll(/<a href="([^"]*)" rel="noopener noreferrer">(\d+)<\/a>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(links).toEqual(
+      expected.map((a) => [`https://github.com/acme/service-1/actions/runs/${a.id}`, String(a.id)]),
+    );
+    // one row per run attempt, each with its link
+    expect(table.match(/<tr>/g)).toHaveLength(11);
+    expect(out.embedded.series.slowestRuns.map((r) => r.url)).toEqual(links.map((l) => l[0]));
+  });
+
+  it('keeps a run link inside its href, whatever it holds', () => {
+    const run = out.json.series.slowestRuns[0]!;
+    const hostile = {
+      ...out.json,
+      series: {
+        ...out.json.series,
+        slowestRuns: [
+          {
+            ...run,
+            workflow: '</script><img src=x onerror=alert(1)>',
+            url: 'https://github.com/a"onclick="alert(1)/b/actions/runs/1',
+          },
+        ],
+      },
+    };
+    const html = renderDashboard(hostile);
+    const start = html.indexOf('<div class="card" id="slowest-runs">');
+    const table = html.slice(start, html.indexOf('</table>', start));
+    expect(table).toContain(
+      `<a href="https://github.com/a&#34;onclick=&#34;alert(1)/b/actions/runs/1" rel="noopener noreferrer">${run.id}</a>`,
+    );
+    expect(table).not.toContain('"onclick');
+    expect(table).toContain('<td>&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62;</td>');
+    expect(table).not.toContain('<img');
+    expect(table.match(/<a /g)).toHaveLength(1);
   });
 
   describe('a requested window that holds only git history', () => {
