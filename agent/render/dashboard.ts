@@ -15,7 +15,7 @@ import { type EmptyState, type Report, SECTION_IDS } from '../analysis/model.js'
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
 import { formatDuration, formatHours, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
 import { embedJson, escapeHtml, fill, inlineScript } from './escape.js';
-import { partialCollections } from './weekly-view.js';
+import { partialCollections, weeksOfData } from './weekly-view.js';
 
 /** The scripts inlined into the page. */
 export interface DashboardAssets {
@@ -76,7 +76,7 @@ function verdictHtml(report: Report): string {
       )
       .join('');
     parts.push(
-      `<h3>Top costs</h3><table class="costs"><caption>What each cause costs per week of data in the window: delay is calendar time changes wait, engineer-hours are time people spend (${e(String(report.window.weeks))} weeks), with the arithmetic</caption><thead><tr><th scope="col">Cause</th><th scope="col">Delay h / week</th><th scope="col">Engineer-hours / week</th><th scope="col">How it is computed</th></tr></thead><tbody>${rows}</tbody></table>`,
+      `<h3>Top costs</h3><table class="costs"><caption>What each cause costs per week of data in the window: delay is calendar time changes wait, engineer-hours are time people spend (${e(weeksOfData(report))} weeks of data), with the arithmetic</caption><thead><tr><th scope="col">Cause</th><th scope="col">Delay h / week</th><th scope="col">Engineer-hours / week</th><th scope="col">How it is computed</th></tr></thead><tbody>${rows}</tbody></table>`,
     );
   } else if (report.empty.diagnosis) {
     parts.push(`<h3>Top costs</h3>${emptyBlock(report.empty.diagnosis)}`);

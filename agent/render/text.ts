@@ -6,7 +6,7 @@ import { causeLabel, materialCosts, outsideWhere } from '../analysis/verdict.js'
 import { formatDuration, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
 import { count } from '../util/plural.js';
 import { architectureLines } from './text-architecture.js';
-import { doraRows, partialCollections } from './weekly-view.js';
+import { doraRows, partialCollections, weeksOfData } from './weekly-view.js';
 
 export function renderText(report: Report): string {
   const lines: string[] = [];
@@ -147,7 +147,7 @@ function renderDelivery(report: Report): string[] {
   if (costs.length > 0) {
     lines.push(
       '',
-      `Cost per cause, per week of data (${report.window.weeks} weeks): delay h (waiting) / engineer-hours (time spent)`,
+      `Cost per cause, per week of data (${weeksOfData(report)} weeks of data in the window): delay h (waiting) / engineer-hours (time spent)`,
     );
     for (const c of costs)
       lines.push(

@@ -176,6 +176,21 @@ describe('one window across git and GitHub, through the CLI', () => {
     }
   });
 
+  it('divides costs by the weeks of data, and says that number, not the window length', () => {
+    // the GitHub data spans about 4 of the window's 48 weeks: costs per week are per week of that data
+    const wk = out.json.method.weeks.toFixed(1);
+    expect(out.json.method.weeks).toBeLessThan(6);
+    expect(out.json.window.weeks).toBeGreaterThan(40);
+    const costs = out.json.costs.filter((c) => c.delayHoursPerWeek !== null && c.delayHoursPerWeek >= 0.05);
+    expect(costs.length).toBeGreaterThan(0);
+    for (const c of costs) expect(c.evidence).toMatch(new RegExp(`over ${wk.replace('.', '\\.')} weeks`));
+    expect(out.text).toContain(`Cost per cause, per week of data (${wk} weeks of data in the window):`);
+    expect(out.markdown).toContain(`Per week of data in the window (${wk} weeks of data).`);
+    expect(out.reportHtml).toContain(`<p>Per week of data in the window (${wk} weeks of data).</p>`);
+    expect(out.dashboard).toContain(`(${wk} weeks of data), with the arithmetic</caption>`);
+    expect(out.text).not.toContain(`(${out.json.window.weeks} weeks)`);
+  });
+
   it("links the dashboard's slowest runs to their runs on GitHub, by GitHub's run id", async () => {
     const detail = await runCli(['report', '--format', 'json', '--detail'], { cwd: work, env });
     const items = (JSON.parse(detail.stdout) as Report).ci!.items!;
