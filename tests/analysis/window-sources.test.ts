@@ -282,6 +282,10 @@ describe('one window across git and GitHub, through the CLI', () => {
       const { json, texts } = await outputs('2024-05-01', '2024-08-01');
       expect(json.git.commits).toBe(3);
       expect(json.pullRequests).toBeNull();
+      // clamped to the commits inside it; the newest data overall lies after its end, and it says so
+      expect(json.window.statement).toBe(
+        '2024-05-01 → 2024-07-24 (12.0 weeks: ending at the newest data collected before its requested end, starting at the oldest collected data inside it)',
+      );
       expect(json.outsideWindow.after).toEqual({
         commits: 0,
         pullRequests: 12,
