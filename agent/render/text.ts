@@ -95,10 +95,13 @@ function renderDelivery(report: Report): string[] {
     );
   } else {
     const where = report.outsideWindow.pullRequests > 0 ? outsideWhere(report.outsideWindow) : null;
+    const empty = report.empty.pullRequests;
     lines.push(
       where
         ? `Pull requests: none inside the window; ${where.text}: ${where.hint}.`
-        : 'Pull requests: none collected — run `dx-audit audit` with a GitHub token (GITHUB_TOKEN or `gh auth login`).',
+        : empty
+          ? `Pull requests: ${empty.missing} — next: \`${empty.command}\``
+          : 'Pull requests: none collected — run `dx-audit audit` with a GitHub token (GITHUB_TOKEN or `gh auth login`).',
     );
   }
   if (report.ci) {

@@ -76,6 +76,9 @@ describe('next steps', () => {
       expect(texts.markdown).toContain(
         '\n- no pull requests or reviews are collected for acme/widgets (no GitHub token found: set GITHUB\\_TOKEN or GH\\_TOKEN, or run gh auth login): `dx-audit collect github acme/widgets`\n',
       );
+      expect(texts.text.split('\n')).toContain(
+        'Pull requests: no pull requests or reviews are collected for acme/widgets (no GitHub token found: set GITHUB_TOKEN or GH_TOKEN, or run gh auth login) — next: `dx-audit collect github acme/widgets`',
+      );
       expect(texts.html).toContain(
         '<li>no pull requests or reviews are collected for acme/widgets (no GitHub token found: set GITHUB_TOKEN or GH_TOKEN, or run gh auth login): <code>dx-audit collect github acme/widgets</code></li>',
       );
@@ -115,6 +118,9 @@ describe('next steps', () => {
     );
     expect(texts.terminal.split('\n').at(-1)).toBe(
       'Skipped: build timing (--no-build); GitHub (--no-github).',
+    );
+    expect(texts.text.split('\n')).toContain(
+      'Pull requests: no pull requests or reviews are collected for acme/widgets yet (a GitHub token is found: re-run the audit) — next: `dx-audit audit`',
     );
     for (const [name, text] of Object.entries(texts)) {
       expect(text, name).not.toContain(secret);
