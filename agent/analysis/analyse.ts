@@ -14,9 +14,15 @@ import { DEFAULT_DIAGNOSIS } from './diagnosis.js';
 import { analyseDora, type DoraSection } from './dora.js';
 import { gitSummary, type Window } from './git-files.js';
 import { isoWeekOf } from './iso-week.js';
-import { type EmptyState, REPORT_SCHEMA_VERSION, type Report, type SectionName } from './model.js';
+import {
+  type EmptyState,
+  type OutsideWindow,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  type SectionName,
+} from './model.js';
 import { type GitDayRow, gitDays, weeklySeries } from './series.js';
-import { verdictOf } from './verdict.js';
+import { outsideWhere, verdictOf } from './verdict.js';
 import { reportedWeek, weekComparison } from './week.js';
 import { resolveWindow } from './window.js';
 
@@ -67,6 +73,38 @@ export const HOW_TO_COLLECT: Record<SectionName, EmptyState> = {
     command: 'dx-audit audit',
   },
 };
+
+const OUTSIDE_NOUNS = {
+  git: ['commits', 'no commits'],
+  pullRequests: ['pullRequests', 'no pull requests or reviews'],
+  ci: ['ciRuns', 'no GitHub Actions runs'],
+  diagnosis: [
+    'pullRequests',
+    'the diagnosis and its hour costs need pull requests and CI runs, and there are none',
+  ],
+} as const;
+
+/**
+ * The empty state of a section whose facts lie outside the window: where they
+ * are and the window that reaches them; null when none lie outside it.
+ */
+function outsideState(section: keyof typeof OUTSIDE_NOUNS, outside: OutsideWindow): EmptyState | null {
+  const [key, none] = OUTSIDE_NOUNS[section];
+  const before = outside.before[key];
+  const after = outside.after[key];
+  if (before + after === 0) return null;
+  const where = outsideWhere(outside)!;
+  // --since takes the start of its day; --until a day after the last fact covers that whole day
+  const dayAfter = (iso: string) => new Date(Date.parse(iso) + 86_400_000).toISOString().slice(0, 10);
+  const flags = [
+    ...(before > 0 ? [`--since ${outside.before.first!.slice(0, 10)}`] : []),
+    ...(after > 0 ? [`--until ${dayAfter(outside.after.last!)}`] : []),
+  ];
+  return {
+    missing: `${none} inside the window; ${where.text}`,
+    command: `dx-audit audit ${flags.join(' ')}`,
+  };
+}
 
 /** Runs the whole analysis once. */
 export async function analyse(q: Queryable, options: AnalysisOptions): Promise<Report> {
@@ -184,6 +222,9 @@ async function analyseWith(q: Queryable, options: AnalysisOptions, started: Star
           i.mergedAt <= window.until,
       ).length
     : 0;
+  // A section empty inside the window whose facts are collected outside it says where they are, not how to collect them.
+  const elsewhere = (section: 'git' | 'pullRequests' | 'ci' | 'diagnosis') =>
+    outsideState(section, outsideWindow);
   const model: Omit<Report, 'verdict' | 'week'> = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: options.now.toISOString(),
@@ -297,17 +338,17 @@ async function analyseWith(q: Queryable, options: AnalysisOptions, started: Star
     outsideWindow,
     anonymized: false,
     empty: {
-      git: summary.commits + summary.merges > 0 ? null : HOW_TO_COLLECT.git,
-      pullRequests: prs && prs.count > 0 ? null : HOW_TO_COLLECT.pullRequests,
-      ci: ci && ci.runs > 0 ? null : HOW_TO_COLLECT.ci,
+      git: summary.commits + summary.merges > 0 ? null : (elsewhere('git') ?? HOW_TO_COLLECT.git),
+      pullRequests: prs && prs.count > 0 ? null : (elsewhere('pullRequests') ?? HOW_TO_COLLECT.pullRequests),
+      ci: ci && ci.runs > 0 ? null : (elsewhere('ci') ?? HOW_TO_COLLECT.ci),
       builds: builds.summary.length > 0 || builds.wrappedPerDay.length > 0 ? null : HOW_TO_COLLECT.builds,
-      hotspots: files.length > 0 ? null : HOW_TO_COLLECT.hotspots,
+      hotspots: files.length > 0 ? null : (elsewhere('git') ?? HOW_TO_COLLECT.hotspots),
       coupling:
         architecture.coupling.length + architecture.moduleCoupling.length > 0
           ? null
           : files.length > 0
             ? HOW_TO_COLLECT.coupling
-            : HOW_TO_COLLECT.git,
+            : (elsewhere('git') ?? HOW_TO_COLLECT.git),
       dora:
         dora.deployments > 0
           ? null
@@ -315,7 +356,7 @@ async function analyseWith(q: Queryable, options: AnalysisOptions, started: Star
       diagnosis:
         delivery.diagnosis.length > 0 || delivery.costs.some((c) => c.hoursPerWeek !== null)
           ? null
-          : HOW_TO_COLLECT.diagnosis,
+          : (elsewhere('diagnosis') ?? HOW_TO_COLLECT.diagnosis),
     },
   };
   const verdict = verdictOf(model, fileRevisions);
@@ -323,19 +364,59 @@ async function analyseWith(q: Queryable, options: AnalysisOptions, started: Star
   return { ...model, verdict, week: weekComparison(model, series, week, verdict.headline) };
 }
 
-/** Commits, pull requests and CI runs collected outside the window. */
+/** Commits, pull requests and CI runs collected outside the window, in all and per side, with the dates of each side. */
 async function countOutside(q: Queryable, w: Window): Promise<Report['outsideWindow']> {
   const since = w.since ?? Number.MIN_SAFE_INTEGER;
-  const count = async (table: string, time: string) =>
-    (
-      await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${time} < ? OR ${time} > ?`, [
-        since,
-        w.until,
-      ])
-    )?.n ?? 0;
+  type Row = {
+    before: number | null;
+    after: number | null;
+    b0: number | null;
+    b1: number | null;
+    a0: number | null;
+    a1: number | null;
+  };
+  const read = async (table: string, time: string) =>
+    (await q.get<Row>(
+      `SELECT SUM(${time} < ?1) AS before, SUM(${time} > ?2) AS after,
+              MIN(CASE WHEN ${time} < ?1 THEN ${time} END) AS b0, MAX(CASE WHEN ${time} < ?1 THEN ${time} END) AS b1,
+              MIN(CASE WHEN ${time} > ?2 THEN ${time} END) AS a0, MAX(CASE WHEN ${time} > ?2 THEN ${time} END) AS a1
+       FROM ${table} WHERE ${time} < ?1 OR ${time} > ?2`,
+      [since, w.until],
+    )) ?? { before: 0, after: 0, b0: null, b1: null, a0: null, a1: null };
+  const commits = await read('git_commits', 'commit_time');
+  const pullRequests = await read('github_pull_requests', 'COALESCE(merged_at, created_at)');
+  const ciRuns = await read('github_workflow_runs', 'created_at');
+  const rows = [commits, pullRequests, ciRuns];
+  const iso = (values: (number | null)[], pick: (...v: number[]) => number) => {
+    const known = values.filter((v): v is number => v !== null);
+    return known.length === 0 ? null : new Date(pick(...known) * 1000).toISOString();
+  };
+  const side = (
+    n: (r: Row) => number | null,
+    first: (r: Row) => number | null,
+    last: (r: Row) => number | null,
+  ) => ({
+    commits: n(commits) ?? 0,
+    pullRequests: n(pullRequests) ?? 0,
+    ciRuns: n(ciRuns) ?? 0,
+    first: iso(rows.map(first), Math.min),
+    last: iso(rows.map(last), Math.max),
+  });
+  const before = side(
+    (r) => r.before,
+    (r) => r.b0,
+    (r) => r.b1,
+  );
+  const after = side(
+    (r) => r.after,
+    (r) => r.a0,
+    (r) => r.a1,
+  );
   return {
-    commits: await count('git_commits', 'commit_time'),
-    pullRequests: await count('github_pull_requests', 'COALESCE(merged_at, created_at)'),
-    ciRuns: await count('github_workflow_runs', 'created_at'),
+    commits: before.commits + after.commits,
+    pullRequests: before.pullRequests + after.pullRequests,
+    ciRuns: before.ciRuns + after.ciRuns,
+    before,
+    after,
   };
 }

@@ -130,7 +130,7 @@ export function computeCosts(input: CostInput): CostEntry[] {
       'builds_ci',
       null,
       null,
-      'no CI runs linked to merged pull requests: collect them with `dx-audit collect github OWNER/REPO`',
+      'no CI runs linked to merged pull requests: they come with the GitHub data of the repositories (the next steps name the command)',
       false,
     );
   }

@@ -99,10 +99,28 @@ export interface Report {
   verdict: Verdict;
   /** Sections without data: what is missing and the command that collects it (null: the section has data). */
   empty: Record<SectionName, EmptyState | null>;
-  /** What is collected but lies outside the window, so that no output calls it missing. */
-  outsideWindow: { commits: number; pullRequests: number; ciRuns: number };
+  /** What is collected but lies outside the window, so that no output calls it missing; and on which side, when. */
+  outsideWindow: OutsideWindow;
   /** True when people are replaced by pseudonyms (--anonymize). */
   anonymized: boolean;
+}
+
+/** Facts collected on one side of the window, and the dates of the first and last of them (ISO, null when none). */
+export interface OutsideSide {
+  commits: number;
+  pullRequests: number;
+  ciRuns: number;
+  first: string | null;
+  last: string | null;
+}
+
+/** Commits, pull requests and CI runs outside the window: in all, then before its start and after its end. */
+export interface OutsideWindow {
+  commits: number;
+  pullRequests: number;
+  ciRuns: number;
+  before: OutsideSide;
+  after: OutsideSide;
 }
 
 /** The analysis window, stated once and printed identically by every output. */
@@ -199,6 +217,21 @@ export interface SlowPullRequest {
   url: string | null;
 }
 
+/** One of the slowest CI run attempts of the window, with its link on GitHub. */
+export interface SlowRun {
+  repo: number;
+  /** The run id GitHub gives it (the one in its actions/runs URL). */
+  id: number;
+  attempt: number;
+  workflow: string;
+  conclusion: string | null;
+  /** Seconds: wall time of the attempt, and its wait for a runner. */
+  duration: number;
+  queue: number | null;
+  /** https://github.com/OWNER/REPO/actions/runs/ID, when the repository's owner/repo is known. */
+  url: string | null;
+}
+
 export interface Series {
   /** ISO weeks (YYYY-Www, UTC), ascending and contiguous, covering the window. */
   weeks: string[];
@@ -209,6 +242,8 @@ export interface Series {
   workflows: WorkflowWeekly[];
   /** The slowest merged pull requests of the window. */
   slowest: SlowPullRequest[];
+  /** The slowest CI run attempts of the window. */
+  slowestRuns: SlowRun[];
 }
 
 export type Judgement = 'better' | 'worse' | 'same' | 'new' | 'gone' | 'n/a';

@@ -13,6 +13,7 @@ import type {
   Series,
   Slices,
   SlowPullRequest,
+  SlowRun,
   WeeklyValues,
   WorkflowWeekly,
 } from './model.js';
@@ -159,12 +160,41 @@ export function weeklySeries(input: SeriesInput): Series {
         title: p.title,
         cycle: Math.round(p.cycle!),
         size: p.size,
-        url: slug ? `https://github.com/${slug}/pull/${p.number}` : null,
+        url: slug ? `${githubWeb(slug)}/pull/${p.number}` : null,
+      };
+    });
+  const slowestRuns: SlowRun[] = input.ciAttempts
+    .filter((a) => a.duration !== null && weekOf(a.createdAt) !== undefined)
+    .sort((a, b) => b.duration! - a.duration! || a.id - b.id || a.attempt - b.attempt)
+    .slice(0, 10)
+    .map((a) => {
+      const slug = input.github.get(a.repo);
+      return {
+        repo: repoOf(a.repo),
+        id: a.id,
+        attempt: a.attempt,
+        workflow: a.workflow,
+        conclusion: a.conclusion,
+        duration: Math.round(a.duration!),
+        queue: whole(a.queue),
+        url: slug ? `${githubWeb(slug)}/actions/runs/${a.id}` : null,
       };
     });
 
   const workflows = aggregateWorkflows(input.ciAttempts, weeks.length, weekOf, repoOf);
-  return { weeks, repositories, teams: teamNames, git, pullRequests, workflows, slowest };
+  return { weeks, repositories, teams: teamNames, git, pullRequests, workflows, slowest, slowestRuns };
+}
+
+/**
+ * https://github.com/OWNER/REPO with each part percent-encoded: whatever a
+ * remote's owner or name holds, the link stays on github.com, without a query
+ * or fragment, and cannot leave an HTML attribute.
+ */
+function githubWeb(slug: string): string {
+  const cut = slug.indexOf('/');
+  const owner = cut < 0 ? slug : slug.slice(0, cut);
+  const name = cut < 0 ? '' : slug.slice(cut + 1);
+  return `https://github.com/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 }
 
 function aggregatePullRequests(

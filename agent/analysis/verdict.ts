@@ -2,7 +2,14 @@
 // delivery, else the biggest measurable cost, else what the data shows and
 // what to collect next. Every number in it comes from the report itself.
 import { costPhrase, formatCount, formatDuration, formatSeconds, plural } from '../util/format.js';
-import { CAUSE_LABELS, type EmptyState, type Report, type Verdict } from './model.js';
+import {
+  CAUSE_LABELS,
+  type EmptyState,
+  type OutsideSide,
+  type OutsideWindow,
+  type Report,
+  type Verdict,
+} from './model.js';
 
 /** Human label of a cause id. */
 export function causeLabel(cause: string): string {
@@ -159,7 +166,7 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
   let headline: string;
   if (report.pullRequests) headline = 'Pull requests are collected, but no cause has a measurable cost yet.';
   else if (report.outsideWindow.pullRequests > 0)
-    headline = `Not enough data for a verdict inside the window: ${formatCount(report.outsideWindow.pullRequests)} pull ${plural(report.outsideWindow.pullRequests, 'request')} ${plural(report.outsideWindow.pullRequests, 'is', 'are')} collected outside it; widen it with --since.`;
+    headline = `Not enough data for a verdict inside the window: ${outsideText(report).slice(2)}.`;
   else if (report.deliveries.merges > 0) {
     // git alone: merges give each change's cycle time, size and files, so fragile code and oversized changes can be judged
     const judged = report.diagnosis.filter((d) => d.enoughData).length;
@@ -174,16 +181,44 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
   return { headline, status: 'insufficient', findings: top3(findings), next };
 }
 
-/** "; 6 commits and 40 pull requests are collected outside it (widen it with --since)", or nothing. */
+/** "; 7 commits are collected before it (2024-01-01 → 2024-01-18): move its start with --since", or nothing. */
 function outsideText(report: VerdictInput): string {
-  const { commits, pullRequests, ciRuns } = report.outsideWindow;
+  const where = outsideWhere(report.outsideWindow);
+  return where ? `; ${where.text}: ${where.hint}` : '';
+}
+
+const day = (iso: string | null) => (iso ?? '').slice(0, 10);
+
+/** "7 commits are collected before it (2024-01-01 → 2024-01-18)" for one side of the window, or null. */
+function sideText(side: OutsideSide, where: 'before' | 'after'): string | null {
   const parts = [
-    ...(commits > 0 ? [`${formatCount(commits)} ${plural(commits, 'commit')}`] : []),
-    ...(pullRequests > 0 ? [`${formatCount(pullRequests)} ${plural(pullRequests, 'pull request')}`] : []),
-    ...(ciRuns > 0 ? [`${formatCount(ciRuns)} ${plural(ciRuns, 'CI run')}`] : []),
+    ...(side.commits > 0 ? [`${formatCount(side.commits)} ${plural(side.commits, 'commit')}`] : []),
+    ...(side.pullRequests > 0
+      ? [`${formatCount(side.pullRequests)} ${plural(side.pullRequests, 'pull request')}`]
+      : []),
+    ...(side.ciRuns > 0 ? [`${formatCount(side.ciRuns)} ${plural(side.ciRuns, 'CI run')}`] : []),
   ];
-  if (parts.length === 0) return '';
+  if (parts.length === 0) return null;
   const list = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-  const total = commits + pullRequests + ciRuns;
-  return `; ${list} ${plural(total, 'is', 'are')} collected outside it (move it with --since and --until)`;
+  const total = side.commits + side.pullRequests + side.ciRuns;
+  const span =
+    day(side.first) === day(side.last) ? day(side.first) : `${day(side.first)} → ${day(side.last)}`;
+  return `${list} ${plural(total, 'is', 'are')} collected ${where} it (${span})`;
+}
+
+/**
+ * Where the collected facts outside the window lie, and the flag that moves
+ * the window onto them; null when nothing lies outside it.
+ */
+export function outsideWhere(outside: OutsideWindow): { text: string; hint: string } | null {
+  const before = sideText(outside.before, 'before');
+  const after = sideText(outside.after, 'after');
+  if (!before && !after) return null;
+  const hint =
+    before && after
+      ? 'move it with --since and --until'
+      : before
+        ? 'move its start with --since'
+        : 'move its end with --until';
+  return { text: [before, after].filter(Boolean).join('; '), hint };
 }

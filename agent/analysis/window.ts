@@ -61,7 +61,13 @@ export async function resolveWindow(
   let until = requestedUntil;
   if (span.newest !== null && span.newest < requestedUntil) {
     until = span.newest;
-    basis.push('ending at the newest collected data');
+    // newer data past a requested end is not "the newest collected data": say which newest it is
+    const after = await dataSpan(q, Number.MAX_SAFE_INTEGER, null);
+    basis.push(
+      after.newest !== null && after.newest > requestedUntil
+        ? 'ending at the newest data collected before its requested end'
+        : 'ending at the newest collected data',
+    );
   }
   let since = requestedSince ?? until - weeks * WEEK;
   if (requestedSince === null) basis.unshift(`the last ${weeks} weeks`);

@@ -12,9 +12,11 @@ import { DxError, InputError, InterruptedError, WorkError } from '../errors.js';
 import { renderDashboard } from '../render/dashboard.js';
 import { renderHtml } from '../render/html.js';
 import { renderMarkdown } from '../render/markdown.js';
-import { analyseForContext, resolveOutput, writeOutput } from '../render/outputs.js';
+import { analyseForContext, githubTokenAvailable, resolveOutput, writeOutput } from '../render/outputs.js';
 import { partialCollections } from '../render/weekly-view.js';
 import { Db } from '../store/db.js';
+import { count } from '../util/plural.js';
+import type { BenchmarkResult } from './build.js';
 import { findRepositories } from './init.js';
 
 /** A repository the audit skipped because one of its collection steps failed. */
@@ -24,6 +26,34 @@ export interface RepositoryFailure {
   step: 'git';
   /** The error line, with its fix. */
   reason: string;
+}
+
+/** What the build step did with its budget: the counts the summary states. */
+export interface BuildStep {
+  budgetMinutes: number;
+  repositories: number;
+  /** Repositories with at least one stored run. */
+  timed: number;
+  /** Runs stored in all. */
+  runs: number;
+  /** Repositories whose one build ran past what was left of the budget, so nothing was timed. */
+  stoppedAtBudget: number;
+  /** Repositories not started because the budget was spent. */
+  notStarted: number;
+}
+
+/** "5 min", "1.5 min", "45 s". */
+function minutes(value: number): string {
+  return value >= 1 ? `${Number(value.toFixed(1))} min` : `${Math.max(1, Math.round(value * 60))} s`;
+}
+
+/** The summary line of the build step: what the budget allowed, in counts. */
+export function buildStepLine(step: BuildStep): string {
+  const extra = [
+    ...(step.stoppedAtBudget > 0 ? [`${step.stoppedAtBudget} stopped at the budget with nothing timed`] : []),
+    ...(step.notStarted > 0 ? [`${step.notStarted} not started: the budget was spent`] : []),
+  ];
+  return `${step.timed} of ${count(step.repositories, 'repository', 'repositories')} timed (${count(step.runs, 'run')}) within the build budget of ${step.budgetMinutes} min (--build-budget MINUTES)${extra.length > 0 ? `; ${extra.join('; ')}` : ''}.`;
 }
 
 interface Options {
@@ -49,18 +79,6 @@ async function optionalCommand(specifier: string): Promise<CommandModule<Record<
       return null;
     throw error;
   }
-}
-
-/** Whether the GitHub collector will find a token (the same lookup it uses). Never printed or stored here. */
-async function githubTokenAvailable(context: Context): Promise<boolean> {
-  const { findToken, resolveEndpoints } = await import('../../collectors/github/client.js');
-  let apiUrl = 'https://api.github.com';
-  try {
-    apiUrl = resolveEndpoints(undefined, context.loaded.config.github.url, context.env).apiUrl;
-  } catch {
-    // a bad URL is reported by the collection step itself
-  }
-  return (await findToken(context.env, apiUrl)) !== null;
 }
 
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
@@ -113,27 +131,49 @@ export async function run(context: Context, operands: string[], options: Options
   repos = collected;
 
   // 2. local build timing — runs `dx-audit build` per repository when this build has it.
+  // One budget for the whole step: each repository plans its runs on an equal
+  // share of what is left, and a build is stopped only when all that is left is spent.
+  let buildStep: BuildStep | null = null;
   if (options.build === false) skipped.push('build timing (--no-build)');
   else {
     const build = await optionalCommand('./build.js');
     if (!build) skipped.push('build timing (the build collector is not part of this version)');
     else {
-      // one budget for the whole step, shared by the repositories still to time
+      const step: BuildStep = {
+        budgetMinutes: budget,
+        repositories: repos.length,
+        timed: 0,
+        runs: 0,
+        stoppedAtBudget: 0,
+        notStarted: 0,
+      };
+      buildStep = step;
       const stepStarted = Date.now();
+      const whole = `the build budget of ${budget} min`;
       for (const [index, repo] of repos.entries()) {
         const left = budget - (Date.now() - stepStarted) / 60_000;
         if (left <= 0) {
-          skipped.push(`build timing of ${repo.name} (the build budget of ${budget} min was spent)`);
+          step.notStarted += 1;
+          skipped.push(`build timing of ${repo.name} (${whole} was spent)`);
           continue;
         }
+        const share = left / (repos.length - index);
         try {
           await build.run(quietStep, [repo.root], {
             runs: '3',
             warmup: '1',
-            budget: String(left / (repos.length - index)),
+            budget: String(share),
+            deadline: String(left),
+            budgetName: `its share of ${whole} (${minutes(share)})`,
+            deadlineName: `what was left of ${whole} (${minutes(left)})`,
+            onResult: (result: BenchmarkResult) => {
+              step.runs += result.runs;
+              if (result.runs > 0) step.timed += 1;
+            },
           });
         } catch (error) {
           if (!(error instanceof DxError)) throw error;
+          if (/ran past what was left of the build budget/.test(error.message)) step.stoppedAtBudget += 1;
           skipped.push(
             /no known build system/.test(error.message)
               ? `build timing of ${repo.name} (no build system detected; time one with \`dx-audit build -- CMD\`)`
@@ -149,7 +189,9 @@ export async function run(context: Context, operands: string[], options: Options
   if (options.github === false) skipped.push('GitHub (--no-github)');
   else if (slugs.length === 0) skipped.push('GitHub (no GitHub remote)');
   else if (!(await githubTokenAvailable(context)))
-    skipped.push('GitHub (no token: set GITHUB_TOKEN or run `gh auth login`)');
+    skipped.push(
+      `GitHub (no token found: set GITHUB_TOKEN or GH_TOKEN, or run \`gh auth login\`; then run \`dx-audit collect github ${slugs.join(' ')}\`)`,
+    );
   else {
     const github = await optionalCommand('./collect-github.js');
     if (!github) skipped.push('GitHub (the GitHub collector is not part of this version)');
@@ -192,6 +234,7 @@ export async function run(context: Context, operands: string[], options: Options
           headline,
           findings,
           partial,
+          build: buildStep,
           skipped,
           failures,
         },
@@ -206,6 +249,7 @@ export async function run(context: Context, operands: string[], options: Options
     `Window:        ${report.window.statement}`,
     `Dashboard:     ${dashboardFile}`,
     `Weekly report: ${markdownFile}  (and ${htmlFile}), week ${week}`,
+    ...(buildStep ? [`Build timing:  ${buildStepLine(buildStep)}`] : []),
     '',
     ...partial.map((p) => `Partial data: ${p}`),
     headline,

@@ -34,8 +34,28 @@ interface Options {
   showOutput?: boolean;
   /** Minutes for the whole benchmark: no run starts that would not fit (audit gives 10). */
   budget?: string;
+  /**
+   * Minutes after which a running build is stopped (default: the budget).
+   * `audit` gives each repository a share of its budget for planning runs,
+   * and all that is left as the deadline, so one build longer than its share
+   * is still measured when the budget allows it.
+   */
+  deadline?: string;
+  /** How the budget and the deadline are named in messages (audit names its own budget). */
+  budgetName?: string;
+  deadlineName?: string;
+  /** Told how the benchmark went (audit sums it up). */
+  onResult?: (result: BenchmarkResult) => void;
   /** The words after `--` (set by the CLI). */
   command?: string[];
+}
+
+/** How one benchmark went, for `audit`'s account of its build budget. */
+export interface BenchmarkResult {
+  /** Runs stored (a warm-up kept as the one measurement counts). */
+  runs: number;
+  /** The budget ended it before all runs were made. */
+  stoppedByBudget: boolean;
 }
 
 /** One timed run as printed and returned by --json. */
@@ -69,6 +89,15 @@ export async function run(context: Context, operands: string[], options: Options
     });
   }
   const budgetMs = budgetMinutes === null ? null : budgetMinutes * 60_000;
+  const deadlineMinutes = options.deadline === undefined ? budgetMinutes : Number(options.deadline);
+  if (deadlineMinutes !== null && (!Number.isFinite(deadlineMinutes) || deadlineMinutes <= 0)) {
+    throw new InputError(`the build deadline "${options.deadline}" is not a number of minutes > 0`, {
+      fix: 'e.g. --build-budget 10 (audit) or --budget 10 (build)',
+    });
+  }
+  const deadlineMs = deadlineMinutes === null ? null : Math.max(deadlineMinutes * 60_000, budgetMs ?? 0);
+  const budgetName = options.budgetName ?? `the build budget of ${budgetMinutes} min`;
+  const deadlineName = options.deadlineName ?? budgetName;
   const kind: BuildKind = options.kind ?? 'build';
   const mode: BuildMode = options.cold ? 'cold' : 'warm';
   if (options.clean !== undefined && !options.cold) {
@@ -228,7 +257,7 @@ export async function run(context: Context, operands: string[], options: Options
       showProgress();
       const ticker = setInterval(showProgress, 1000);
       // a run never outlasts the budget: it is stopped where the budget ends
-      const budgetLeft = budgetMs === null ? null : budgetMs - (Date.now() - startedAll);
+      const budgetLeft = deadlineMs === null ? null : deadlineMs - (Date.now() - startedAll);
       const stopAtBudget = budgetLeft !== null && budgetLeft < timeoutMs;
       const result = await timeProcess(chosen.argv, {
         cwd: repo.root,
@@ -267,7 +296,7 @@ export async function run(context: Context, operands: string[], options: Options
     }
     if (stoppedByBudget?.killed && reports.length === 0 && !lastWarmup) {
       throw new WorkError(
-        `one build of ${repo.name} ran past the build budget of ${budgetMinutes} min and was stopped with its process tree; nothing was timed`,
+        `one build of ${repo.name} ran past ${deadlineName} and was stopped with its process tree; nothing was timed`,
         { fix: 'give it more time: dx-audit build --budget MINUTES (audit: --build-budget MINUTES)' },
       );
     }
@@ -288,6 +317,7 @@ export async function run(context: Context, operands: string[], options: Options
     await db.close();
   }
 
+  options.onResult?.({ runs: reports.length, stoppedByBudget: stoppedByBudget !== null });
   const successes = reports.filter((r) => r.outcome === 'success');
   const stats = durationStats(wall);
   const outliers = madOutliers(wall).map((index) => successes[index]!.run);
@@ -322,8 +352,8 @@ export async function run(context: Context, operands: string[], options: Options
   if (stoppedByBudget && budgetMinutes !== null) {
     context.note(
       stoppedByBudget.killed
-        ? `  stopped after ${count(reports.length, 'timed run')} (${clock(stoppedByBudget.after / 1000)}): the next run was still going at the build budget of ${budgetMinutes} min and was stopped — raise it with --build-budget for more runs`
-        : `  stopped after ${count(reports.length, 'timed run')} (${clock(stoppedByBudget.after / 1000)}): another run of about ${clock(stoppedByBudget.perRun / 1000)} would pass the build budget of ${budgetMinutes} min — raise it with --build-budget for more runs`,
+        ? `  stopped after ${count(reports.length, 'timed run')} (${clock(stoppedByBudget.after / 1000)}): the next run was still going at ${deadlineName} and was stopped — raise it with --build-budget for more runs`
+        : `  stopped after ${count(reports.length, 'timed run')} (${clock(stoppedByBudget.after / 1000)}): another run of about ${clock(stoppedByBudget.perRun / 1000)} would pass ${budgetName} — raise it with --build-budget for more runs`,
     );
   }
   if (context.json)

@@ -15,7 +15,7 @@ import { type EmptyState, type Report, SECTION_IDS } from '../analysis/model.js'
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
 import { formatDuration, formatHours, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
 import { embedJson, escapeHtml, fill, inlineScript } from './escape.js';
-import { partialCollections } from './weekly-view.js';
+import { partialCollections, weeksOfData } from './weekly-view.js';
 
 /** The scripts inlined into the page. */
 export interface DashboardAssets {
@@ -76,7 +76,7 @@ function verdictHtml(report: Report): string {
       )
       .join('');
     parts.push(
-      `<h3>Top costs</h3><table class="costs"><caption>What each cause costs per week of data in the window: delay is calendar time changes wait, engineer-hours are time people spend (${e(String(report.window.weeks))} weeks), with the arithmetic</caption><thead><tr><th scope="col">Cause</th><th scope="col">Delay h / week</th><th scope="col">Engineer-hours / week</th><th scope="col">How it is computed</th></tr></thead><tbody>${rows}</tbody></table>`,
+      `<h3>Top costs</h3><table class="costs"><caption>What each cause costs per week of data in the window: delay is calendar time changes wait, engineer-hours are time people spend (${e(weeksOfData(report))} weeks of data), with the arithmetic</caption><thead><tr><th scope="col">Cause</th><th scope="col">Delay h / week</th><th scope="col">Engineer-hours / week</th><th scope="col">How it is computed</th></tr></thead><tbody>${rows}</tbody></table>`,
     );
   } else if (report.empty.diagnosis) {
     parts.push(`<h3>Top costs</h3>${emptyBlock(report.empty.diagnosis)}`);
@@ -144,6 +144,20 @@ function workflowTable(report: Report): string {
     )
     .join('');
   return `<div class="card" id="ci-workflows"><h3>Workflows over the whole window</h3><p class="how">How to read this: success = runs whose last attempt passed; re-run = runs with more than one attempt; flaky = commits on which the workflow both failed and passed. Queue and duration are per attempt.</p><table><thead><tr><th scope="col">repository</th><th scope="col">workflow</th><th scope="col">runs</th><th scope="col">success</th><th scope="col">re-run</th><th scope="col">flaky</th><th scope="col">queue median</th><th scope="col">duration median</th><th scope="col">duration p90</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** The slowest run attempts of the window, each linked to its run on GitHub. */
+function slowRunsTable(report: Report): string {
+  const e = escapeHtml;
+  const runs = report.series.slowestRuns;
+  if (runs.length === 0) return '';
+  const rows = runs
+    .map((r) => {
+      const id = r.url ? `<a href="${e(r.url)}" rel="noopener noreferrer">${r.id}</a>` : String(r.id);
+      return `<tr><td>${e(report.series.repositories[r.repo] ?? '')}</td><td>${e(r.workflow)}</td><td class="num">${id}</td><td class="num">${r.attempt}</td><td>${e(r.conclusion ?? '–')}</td><td class="num">${e(formatDuration(r.queue))}</td><td class="num">${e(formatDuration(r.duration))}</td></tr>`;
+    })
+    .join('');
+  return `<div class="card" id="slowest-runs"><h3>Slowest CI runs in the window</h3><p class="how">How to read this: the run attempts that took longest from start to their last job; open a run on GitHub to see which job held it up.</p><table><thead><tr><th scope="col">repository</th><th scope="col">workflow</th><th scope="col">run</th><th scope="col">attempt</th><th scope="col">conclusion</th><th scope="col">queue</th><th scope="col">duration</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function sectionHtml(spec: SectionSpec): string {
@@ -243,7 +257,7 @@ function sections(report: Report): SectionSpec[] {
       intro:
         'Per GitHub Actions workflow and week: time queued, time running, success rate and the share of commits that both failed and passed.',
       empty: empty.ci,
-      extra: workflowTable(report),
+      extra: workflowTable(report) + slowRunsTable(report),
     },
     {
       id: SECTION_IDS.builds,

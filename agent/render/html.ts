@@ -4,7 +4,14 @@ import { type Report, SECTION_IDS } from '../analysis/model.js';
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
 import { formatChange, formatHoursOrDash, formatValue } from '../util/format.js';
 import { escapeHtml } from './escape.js';
-import { doraRows, lastDay, missingSections, movements, partialCollections } from './weekly-view.js';
+import {
+  doraRows,
+  lastDay,
+  missingSections,
+  movements,
+  partialCollections,
+  weeksOfData,
+} from './weekly-view.js';
 
 /**
  * @param dashboardHref where the dashboard is, relative to the report
@@ -41,7 +48,7 @@ export function renderHtml(report: Report, dashboardHref = 'dashboard.html'): st
         : '<p>No cause with a measurable cost in the window.</p>',
     );
   } else {
-    body.push(`<p>Per week of data in the window (${e(String(report.window.weeks))} weeks).</p>`);
+    body.push(`<p>Per week of data in the window (${e(weeksOfData(report))} weeks of data).</p>`);
     body.push(
       `<table><thead><tr><th>Cause</th><th class="num">Delay h / week</th><th class="num">Engineer-hours / week</th><th>How it is computed</th></tr></thead><tbody>${costs
         .map(

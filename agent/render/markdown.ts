@@ -4,7 +4,14 @@
 import type { Report } from '../analysis/model.js';
 import { causeLabel, materialCosts } from '../analysis/verdict.js';
 import { formatChange, formatHours, formatValue } from '../util/format.js';
-import { doraRows, lastDay, missingSections, movements, partialCollections } from './weekly-view.js';
+import {
+  doraRows,
+  lastDay,
+  missingSections,
+  movements,
+  partialCollections,
+  weeksOfData,
+} from './weekly-view.js';
 
 /** Escapes Markdown (and inline HTML) in one line of data; newlines become spaces. */
 export function escapeMarkdown(text: string): string {
@@ -60,7 +67,7 @@ export function renderMarkdown(report: Report): string {
         : 'No cause with a measurable cost in the window.',
     );
   } else {
-    md.push(`Per week of data in the window (${report.window.weeks} weeks).`);
+    md.push(`Per week of data in the window (${weeksOfData(report)} weeks of data).`);
     md.push('');
     md.push('Delay is calendar time changes wait; engineer-hours are time people spend.');
     md.push('');

@@ -4,8 +4,8 @@
 // `-` is standard output), and how it is written (atomically).
 import { accessSync, constants, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyse } from '../analysis/analyse.js';
-import type { Report } from '../analysis/model.js';
+import { analyse, HOW_TO_COLLECT } from '../analysis/analyse.js';
+import type { EmptyState, Report } from '../analysis/model.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import type { Db } from '../store/db.js';
@@ -104,7 +104,7 @@ export async function analyseForContext(
   context: Context,
   request: AnalysisRequest = {},
 ): Promise<Report> {
-  const report = await analyse(db, {
+  const analysed = await analyse(db, {
     since: context.since,
     until: context.until,
     now: context.now,
@@ -113,9 +113,64 @@ export async function analyseForContext(
     week: request.week ?? null,
     config: context.loaded.config,
   });
+  const report = await withGithubSteps(analysed, context);
   if (!request.anonymize) return report;
   const pseudonymizer = await loadPseudonymizer(db);
   return { ...pseudonymizer.apply(report), anonymized: true };
+}
+
+/** Whether the GitHub collector will find a token (the same lookup it uses). Never printed or stored. */
+export async function githubTokenAvailable(context: Context): Promise<boolean> {
+  const { findToken, resolveEndpoints } = await import('../../collectors/github/client.js');
+  let apiUrl = 'https://api.github.com';
+  try {
+    apiUrl = resolveEndpoints(undefined, context.loaded.config.github.url, context.env).apiUrl;
+  } catch {
+    // a bad URL is reported by the collection step itself
+  }
+  return (await findToken(context.env, apiUrl)) !== null;
+}
+
+const GITHUB_SECTIONS = ['pullRequests', 'ci', 'diagnosis'] as const;
+
+/**
+ * The next steps for GitHub data, made concrete with what is known here: the
+ * repositories' owner/repo from their remotes, and whether a token is found.
+ * With a token, the step is to re-run the audit; without one, to set one and
+ * collect the named repositories. The token itself is never part of it.
+ */
+async function withGithubSteps(report: Report, context: Context): Promise<Report> {
+  const generic = GITHUB_SECTIONS.filter((section) => report.empty[section] === HOW_TO_COLLECT[section]);
+  const slugs = [...new Set(report.repositories.flatMap((r) => (r.github ? [r.github] : [])))];
+  if (generic.length === 0 || slugs.length === 0) return report;
+  const names = slugs.join(', ');
+  const token = await githubTokenAvailable(context);
+  const what: Record<(typeof GITHUB_SECTIONS)[number], string> = {
+    pullRequests: `no pull requests or reviews are collected for ${names}`,
+    ci: `no GitHub Actions runs are collected for ${names}`,
+    diagnosis: `the diagnosis and its hour costs need the pull requests, reviews and CI runs of ${names}`,
+  };
+  const step = (section: (typeof GITHUB_SECTIONS)[number]): EmptyState =>
+    token
+      ? {
+          missing: `${what[section]} yet (a GitHub token is found: re-run the audit)`,
+          command: 'dx-audit audit',
+        }
+      : {
+          missing: `${what[section]} (no GitHub token found: set GITHUB_TOKEN or GH_TOKEN, or run gh auth login)`,
+          command: `dx-audit collect github ${slugs.join(' ')}`,
+        };
+  const replaced = new Map<EmptyState, EmptyState>(
+    generic.map((section) => [report.empty[section]!, step(section)]),
+  );
+  const swap = (state: EmptyState | null) => (state ? (replaced.get(state) ?? state) : state);
+  const empty = { ...report.empty };
+  for (const section of generic) empty[section] = swap(empty[section]);
+  return {
+    ...report,
+    empty,
+    verdict: { ...report.verdict, next: report.verdict.next.map((n) => swap(n)!) },
+  };
 }
 
 /** Writes an output to its file, or to standard output for `--out -`. */

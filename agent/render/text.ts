@@ -2,11 +2,11 @@
 // hotspots and change coupling, pull requests, CI, diagnosis and costs.
 
 import type { Report } from '../analysis/model.js';
-import { causeLabel, materialCosts } from '../analysis/verdict.js';
+import { causeLabel, materialCosts, outsideWhere } from '../analysis/verdict.js';
 import { formatDuration, formatHoursOrDash, formatPercent, plural } from '../util/format.js';
 import { count } from '../util/plural.js';
 import { architectureLines } from './text-architecture.js';
-import { doraRows, partialCollections } from './weekly-view.js';
+import { doraRows, partialCollections, weeksOfData } from './weekly-view.js';
 
 export function renderText(report: Report): string {
   const lines: string[] = [];
@@ -94,10 +94,14 @@ function renderDelivery(report: Report): string[] {
       `Deliveries from merges (no pull-request data): ${report.deliveries.merges}, median cycle ${duration(report.deliveries.cycle.median)}, p90 ${duration(report.deliveries.cycle.p90)}`,
     );
   } else {
+    const where = report.outsideWindow.pullRequests > 0 ? outsideWhere(report.outsideWindow) : null;
+    const empty = report.empty.pullRequests;
     lines.push(
-      report.outsideWindow.pullRequests > 0
-        ? `Pull requests: none inside the window; ${report.outsideWindow.pullRequests} collected outside it (widen it with --since).`
-        : 'Pull requests: none collected — run `dx-audit audit` with a GitHub token (GITHUB_TOKEN or `gh auth login`).',
+      where
+        ? `Pull requests: none inside the window; ${where.text}: ${where.hint}.`
+        : empty
+          ? `Pull requests: ${empty.missing} — next: \`${empty.command}\``
+          : 'Pull requests: none collected — run `dx-audit audit` with a GitHub token (GITHUB_TOKEN or `gh auth login`).',
     );
   }
   if (report.ci) {
@@ -146,7 +150,7 @@ function renderDelivery(report: Report): string[] {
   if (costs.length > 0) {
     lines.push(
       '',
-      `Cost per cause, per week of data (${report.window.weeks} weeks): delay h (waiting) / engineer-hours (time spent)`,
+      `Cost per cause, per week of data (${weeksOfData(report)} weeks of data in the window): delay h (waiting) / engineer-hours (time spent)`,
     );
     for (const c of costs)
       lines.push(

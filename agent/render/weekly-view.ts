@@ -61,6 +61,11 @@ export function missingSections(report: Report): EmptyState[] {
   return out;
 }
 
+/** The weeks of data the costs are divided by (as their evidence states them), not the window's length. */
+export function weeksOfData(report: Report): string {
+  return Math.max(report.method.weeks, 1 / 7).toFixed(1);
+}
+
 /** Collections that did not finish: their data is partial, and every output says so. */
 export function partialCollections(report: Report): string[] {
   return report.collection

@@ -176,6 +176,65 @@ describe('weekly series', () => {
     expect(s.slowest.find((p) => p.number === 3)!.url).toBeNull();
   });
 
+  it('lists the slowest run attempts, each linked to its run on GitHub by the run id', async () => {
+    const s = await series();
+    // durations: run 4 600 s, run 5 420 s, run 1's attempts 360 s and 300 s, run 3 240 s, billing's run 6 100 s
+    expect(s.slowestRuns.map((r) => [r.id, r.attempt, r.duration])).toEqual([
+      [4, 1, 600],
+      [5, 1, 420],
+      [1, 2, 360],
+      [1, 1, 300],
+      [3, 1, 240],
+      [6, 1, 100],
+    ]);
+    expect(s.slowestRuns[0]).toEqual({
+      repo: 0,
+      id: 4,
+      attempt: 1,
+      workflow: 'CI',
+      conclusion: 'success',
+      duration: 600,
+      queue: 600,
+      url: 'https://github.com/acme/shop/actions/runs/4',
+    });
+    expect(s.slowestRuns.find((r) => r.attempt === 2)!.url).toBe(
+      'https://github.com/acme/shop/actions/runs/1',
+    );
+    // billing has no known owner/repo: no link
+    expect(s.slowestRuns.at(-1)!.url).toBeNull();
+  });
+
+  it('keeps links on github.com whatever the owner/repo of a remote holds', async () => {
+    const since = t(0, 0);
+    const until = t(13, 23);
+    const s = weeklySeries({
+      days: await gitDays(db, { since, until }),
+      window: { since, until },
+      repositories: ['shop', 'billing'],
+      github: new Map([
+        ['shop', 'ev"il/<img src=x onerror=alert(1)>#?'],
+        ['billing', '../..'],
+      ]),
+      teams: TEAMS,
+      pullRequests: PRS,
+      ciAttempts: ATTEMPTS,
+    });
+    const shop = 'https://github.com/ev%22il/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%23%3F';
+    expect(s.slowestRuns[0]!.url).toBe(`${shop}/actions/runs/4`);
+    // dot segments are resolved by the browser: still a page on github.com
+    expect(s.slowestRuns.at(-1)!.url).toBe('https://github.com/../../actions/runs/6');
+    expect(s.slowest[0]!.url).toBe(`${shop}/pull/4`);
+    for (const url of [...s.slowestRuns.map((r) => r.url), ...s.slowest.map((p) => p.url)].filter(
+      (u): u is string => u !== null,
+    )) {
+      const parsed = new URL(url);
+      // the browser's reading: still github.com, no query or fragment, the run or PR id last
+      expect([parsed.origin, parsed.search, parsed.hash]).toEqual(['https://github.com', '', '']);
+      expect(parsed.pathname).toMatch(/\/(actions\/runs|pull)\/\d+$/);
+      expect(url).not.toMatch(/["<> ]/);
+    }
+  });
+
   it('computes CI per workflow and week with the window totals’ definitions: success per run, flaky per commit', async () => {
     const s = await series();
     expect(s.workflows.map((w) => [w.repo, w.name])).toEqual([

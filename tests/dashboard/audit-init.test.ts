@@ -33,6 +33,7 @@ describe('dx-audit audit', () => {
         'Window:        2024-01-01 → 2024-01-18 (2.4 weeks: the last 52 weeks, ending at the newest collected data, starting at the oldest collected data inside it)',
         `Dashboard:     ${join(folder, 'dashboard.html')}`,
         `Weekly report: ${join(folder, 'report.md')}  (and ${join(folder, 'report.html')}), week 2024-W03`,
+        'Build timing:  0 of 1 repository timed (0 runs) within the build budget of 10 min (--build-budget MINUTES).',
         '',
         'From git alone (1 merge): too few changes per person to judge fragile code or oversized changes. Review wait and CI need GitHub data (a token).',
         "  1. 6 commits in the window's 2.4 weeks (3 of its 3 calendar weeks with activity) in 1 repository; up to 2 people committed in one week.",

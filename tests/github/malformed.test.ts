@@ -1,14 +1,16 @@
 // One malformed job, as recorded GitHub data holds (a job without created_at),
 // costs only that job: every other run and job of the sync is stored, the job
-// is named in the collection result (`--verbose` prints it) and kept in
-// github_malformed, `rebuild` derives the same rows, and the report counts it
-// in dataQuality.
+// is named in the collection result and in what `collect github --verbose`
+// prints (a real CLI run), kept in github_malformed, derived again by
+// `rebuild`, and counted in the report's dataQuality.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyse } from '../../agent/analysis/analyse.js';
 import { Db } from '../../agent/store/db.js';
 import { rebuildGithub } from '../../collectors/github/rebuild.js';
+import { runCli } from '../support/cli.js';
 import { generateOrg } from '../support/github-generator.js';
-import { type Harness, harness } from './harness.js';
+import { type Harness, harness, TOKEN } from './harness.js';
 
 describe('a malformed job', () => {
   const org = generateOrg({ seed: 5, repos: 1, prsPerRepo: 8, runsPerRepo: 25, days: 20 });
@@ -72,5 +74,70 @@ describe('a malformed job', () => {
       await db.close();
     }
     expect(await stored()).toEqual(before);
+  });
+});
+
+describe('collect github --verbose with a malformed job', () => {
+  const org = generateOrg({ seed: 5, repos: 1, prsPerRepo: 8, runsPerRepo: 25, days: 20 });
+  const jobs = org.repositories[0]!.runs.flatMap((r) => r.attempts.flatMap((a) => a.jobs));
+  const runs = org.repositories[0]!.runs.length;
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(org);
+  }, 60_000);
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const collect = async (dbPath: string, verbose: boolean) => {
+    h.server.inject({ kind: 'drop-field', match: '/jobs', field: 'jobs.0.created_at' });
+    const result = await runCli(
+      [
+        'collect',
+        'github',
+        'acme/service-1',
+        '--ci-jobs',
+        'rest',
+        '--github-url',
+        h.server.url,
+        '--db',
+        dbPath,
+        ...(verbose ? ['--verbose'] : []),
+      ],
+      { env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '', GITHUB_API_URL: '', GITHUB_GRAPHQL_URL: '' } },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    const db = await Db.open(dbPath);
+    try {
+      const malformed = await db.all<{ ref: string; description: string }>(
+        `SELECT ref, description FROM github_malformed WHERE kind = 'job'`,
+      );
+      return { ...result, malformed };
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('prints the malformed job by id and name, and counts it in the summary line', async () => {
+    const { stdout, stderr, malformed } = await collect(join(h.dir, 'verbose.db'), true);
+    expect(malformed).toHaveLength(1);
+    const id = Number(malformed[0]!.ref);
+    const job = jobs.find((j) => j.id === id)!;
+    // the job named in the output is the one the server sent without created_at, by its id and name
+    const line = `dx-audit: acme/service-1: job ${id} (${job.name}) has no valid created_at`;
+    expect(stderr.split('\n')).toContain(line);
+    expect(stderr.split('\n').filter((l) => l.includes('has no valid'))).toEqual([line]);
+    // 25 runs, every job but the malformed one
+    expect(stderr).toContain(
+      `acme/service-1: 8 pull requests read (full sync), ${runs} workflow runs, ${jobs.length - 1} jobs (1 malformed job left out); `,
+    );
+    expect(stdout).toBe('');
+  });
+
+  it('without --verbose, counts it but does not list it', async () => {
+    const { stderr, malformed } = await collect(join(h.dir, 'quiet.db'), false);
+    expect(malformed).toHaveLength(1);
+    expect(stderr).toContain(`${jobs.length - 1} jobs (1 malformed job left out); `);
+    expect(stderr).not.toContain('has no valid created_at');
   });
 });
