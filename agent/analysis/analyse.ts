@@ -241,6 +241,7 @@ async function analyseWith(q: Queryable, options: AnalysisOptions, started: Star
       moduleCoupling: cut(architecture.moduleCoupling),
       couplingPairs: architecture.coupling.length,
       excludedFiles: architecture.excludedFiles,
+      excludedByReason: architecture.excludedByReason,
       largeChangeSets: architecture.largeChangeSets,
       warnings: architecture.warnings,
     },

@@ -6,6 +6,7 @@ import type { Queryable } from '../store/db.js';
 import { loadTipFiles } from './complexity.js';
 import { type CouplingPair, changeCoupling } from './coupling.js';
 import { fixRatio } from './defects.js';
+import type { ExcludedByReason } from './exclusions.js';
 import type { FileStats, Window } from './git-files.js';
 import { loadHistory, type RepoHistory } from './history.js';
 import { hotspotScores, round } from './hotspots.js';
@@ -107,6 +108,8 @@ export interface Architecture {
   moduleCoupling: ModuleCoupling[];
   /** Distinct paths changed in the window that exclusions left out. */
   excludedFiles: number;
+  /** The same paths by why they were left out (lock/generated, vendored, prose/documentation, config glob). */
+  excludedByReason: ExcludedByReason;
   /** Commits left out of coupling for changing more than maxChangeSetSize files. */
   largeChangeSets: number;
   warnings: string[];
@@ -122,6 +125,7 @@ export function emptyArchitecture(): Architecture {
     modules: [],
     moduleCoupling: [],
     excludedFiles: 0,
+    excludedByReason: { generated: 0, vendored: 0, documentation: 0, config: 0 },
     largeChangeSets: 0,
     warnings: [],
   };
@@ -211,6 +215,8 @@ function analyseRepository(
   const coupling = changeCoupling({ offsets, members: changed }, n, config.coupling);
   out.largeChangeSets += coupling.dropped;
   out.excludedFiles += history.excludedFiles;
+  for (const reason of Object.keys(out.excludedByReason) as (keyof ExcludedByReason)[])
+    out.excludedByReason[reason] += history.excludedByReason[reason];
 
   const tipOf = history.paths.map((path) => tip.get(path));
   const scores = hotspotScores(

@@ -2,7 +2,13 @@
 // interns paths and authors per repository, and drops excluded paths, so every
 // architecture figure is computed from the same compact change log.
 import type { Queryable } from '../store/db.js';
-import { createExclusion, type Exclusion, type LinguistFlags } from './exclusions.js';
+import {
+  createExclusion,
+  type ExcludedByReason,
+  type Exclusion,
+  type ExclusionReason,
+  type LinguistFlags,
+} from './exclusions.js';
 import type { Window } from './git-files.js';
 
 /**
@@ -32,6 +38,8 @@ export interface RepoHistory {
   deleted: Float64Array;
   /** Distinct paths changed in the window that the exclusions removed. */
   excludedFiles: number;
+  /** The same paths counted by why they were left out. */
+  excludedByReason: ExcludedByReason;
 }
 
 export interface LoadedHistory {
@@ -146,7 +154,7 @@ class Builder {
   private readonly paths: string[] = [];
   private readonly authorIds = new Map<string, number>();
   private readonly authors: string[] = [];
-  private readonly excluded = new Set<string>();
+  private readonly excluded = new Map<string, ExclusionReason>();
   private readonly time = new Column(floats(1024), floats);
   private readonly author = new Column(ints(1024), ints);
   private readonly fix = new Column(bytes(1024), bytes);
@@ -171,8 +179,9 @@ class Builder {
       let id = this.fileIds.get(path);
       if (id === undefined) {
         if (this.excluded.has(path)) continue;
-        if (this.exclusion.excludes(this.repoId, path)) {
-          this.excluded.add(path);
+        const reason = this.exclusion.reason(this.repoId, path);
+        if (reason !== null) {
+          this.excluded.set(path, reason);
           continue;
         }
         id = this.paths.length;
@@ -211,8 +220,15 @@ class Builder {
       added: this.added.done(),
       deleted: this.deleted.done(),
       excludedFiles: this.excluded.size,
+      excludedByReason: countReasons(this.excluded.values()),
     };
   }
+}
+
+function countReasons(reasons: Iterable<ExclusionReason>): ExcludedByReason {
+  const counts: ExcludedByReason = { generated: 0, vendored: 0, documentation: 0, config: 0 };
+  for (const reason of reasons) counts[reason] += 1;
+  return counts;
 }
 
 /** linguist flags recorded at collection, per repository and path. */
@@ -222,7 +238,8 @@ async function loadAttributes(q: Queryable): Promise<Map<number, Map<string, Lin
     path: string;
     generated: 0 | 1 | null;
     vendored: 0 | 1 | null;
-  }>('SELECT repo_id, path, generated, vendored FROM git_path_attributes');
+    documentation: 0 | 1 | null;
+  }>('SELECT repo_id, path, generated, vendored, documentation FROM git_path_attributes');
   const result = new Map<number, Map<string, LinguistFlags>>();
   for (const row of rows) {
     let repo = result.get(row.repo_id);
@@ -230,7 +247,11 @@ async function loadAttributes(q: Queryable): Promise<Map<number, Map<string, Lin
       repo = new Map();
       result.set(row.repo_id, repo);
     }
-    repo.set(row.path, { generated: row.generated, vendored: row.vendored });
+    repo.set(row.path, {
+      generated: row.generated,
+      vendored: row.vendored,
+      documentation: row.documentation,
+    });
   }
   return result;
 }

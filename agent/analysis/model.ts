@@ -50,8 +50,14 @@ export interface Report {
     moduleCoupling: ModuleCoupling[];
     /** Pairs of coupled files in the window (coupling[] may be cut to the top ones without --detail). */
     couplingPairs: number;
-    /** Paths changed in the window that exclusions left out (lock, vendored, generated files). */
+    /** Paths changed in the window that exclusions left out (lock, vendored, generated files, prose). */
     excludedFiles: number;
+    /**
+     * The same paths by why they were left out: `generated` (lock files, bundles, build output,
+     * linguist-generated), `vendored` (vendor folders, linguist-vendored), `documentation` (prose
+     * and translations, linguist-documentation), `config` (an "exclude" glob of the config).
+     */
+    excludedByReason: { generated: number; vendored: number; documentation: number; config: number };
     /** Commits left out of coupling because they change more than coupling.maxChangeSetSize files. */
     largeChangeSets: number;
     /** Problems with the input that did not stop the report (e.g. a config glob matching nothing). */

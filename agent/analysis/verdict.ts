@@ -146,7 +146,7 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
           `${d.kind === 'team' ? 'Team' : 'Person'} ${d.subject}: ${d.summary ?? causeLabel(d.verdict)}.`,
       );
     return {
-      headline: `Slower delivery here is explained by the system, not the people: ${parts.join(', ')}.`,
+      headline: `Slower delivery here is explained by the system, not the people: ${parts.join(', ')}.${gitOnlyNote(report)}`,
       status: 'diagnosed',
       findings: top3([...diagnosed, ...findings]),
       next,
@@ -157,7 +157,7 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
     // only subjects actually compared (enough data of their own and of others) have an excess
     const judged = report.diagnosis.filter((d) => d.verdict === 'none' && d.excess !== null).length;
     return {
-      headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${lowerFirst(causeLabel(topCost.cause))}: ${costPhrase(topCost.delayHoursPerWeek, topCost.engineerHoursPerWeek)}.`,
+      headline: `${judged > 0 ? 'Nobody is slower than the organisation beyond normal variation. ' : ''}The biggest measurable cost is ${lowerFirst(causeLabel(topCost.cause))}: ${costPhrase(topCost.delayHoursPerWeek, topCost.engineerHoursPerWeek)}.${gitOnlyNote(report)}`,
       status: 'diagnosed',
       findings: top3(findings),
       next,
@@ -179,6 +179,13 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
     headline =
       'Not enough data for a verdict yet: without pull requests (GitHub data) or merge commits, delivery time cannot be split into causes.';
   return { headline, status: 'insufficient', findings: top3(findings), next };
+}
+
+/** After a verdict from merges alone: which causes it could not judge without pull requests. */
+function gitOnlyNote(report: VerdictInput): string {
+  const merges = report.deliveries.merges;
+  if (report.pullRequests || merges === 0) return '';
+  return ` Judged from git alone (${formatCount(merges)} ${plural(merges, 'merge')}): fragile code and oversized changes only; review wait and CI need GitHub data (a token).`;
 }
 
 /** "; 7 commits are collected before it (2024-01-01 → 2024-01-18): move its start with --since", or nothing. */

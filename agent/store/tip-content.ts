@@ -1,4 +1,5 @@
-// SQL for the tip's blobs, their indentation profiles and linguist attributes.
+// SQL for the tip's blobs, their indentation profiles and linguist attributes
+// (generated, vendored, documentation).
 import type { Queryable } from './db.js';
 
 export interface BlobProfile {
@@ -13,6 +14,7 @@ export interface PathAttributes {
   path: string;
   generated: 0 | 1 | null;
   vendored: 0 | 1 | null;
+  documentation: 0 | 1 | null;
 }
 
 const CHUNK = 20_000;
@@ -84,9 +86,14 @@ export async function replaceTipContent(
   await q.run('DELETE FROM git_path_attributes WHERE repo_id = ?', [repoId]);
   for (let i = 0; i < attributes.length; i += CHUNK) {
     await q.run(
-      `INSERT INTO git_path_attributes (repo_id, path, generated, vendored)
-       SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)`,
-      [repoId, JSON.stringify(attributes.slice(i, i + CHUNK).map((a) => [a.path, a.generated, a.vendored]))],
+      `INSERT INTO git_path_attributes (repo_id, path, generated, vendored, documentation)
+       SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
+      [
+        repoId,
+        JSON.stringify(
+          attributes.slice(i, i + CHUNK).map((a) => [a.path, a.generated, a.vendored, a.documentation]),
+        ),
+      ],
     );
   }
 }

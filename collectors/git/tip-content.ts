@@ -1,7 +1,8 @@
 // Reads what the architecture analysis needs from the files at the collected
 // tip: the blob of every path, the indentation profile of each blob not seen
 // before (streamed through one `git cat-file --batch`), and the linguist
-// attributes that .gitattributes at the tip sets on current and past paths.
+// attributes (generated, vendored, documentation) that .gitattributes at the
+// tip sets on current and past paths.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { decodePath, encodePath } from './path-bytes.js';
 import { gitFailed } from './repository.js';
 
 /** Bumped when the way figures are computed changes, so the next collection recomputes them. */
-const STEP_VERSION = '1';
+const STEP_VERSION = '2';
 const STEP = 'tip-content';
 const EMPTY = Buffer.alloc(0);
 
@@ -30,7 +31,7 @@ export interface TipContentResult {
   files: number;
   /** Blobs whose indentation was read in this run (the others were known). */
   blobsRead: number;
-  /** Paths with a linguist-generated or linguist-vendored attribute. */
+  /** Paths with a linguist-generated, linguist-vendored or linguist-documentation attribute. */
   attributed: number;
   skipped: boolean;
 }
@@ -194,7 +195,7 @@ async function readAttributes(
     if (read.exitCode !== 0) throw gitFailed('read-tree', read.stderr, root);
     const result = await execa(
       'git',
-      ['check-attr', '--cached', '-z', '--stdin', 'linguist-generated', 'linguist-vendored'],
+      ['check-attr', '--cached', '-z', '--stdin', ...Object.keys(ATTRIBUTES)],
       {
         cwd: root,
         env,
@@ -217,9 +218,10 @@ async function readAttributes(
       const path = fields[i]!;
       const value = attributeValue(fields[i + 2]!);
       if (value === null) continue;
-      const row = byPath.get(path) ?? { path, generated: null, vendored: null };
-      if (fields[i + 1] === 'linguist-generated') row.generated = value;
-      else row.vendored = value;
+      const key = ATTRIBUTES[fields[i + 1]!];
+      if (key === undefined) continue;
+      const row = byPath.get(path) ?? { path, generated: null, vendored: null, documentation: null };
+      row[key] = value;
       byPath.set(path, row);
     }
     return [...byPath.values()];
@@ -227,6 +229,13 @@ async function readAttributes(
     rmSync(index, { force: true });
   }
 }
+
+/** The attributes read, and the field each one fills. */
+const ATTRIBUTES: Readonly<Record<string, 'generated' | 'vendored' | 'documentation'>> = {
+  'linguist-generated': 'generated',
+  'linguist-vendored': 'vendored',
+  'linguist-documentation': 'documentation',
+};
 
 /** set/true → 1, unset/false → 0, unspecified or any other value → null. */
 function attributeValue(info: string): 0 | 1 | null {

@@ -257,7 +257,7 @@ describe('terminal view', () => {
     expect(text).toContain('Strongest change coupling (2 pairs');
     expect(text).toMatch(/67% +2 +3 +\S+: docs\/readme\.txt ↔ src\/core\.ts +\(cross-module\)/);
     expect(text).toMatch(/57% +2 +3\.5 +\S+: src\/core\.ts ↔ src\/util\.ts\n/);
-    expect(text).toContain('Left out: 1 lock/vendored/generated/prose file;');
+    expect(text).toContain('Left out: 1 file (1 lock/generated);');
   });
 });
 

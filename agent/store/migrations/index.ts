@@ -10,6 +10,7 @@ import { applicationId } from './007-application-id.js';
 import { dora } from './008-dora.js';
 import { githubMalformed } from './009-github-malformed.js';
 import { workflowIndex } from './010-workflow-index.js';
+import { documentationAttribute } from './011-documentation-attribute.js';
 
 export const migrations: Migration[] = [
   core,
@@ -22,6 +23,7 @@ export const migrations: Migration[] = [
   dora,
   githubMalformed,
   workflowIndex,
+  documentationAttribute,
 ];
 
 for (const [index, migration] of migrations.entries()) {
