@@ -15,10 +15,10 @@ import {
   readIncidents,
   readRevertLinks,
 } from './dora-failures.js';
-import { readGraph, type WalkedDeployment, walkDeployments } from './dora-shipping.js';
+import { readGraph, type ShippedChanges, type WalkedDeployment, walkDeployments } from './dora-shipping.js';
 import { type Deployment, type FailedStatus, readSource } from './dora-sources.js';
 import type { Window } from './git-files.js';
-import { median, type Summary, summarize } from './stats.js';
+import { quantileSorted, type Summary, summarize } from './stats.js';
 import { isoWeek, isoWeekRange } from './time.js';
 
 const WEEK = 7 * 86_400;
@@ -82,6 +82,8 @@ interface RepoWork {
   repo: string;
   source: DeploymentSource | null;
   walked: WalkedDeployment[];
+  /** What the walked deployments shipped (their rows); null without deployments. */
+  changes: ShippedChanges | null;
   failures: ChangeFailure[];
   notes: string[];
   tried: string[];
@@ -178,7 +180,7 @@ async function analyseRepository(
       break;
     }
   }
-  if (!chosen) return { repo: name, source: null, walked: [], failures: [], notes, tried };
+  if (!chosen) return { repo: name, source: null, walked: [], changes: null, failures: [], notes, tried };
 
   // A repeat of the commit production already runs (a re-run, a second region) ships nothing and is not counted.
   const sorted = [...chosen.deployments].sort((a, b) => a.at - b.at || (a.ref < b.ref ? -1 : 1));
@@ -188,12 +190,12 @@ async function analyseRepository(
   if (repeats > 0)
     notes.push(`${repeats} repeated deployment(s) of the commit already deployed were counted once`);
 
-  const { commits, prs } = await readGraph(
+  const { graph, prs } = await readGraph(
     q,
     repoId,
     deployments.map((d) => d.sha),
   );
-  const shipping = walkDeployments(deployments, commits, prs);
+  const shipping = walkDeployments(deployments, graph, prs);
   const absent = shipping.deployments.filter((d) => !d.inClone && inWindow(d));
   if (absent.length > 0) {
     const shas = absent.slice(0, 3).map((d) => d.sha.slice(0, 7));
@@ -218,7 +220,15 @@ async function analyseRepository(
     (f) => f.timeToRestore === null && inWindow(shipping.deployments[f.deployment]!),
   ).length;
   if (unrestored > 0) notes.push(`${unrestored} failure(s) not restored yet are left out of time to restore`);
-  return { repo: name, source: chosen.source, walked: shipping.deployments, failures, notes, tried };
+  return {
+    repo: name,
+    source: chosen.source,
+    walked: shipping.deployments,
+    changes: shipping.changes,
+    failures,
+    notes,
+    tried,
+  };
 }
 
 async function mostCommonBase(q: Queryable, repoId: number): Promise<string | null> {
@@ -238,21 +248,24 @@ function keysOf(
 ): DoraKeys {
   const sources = new Set(items.map((w) => w.source).filter((s) => s !== null));
   const deployments = items.flatMap((w) => w.walked.filter(inWindow));
-  // every shipped change's figures, one flat list each (no object per change)
-  const lead: number[] = [];
-  const stages = {
-    coding: [] as number[],
-    pickup: [] as number[],
-    review: [] as number[],
-    deployWait: [] as number[],
+  // every shipped change's figures in one typed column each, sorted once for the quantiles
+  const columns = {
+    lead: [] as Float64Array[],
+    coding: [] as Float64Array[],
+    pickup: [] as Float64Array[],
+    review: [] as Float64Array[],
+    deployWait: [] as Float64Array[],
   };
-  for (const d of deployments) {
-    for (const c of d.changes) {
-      lead.push(c.leadTime);
-      if (c.coding !== null) stages.coding.push(c.coding);
-      if (c.pickup !== null) stages.pickup.push(c.pickup);
-      if (c.review !== null) stages.review.push(c.review);
-      stages.deployWait.push(c.deployWait);
+  for (const w of items) {
+    if (!w.changes) continue;
+    for (const d of w.walked) {
+      if (d.changeCount === 0 || !inWindow(d)) continue;
+      const rows = (column: Float64Array) => column.subarray(d.firstChange, d.firstChange + d.changeCount);
+      columns.lead.push(rows(w.changes.leadTime));
+      columns.coding.push(rows(w.changes.coding));
+      columns.pickup.push(rows(w.changes.pickup));
+      columns.review.push(rows(w.changes.review));
+      columns.deployWait.push(rows(w.changes.deployWait));
     }
   }
   const failures = items.flatMap((w) => w.failures.filter((f) => inWindow(w.walked[f.deployment]!)));
@@ -260,7 +273,7 @@ function keysOf(
   const found = sources.size > 0;
   // a window shorter than a week counts as one: a rate per week never extrapolates from hours
   const perWeek = found && span > 0 ? deployments.length / Math.max(span / WEEK, 1) : null;
-  const leadTime = summarize(lead);
+  const leadTime = summaryOf(columns.lead);
   const cfr = found && deployments.length > 0 ? failures.length / deployments.length : null;
   const restore = summarize(failures.map((f) => f.timeToRestore).filter((v): v is number => v !== null));
   const bands = {
@@ -276,39 +289,60 @@ function keysOf(
     deploymentsPerDay: perWeek === null ? null : perWeek / 7,
     leadTime,
     leadTimeStages: {
-      coding: summarize(stages.coding),
-      pickup: summarize(stages.pickup),
-      review: summarize(stages.review),
-      deployWait: summarize(stages.deployWait),
+      coding: summaryOf(columns.coding),
+      pickup: summaryOf(columns.pickup),
+      review: summaryOf(columns.review),
+      deployWait: summaryOf(columns.deployWait),
     },
     changeFailureRate: cfr,
     failedDeployments: failures.length,
     timeToRestore: restore,
     band: weakestBand(Object.values(bands)),
     bands,
-    weekly: found && start !== null ? weekly(start, until, deployments) : [],
+    weekly: found && start !== null ? weekly(start, until, items, inWindow) : [],
   };
 }
 
-function weekly(start: number, until: number, deployments: WalkedDeployment[]): DoraKeys['weekly'] {
-  const weeks = new Map<string, { deployments: number; lead: number[] }>();
+/** Median and p90 of the values in `parts`, NaN (a stage that does not apply) left out. */
+function summaryOf(parts: readonly Float64Array[]): Summary {
+  let n = 0;
+  for (const part of parts) for (const v of part) if (!Number.isNaN(v)) n += 1;
+  const values = new Float64Array(n);
+  let i = 0;
+  for (const part of parts) for (const v of part) if (!Number.isNaN(v)) values[i++] = v;
+  // a typed array sorts numerically, ascending
+  const sorted = values.sort() as unknown as number[];
+  return { median: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9), n };
+}
+
+function weekly(
+  start: number,
+  until: number,
+  items: readonly RepoWork[],
+  inWindow: (d: { at: number }) => boolean,
+): DoraKeys['weekly'] {
+  const weeks = new Map<string, { deployments: number; lead: Float64Array[] }>();
   for (let week = isoWeek(start * 1000); ; ) {
     weeks.set(week, { deployments: 0, lead: [] });
     const { end } = isoWeekRange(week);
     if (end / 1000 >= until) break;
     week = isoWeek(end);
   }
-  for (const d of deployments) {
-    // a change counts in the week of the deployment that shipped it
-    const w = weeks.get(isoWeek(d.at * 1000));
-    if (!w) continue;
-    w.deployments += 1;
-    for (const c of d.changes) w.lead.push(c.leadTime);
+  for (const item of items) {
+    for (const d of item.walked) {
+      if (!inWindow(d)) continue;
+      // a change counts in the week of the deployment that shipped it
+      const w = weeks.get(isoWeek(d.at * 1000));
+      if (!w) continue;
+      w.deployments += 1;
+      if (item.changes && d.changeCount > 0)
+        w.lead.push(item.changes.leadTime.subarray(d.firstChange, d.firstChange + d.changeCount));
+    }
   }
   return [...weeks].map(([week, w]) => ({
     week,
     deployments: w.deployments,
-    leadTimeMedian: median(w.lead),
+    leadTimeMedian: summaryOf(w.lead).median,
   }));
 }
 
