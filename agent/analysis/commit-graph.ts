@@ -61,21 +61,34 @@ export interface PackedGraph {
   subjects: (string | undefined)[];
 }
 
-/**
- * Reads a repository's commit graph into a PackedGraph. Only subjects for
- * which the SQL condition `keepSubject` (on the column `subject`) holds are
- * read: most walks need none or a few, and subjects are most of the bytes.
- */
+/** What loadPackedGraph reads. */
+export interface PackedGraphOptions {
+  /** SQL condition on the column `subject`: only those subjects are read (most walks need none or a few, and subjects are most of the bytes). */
+  keepSubject?: string;
+  /** Read the graph only when one of these shas is stored (else it comes back empty), in the same query. */
+  onlyWith?: readonly string[];
+}
+
+/** Reads a repository's commit graph into a PackedGraph. */
 export async function loadPackedGraph(
   q: Queryable,
   repoId: number,
-  keepSubject = 'FALSE',
+  { keepSubject = 'FALSE', onlyWith }: PackedGraphOptions = {},
 ): Promise<PackedGraph> {
+  const params: (number | string)[] = [repoId];
+  let only = '';
+  if (onlyWith) {
+    only =
+      'AND EXISTS (SELECT 1 FROM git_commits WHERE repo_id = ? AND sha IN (SELECT value FROM json_each(?)))';
+    params.push(repoId, JSON.stringify(onlyWith));
+  }
+  // one string for the whole history, a line per commit: sha, author time, commit time, parents, and the
+  // subject as a JSON string when kept (JSON escapes line breaks and tabs, so a line is always one commit)
   const row = await q.get<{ n: number; packed: string | null }>(
     `SELECT count(*) AS n, group_concat(sha || char(9) || author_time || char(9) || commit_time || char(9) || parents
        || CASE WHEN ${keepSubject} THEN char(9) || json_quote(subject) ELSE '' END, char(10)) AS packed
-     FROM (SELECT sha, parents, author_time, commit_time, subject FROM git_commits WHERE repo_id = ?)`,
-    [repoId],
+     FROM (SELECT sha, parents, author_time, commit_time, subject FROM git_commits WHERE repo_id = ? ${only})`,
+    params,
   );
   return parseGraph(row?.packed ?? '', row?.n ?? 0);
 }

@@ -124,12 +124,26 @@ export async function readGraph(
   repoId: number,
   deployedShas: readonly string[],
 ): Promise<{ graph: PackedGraph; prs: MergedPr[] }> {
-  // When no deployed commit is in the clone there is nothing to walk: skip reading the history.
-  const anyInClone = await q.get(
-    'SELECT 1 FROM git_commits WHERE repo_id = ? AND sha IN (SELECT value FROM json_each(?)) LIMIT 1',
-    [repoId, JSON.stringify(deployedShas)],
-  );
-  const graph = anyInClone ? await loadPackedGraph(q, repoId, KEEP_SUBJECT) : packGraph(new Map());
+  // both read at once: SQLite reads one while the other is parsed. When no deployed commit is in the
+  // clone there is nothing to walk, and the history is not read.
+  const [graph, prs] = await Promise.all([
+    loadPackedGraph(q, repoId, { keepSubject: KEEP_SUBJECT, onlyWith: deployedShas }),
+    readMergedPrs(q, repoId),
+  ]);
+  // a revert by title needs the subject of the commit it names: read just those
+  const named = graph.size > 0 ? subjectsNamedByReverts(graph.subjects, prs) : new Set<string>();
+  if (named.size > 0) {
+    const rows = await q.all<{ sha: string; subject: string }>(
+      'SELECT sha, subject FROM git_commits WHERE repo_id = ? AND subject IN (SELECT value FROM json_each(?))',
+      [repoId, JSON.stringify([...named])],
+    );
+    for (const r of rows) graph.subjects[graph.idOf(r.sha)] = r.subject;
+  }
+  return { graph, prs };
+}
+
+/** The merged pull requests of a repository, with their first review and labels. */
+async function readMergedPrs(q: Queryable, repoId: number): Promise<MergedPr[]> {
   // packed into one JSON string by SQLite: far cheaper than an object per row for 10,000s of pull requests
   const prRows = await packedRows<
     [number, string, string, string, number, number | null, number, number | null, number | null, string[]]
@@ -157,7 +171,7 @@ export async function readGraph(
     ],
     [repoId],
   );
-  const prs = prRows.map(
+  return prRows.map(
     ([
       number,
       title,
@@ -182,16 +196,6 @@ export async function readGraph(
       labels,
     }),
   );
-  // a revert by title needs the subject of the commit it names: read just those
-  const named = anyInClone ? subjectsNamedByReverts(graph.subjects, prs) : new Set<string>();
-  if (named.size > 0) {
-    const rows = await q.all<{ sha: string; subject: string }>(
-      'SELECT sha, subject FROM git_commits WHERE repo_id = ? AND subject IN (SELECT value FROM json_each(?))',
-      [repoId, JSON.stringify([...named])],
-    );
-    for (const r of rows) graph.subjects[graph.idOf(r.sha)] = r.subject;
-  }
-  return { graph, prs };
 }
 
 /** Walks the deployments (any order) over the graph; returns them sorted by time with what each shipped. */
@@ -370,27 +374,52 @@ function walkedDeployment(
   table: ShippedChanges,
   graph: PackedGraph,
 ): WalkedDeployment {
-  const { firstChange, changeCount } = walk;
-  return {
-    ...d,
-    ...walk,
-    get changes() {
-      const out: ShippedChange[] = [];
-      const orNull = (v: number) => (Number.isNaN(v) ? null : v);
-      for (let row = firstChange; row < firstChange + changeCount; row += 1) {
-        const pr = table.pr[row]!;
-        out.push({
-          sha: graph.shaOf(table.commit[row]!),
-          pr: pr < 0 ? null : pr,
-          start: table.start[row]!,
-          leadTime: table.leadTime[row]!,
-          coding: orNull(table.coding[row]!),
-          pickup: orNull(table.pickup[row]!),
-          review: orNull(table.review[row]!),
-          deployWait: table.deployWait[row]!,
-        });
-      }
-      return out;
-    },
-  };
+  return new Walked(d, walk, table, graph);
+}
+
+class Walked implements WalkedDeployment {
+  ref: string;
+  sha: string;
+  at: number;
+  inClone: boolean;
+  baseline: boolean;
+  firstChange: number;
+  changeCount: number;
+  uncertain: number;
+
+  constructor(
+    d: Deployment,
+    walk: Omit<WalkedDeployment, keyof Deployment | 'changes'>,
+    private readonly table: ShippedChanges,
+    private readonly graph: PackedGraph,
+  ) {
+    this.ref = d.ref;
+    this.sha = d.sha;
+    this.at = d.at;
+    this.inClone = walk.inClone;
+    this.baseline = walk.baseline;
+    this.firstChange = walk.firstChange;
+    this.changeCount = walk.changeCount;
+    this.uncertain = walk.uncertain;
+  }
+
+  get changes(): ShippedChange[] {
+    const { table, graph } = this;
+    const out: ShippedChange[] = [];
+    const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+    for (let row = this.firstChange; row < this.firstChange + this.changeCount; row += 1) {
+      const pr = table.pr[row]!;
+      out.push({
+        sha: graph.shaOf(table.commit[row]!),
+        pr: pr < 0 ? null : pr,
+        start: table.start[row]!,
+        leadTime: table.leadTime[row]!,
+        coding: orNull(table.coding[row]!),
+        pickup: orNull(table.pickup[row]!),
+        review: orNull(table.review[row]!),
+        deployWait: table.deployWait[row]!,
+      });
+    }
+    return out;
+  }
 }

@@ -18,7 +18,7 @@ import {
 import { readGraph, type ShippedChanges, type WalkedDeployment, walkDeployments } from './dora-shipping.js';
 import { type Deployment, type FailedStatus, readSource } from './dora-sources.js';
 import type { Window } from './git-files.js';
-import { quantileSorted, type Summary, summarize } from './stats.js';
+import { type Summary, summarize } from './stats.js';
 import { isoWeek, isoWeekRange } from './time.js';
 
 const WEEK = 7 * 86_400;
@@ -190,11 +190,16 @@ async function analyseRepository(
   if (repeats > 0)
     notes.push(`${repeats} repeated deployment(s) of the commit already deployed were counted once`);
 
-  const { graph, prs } = await readGraph(
-    q,
-    repoId,
-    deployments.map((d) => d.sha),
-  );
+  // the history, pull requests and failure signals read at once: SQLite queues them without waiting for this thread
+  const [{ graph, prs }, revertLinks, incidents] = await Promise.all([
+    readGraph(
+      q,
+      repoId,
+      deployments.map((d) => d.sha),
+    ),
+    readRevertLinks(q, repoId),
+    readIncidents(q, repoId, settings.incidentLabel),
+  ]);
   const shipping = walkDeployments(deployments, graph, prs);
   const absent = shipping.deployments.filter((d) => !d.inClone && inWindow(d));
   if (absent.length > 0) {
@@ -209,13 +214,7 @@ async function analyseRepository(
       `${uncertain} change(s) that may have shipped with a deployment missing from the clone are left out of lead time`,
     );
   }
-  const failures = findFailures(
-    shipping,
-    chosen.failedStatuses,
-    await readRevertLinks(q, repoId),
-    await readIncidents(q, repoId, settings.incidentLabel),
-    settings,
-  );
+  const failures = findFailures(shipping, chosen.failedStatuses, revertLinks, incidents, settings);
   const unrestored = failures.filter(
     (f) => f.timeToRestore === null && inWindow(shipping.deployments[f.deployment]!),
   ).length;
@@ -310,9 +309,70 @@ function summaryOf(parts: readonly Float64Array[]): Summary {
   const values = new Float64Array(n);
   let i = 0;
   for (const part of parts) for (const v of part) if (!Number.isNaN(v)) values[i++] = v;
-  // a typed array sorts numerically, ascending
-  const sorted = values.sort() as unknown as number[];
-  return { median: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9), n };
+  // the p90's ranks lie at or above the median's, so its selection runs on what the median's left above it
+  return { median: quantileOf(values, 0.5, 0), p90: quantileOf(values, 0.9, Math.floor((n - 1) * 0.5)), n };
+}
+
+/**
+ * Quantile q of `values` as quantileSorted computes it on the sorted values
+ * (linear interpolation between ranks), found by selection instead of a sort:
+ * the two ranks it needs are put in place, in linear time. Reorders `values`;
+ * ranks below `from` must already hold the smallest values.
+ */
+function quantileOf(values: Float64Array, q: number, from: number): number | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const position = (n - 1) * q;
+  const lower = Math.floor(position);
+  selectRank(values, lower, from);
+  const a = values[lower]!;
+  if (lower === Math.ceil(position)) return a;
+  // the next rank is the smallest value above `lower`
+  let b = Number.POSITIVE_INFINITY;
+  for (let k = lower + 1; k < n; k += 1) if (values[k]! < b) b = values[k]!;
+  return a + (b - a) * (position - lower);
+}
+
+/**
+ * Puts the k-th smallest of values[from..] at k, smaller or equal values before it and larger or equal after
+ * (Hoare's selection with a median-of-three pivot; a range that shrinks too slowly is sorted instead).
+ */
+function selectRank(values: Float64Array, k: number, from: number): void {
+  let left = from;
+  let right = values.length - 1;
+  let rounds = 64;
+  for (let span = right - left; span > 1; span >>= 1) rounds += 2;
+  while (right > left) {
+    if (rounds-- === 0) {
+      values.subarray(left, right + 1).sort();
+      return;
+    }
+    const mid = (left + right) >> 1;
+    if (values[mid]! < values[left]!) swap(values, mid, left);
+    if (values[right]! < values[left]!) swap(values, right, left);
+    if (values[right]! < values[mid]!) swap(values, right, mid);
+    const pivot = values[mid]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i += 1;
+      while (values[j]! > pivot) j -= 1;
+      if (i <= j) {
+        swap(values, i, j);
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(values: Float64Array, i: number, j: number): void {
+  const t = values[i]!;
+  values[i] = values[j]!;
+  values[j] = t;
 }
 
 function weekly(
