@@ -303,7 +303,7 @@ function keysOf(
 }
 
 /** Median and p90 of the values in `parts`, NaN (a stage that does not apply) left out. */
-function summaryOf(parts: readonly Float64Array[]): Summary {
+export function summaryOf(parts: readonly Float64Array[]): Summary {
   let n = 0;
   for (const part of parts) for (const v of part) if (!Number.isNaN(v)) n += 1;
   const values = new Float64Array(n);
