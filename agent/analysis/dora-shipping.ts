@@ -207,7 +207,8 @@ export function walkDeployments(
   const graph = 'parentIds' in commits ? commits : packGraph(commits);
   const { size, total, parentStart, parentIds, authorTime, commitTime, subjects } = graph;
   const sorted = [...deployments].sort((a, b) => a.at - b.at || (a.ref < b.ref ? -1 : 1));
-  const byNumber = new Map(prs.map((p) => [p.number, p]));
+  const byNumber = new Map<number, MergedPr>();
+  for (const p of prs) byNumber.set(p.number, p);
   // the pull request whose head is each commit (the last listed wins, as in a map by head sha)
   const headPr = new Array<MergedPr | undefined>(total).fill(undefined);
   for (const p of prs) {

@@ -305,10 +305,15 @@ function keysOf(
 /** Median and p90 of the values in `parts`, NaN (a stage that does not apply) left out. */
 export function summaryOf(parts: readonly Float64Array[]): Summary {
   let n = 0;
-  for (const part of parts) for (const v of part) if (!Number.isNaN(v)) n += 1;
+  for (const part of parts) for (let k = 0; k < part.length; k += 1) if (!Number.isNaN(part[k]!)) n += 1;
   const values = new Float64Array(n);
   let i = 0;
-  for (const part of parts) for (const v of part) if (!Number.isNaN(v)) values[i++] = v;
+  for (const part of parts) {
+    for (let k = 0; k < part.length; k += 1) {
+      const v = part[k]!;
+      if (!Number.isNaN(v)) values[i++] = v;
+    }
+  }
   // the p90's ranks lie at or above the median's, so its selection runs on what the median's left above it
   return { median: quantileOf(values, 0.5, 0), p90: quantileOf(values, 0.9, Math.floor((n - 1) * 0.5)), n };
 }
