@@ -15,7 +15,7 @@
 //                      deployment; restored when the issue is closed
 import type { DoraSettings, FailureSignal } from '../config.js';
 import type { Queryable } from '../store/db.js';
-import type { Shipping } from './dora-shipping.js';
+import { REVERT_SUBJECT, type Shipping, subjectsNamedByReverts } from './dora-shipping.js';
 import type { FailedStatus } from './dora-sources.js';
 
 /** One signal that fired for a deployment. */
@@ -38,7 +38,6 @@ export interface ChangeFailure {
 }
 
 const INCIDENT_WINDOW = 24 * 3600;
-const REVERT_SUBJECT = /^Revert "(.+)"\s*$/;
 
 /** Reads the incident issues of a repository (label matched case-insensitively). */
 export async function readIncidents(
@@ -92,10 +91,10 @@ export function findFailures(
     }
     return found;
   };
-  const shippedAt = (change: string | undefined): number | null => {
+  const shippedAt = (change: number | undefined): number | null => {
     if (change === undefined) return null;
-    const index = shipping.shippedBy.get(change);
-    return index === undefined ? null : deployments[index]!.at;
+    const index = shipping.shippedBy[change]!;
+    return index < 0 ? null : deployments[index]!.at;
   };
 
   if (enabled.has('failed_deployment')) {
@@ -109,53 +108,52 @@ export function findFailures(
   }
 
   if (enabled.has('revert')) {
+    const { graph, changeId, shippedBy } = shipping;
+    // the change a commit belongs to: its own id when it never reached the default branch
+    const changeOf = (id: number) => (changeId[id]! >= 0 ? changeId[id]! : id);
     // Subjects and PR titles of shipped changes, to resolve `Revert "<subject>"`:
     // only the subjects some revert names are kept.
-    const named = new Set<string>();
-    for (const commit of shipping.commits.values()) {
-      const m = REVERT_SUBJECT.exec(commit.subject);
-      if (m) named.add(m[1]!);
-    }
-    for (const pr of shipping.prs) {
-      const m = REVERT_SUBJECT.exec(pr.title);
-      if (m) named.add(m[1]!);
-    }
-    const bySubject = new Map<string, string>();
+    const named = subjectsNamedByReverts(graph.subjects, shipping.prs);
+    const bySubject = new Map<string, number>();
     if (named.size > 0) {
-      for (const [sha, index] of shipping.shippedBy) {
-        if (index === undefined) continue;
-        const subject = shipping.commits.get(sha)!.subject;
-        if (named.has(subject)) bySubject.set(subject, sha);
+      for (const id of shipping.shippedOrder) {
+        const subject = graph.subjects[id];
+        if (subject !== undefined && named.has(subject)) bySubject.set(subject, id);
       }
       for (const pr of shipping.prs) {
-        const change = shipping.changeOfPr.get(pr.number);
-        if (change !== undefined && named.has(pr.title) && shipping.shippedBy.has(change))
+        const change = shipping.changeIdOfPr.get(pr.number);
+        if (change !== undefined && named.has(pr.title) && shippedBy[change]! >= 0)
           bySubject.set(pr.title, change);
       }
     }
-    const reverts = new Map<string, { reverted: string; at: number; ref: string }>();
+    const reverts = new Map<number, { reverted: number; at: number; ref: string }>();
     for (const link of revertLinks) {
-      const commit = shipping.commits.get(link.sha);
+      const id = graph.idOf(link.sha);
       const target = resolveSha(link.reverted, shipping);
-      if (!commit || target === undefined) continue;
-      reverts.set(shipping.changeOf.get(link.sha) ?? link.sha, {
+      if (id < 0 || id >= graph.size || target === undefined) continue;
+      reverts.set(changeOf(id), {
         reverted: target,
-        at: commit.authorTime,
+        at: graph.authorTime[id]!,
         ref: `revert ${link.sha.slice(0, 7)}`,
       });
     }
-    for (const [sha, commit] of shipping.commits) {
-      const m = REVERT_SUBJECT.exec(commit.subject);
+    for (let id = 0; id < graph.size; id += 1) {
+      const subject = graph.subjects[id];
+      const m = subject === undefined ? null : REVERT_SUBJECT.exec(subject);
       if (!m) continue;
-      const change = shipping.changeOf.get(sha) ?? sha;
+      const change = changeOf(id);
       if (reverts.has(change)) continue;
       const target = bySubject.get(m[1]!);
       if (target !== undefined)
-        reverts.set(change, { reverted: target, at: commit.authorTime, ref: `revert ${sha.slice(0, 7)}` });
+        reverts.set(change, {
+          reverted: target,
+          at: graph.authorTime[id]!,
+          ref: `revert ${graph.shaOf(id).slice(0, 7)}`,
+        });
     }
     for (const pr of shipping.prs) {
       const m = REVERT_SUBJECT.exec(pr.title);
-      const change = shipping.changeOfPr.get(pr.number);
+      const change = shipping.changeIdOfPr.get(pr.number);
       if (!m || change === undefined) continue;
       const target = bySubject.get(m[1]!);
       if (target === undefined) continue;
@@ -168,11 +166,11 @@ export function findFailures(
       });
     }
     for (const [change, r] of reverts) {
-      const index = shipping.shippedBy.get(shipping.changeOf.get(r.reverted) ?? r.reverted);
-      if (index === undefined) continue;
+      const index = shippedBy[changeOf(r.reverted)]!;
+      if (index < 0) continue;
       // shipped together with (or before) what it undoes: production never ran the change alone
-      const revertIndex = shipping.shippedBy.get(change);
-      if (revertIndex !== undefined && revertIndex <= index) continue;
+      const revertIndex = shippedBy[change]!;
+      if (revertIndex >= 0 && revertIndex <= index) continue;
       // A revert may be written before the change it undoes reaches production; the failure starts no earlier.
       fire(index, {
         kind: 'revert',
@@ -194,7 +192,7 @@ export function findFailures(
         kind: 'hotfix',
         ref: `PR #${pr.number}`,
         at: pr.createdAt,
-        restoredAt: shippedAt(shipping.changeOfPr.get(pr.number)),
+        restoredAt: shippedAt(shipping.changeIdOfPr.get(pr.number)),
       });
     }
   }
@@ -226,10 +224,12 @@ export function findFailures(
     });
 }
 
-/** A full or abbreviated sha of a stored commit. */
-function resolveSha(sha: string, shipping: Shipping): string | undefined {
-  if (shipping.commits.has(sha)) return sha;
+/** The id of a stored commit named by a full or abbreviated sha. */
+function resolveSha(sha: string, shipping: Shipping): number | undefined {
+  const { graph } = shipping;
+  const id = graph.idOf(sha);
+  if (id >= 0 && id < graph.size) return id;
   if (sha.length >= 40) return undefined;
-  for (const full of shipping.commits.keys()) if (full.startsWith(sha)) return full;
+  for (let i = 0; i < graph.size; i += 1) if (graph.shaOf(i).startsWith(sha)) return i;
   return undefined;
 }

@@ -122,7 +122,8 @@ async function actionsRuns(
 ): Promise<SourceResult> {
   const pattern = new RegExp(settings.workflowPattern, 'i');
   const target = branch ?? 'main';
-  // Match workflow names first, so only the deploy workflows' runs are read.
+  // Match workflow names first, so only the deploy workflows' runs are read (through the index on
+  // workflow names, which the planner would otherwise pass over for a scan of every run of the repository).
   const names = (
     await q.all<{ name: string }>(
       'SELECT DISTINCT workflow_name AS name FROM github_workflow_runs WHERE repo_id = ?',
@@ -136,7 +137,7 @@ async function actionsRuns(
         `SELECT r.id, r.head_sha AS sha,
            coalesce((SELECT max(j.completed_at) FROM github_jobs j WHERE j.repo_id = r.repo_id AND j.run_id = r.id
                      AND j.attempt = r.attempt), r.updated_at) AS at
-         FROM github_workflow_runs r
+         FROM github_workflow_runs r INDEXED BY github_workflow_runs_workflow
          WHERE r.repo_id = ? AND r.workflow_name IN (SELECT value FROM json_each(?)) AND r.branch = ?
            AND r.event != 'pull_request' AND r.conclusion = 'success' AND r.from_jobs = 0
            AND NOT EXISTS (SELECT 1 FROM github_workflow_runs x WHERE x.repo_id = r.repo_id AND x.id = r.id

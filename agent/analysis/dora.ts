@@ -15,10 +15,10 @@ import {
   readIncidents,
   readRevertLinks,
 } from './dora-failures.js';
-import { readGraph, type WalkedDeployment, walkDeployments } from './dora-shipping.js';
+import { readGraph, type ShippedChanges, type WalkedDeployment, walkDeployments } from './dora-shipping.js';
 import { type Deployment, type FailedStatus, readSource } from './dora-sources.js';
 import type { Window } from './git-files.js';
-import { median, type Summary, summarize } from './stats.js';
+import { type Summary, summarize } from './stats.js';
 import { isoWeek, isoWeekRange } from './time.js';
 
 const WEEK = 7 * 86_400;
@@ -82,6 +82,8 @@ interface RepoWork {
   repo: string;
   source: DeploymentSource | null;
   walked: WalkedDeployment[];
+  /** What the walked deployments shipped (their rows); null without deployments. */
+  changes: ShippedChanges | null;
   failures: ChangeFailure[];
   notes: string[];
   tried: string[];
@@ -178,7 +180,7 @@ async function analyseRepository(
       break;
     }
   }
-  if (!chosen) return { repo: name, source: null, walked: [], failures: [], notes, tried };
+  if (!chosen) return { repo: name, source: null, walked: [], changes: null, failures: [], notes, tried };
 
   // A repeat of the commit production already runs (a re-run, a second region) ships nothing and is not counted.
   const sorted = [...chosen.deployments].sort((a, b) => a.at - b.at || (a.ref < b.ref ? -1 : 1));
@@ -188,12 +190,17 @@ async function analyseRepository(
   if (repeats > 0)
     notes.push(`${repeats} repeated deployment(s) of the commit already deployed were counted once`);
 
-  const { commits, prs } = await readGraph(
-    q,
-    repoId,
-    deployments.map((d) => d.sha),
-  );
-  const shipping = walkDeployments(deployments, commits, prs);
+  // the history, pull requests and failure signals read at once: SQLite queues them without waiting for this thread
+  const [{ graph, prs }, revertLinks, incidents] = await Promise.all([
+    readGraph(
+      q,
+      repoId,
+      deployments.map((d) => d.sha),
+    ),
+    readRevertLinks(q, repoId),
+    readIncidents(q, repoId, settings.incidentLabel),
+  ]);
+  const shipping = walkDeployments(deployments, graph, prs);
   const absent = shipping.deployments.filter((d) => !d.inClone && inWindow(d));
   if (absent.length > 0) {
     const shas = absent.slice(0, 3).map((d) => d.sha.slice(0, 7));
@@ -207,18 +214,20 @@ async function analyseRepository(
       `${uncertain} change(s) that may have shipped with a deployment missing from the clone are left out of lead time`,
     );
   }
-  const failures = findFailures(
-    shipping,
-    chosen.failedStatuses,
-    await readRevertLinks(q, repoId),
-    await readIncidents(q, repoId, settings.incidentLabel),
-    settings,
-  );
+  const failures = findFailures(shipping, chosen.failedStatuses, revertLinks, incidents, settings);
   const unrestored = failures.filter(
     (f) => f.timeToRestore === null && inWindow(shipping.deployments[f.deployment]!),
   ).length;
   if (unrestored > 0) notes.push(`${unrestored} failure(s) not restored yet are left out of time to restore`);
-  return { repo: name, source: chosen.source, walked: shipping.deployments, failures, notes, tried };
+  return {
+    repo: name,
+    source: chosen.source,
+    walked: shipping.deployments,
+    changes: shipping.changes,
+    failures,
+    notes,
+    tried,
+  };
 }
 
 async function mostCommonBase(q: Queryable, repoId: number): Promise<string | null> {
@@ -238,21 +247,24 @@ function keysOf(
 ): DoraKeys {
   const sources = new Set(items.map((w) => w.source).filter((s) => s !== null));
   const deployments = items.flatMap((w) => w.walked.filter(inWindow));
-  // every shipped change's figures, one flat list each (no object per change)
-  const lead: number[] = [];
-  const stages = {
-    coding: [] as number[],
-    pickup: [] as number[],
-    review: [] as number[],
-    deployWait: [] as number[],
+  // every shipped change's figures in one typed column each, sorted once for the quantiles
+  const columns = {
+    lead: [] as Float64Array[],
+    coding: [] as Float64Array[],
+    pickup: [] as Float64Array[],
+    review: [] as Float64Array[],
+    deployWait: [] as Float64Array[],
   };
-  for (const d of deployments) {
-    for (const c of d.changes) {
-      lead.push(c.leadTime);
-      if (c.coding !== null) stages.coding.push(c.coding);
-      if (c.pickup !== null) stages.pickup.push(c.pickup);
-      if (c.review !== null) stages.review.push(c.review);
-      stages.deployWait.push(c.deployWait);
+  for (const w of items) {
+    if (!w.changes) continue;
+    for (const d of w.walked) {
+      if (d.changeCount === 0 || !inWindow(d)) continue;
+      const rows = (column: Float64Array) => column.subarray(d.firstChange, d.firstChange + d.changeCount);
+      columns.lead.push(rows(w.changes.leadTime));
+      columns.coding.push(rows(w.changes.coding));
+      columns.pickup.push(rows(w.changes.pickup));
+      columns.review.push(rows(w.changes.review));
+      columns.deployWait.push(rows(w.changes.deployWait));
     }
   }
   const failures = items.flatMap((w) => w.failures.filter((f) => inWindow(w.walked[f.deployment]!)));
@@ -260,7 +272,7 @@ function keysOf(
   const found = sources.size > 0;
   // a window shorter than a week counts as one: a rate per week never extrapolates from hours
   const perWeek = found && span > 0 ? deployments.length / Math.max(span / WEEK, 1) : null;
-  const leadTime = summarize(lead);
+  const leadTime = summaryOf(columns.lead);
   const cfr = found && deployments.length > 0 ? failures.length / deployments.length : null;
   const restore = summarize(failures.map((f) => f.timeToRestore).filter((v): v is number => v !== null));
   const bands = {
@@ -276,39 +288,126 @@ function keysOf(
     deploymentsPerDay: perWeek === null ? null : perWeek / 7,
     leadTime,
     leadTimeStages: {
-      coding: summarize(stages.coding),
-      pickup: summarize(stages.pickup),
-      review: summarize(stages.review),
-      deployWait: summarize(stages.deployWait),
+      coding: summaryOf(columns.coding),
+      pickup: summaryOf(columns.pickup),
+      review: summaryOf(columns.review),
+      deployWait: summaryOf(columns.deployWait),
     },
     changeFailureRate: cfr,
     failedDeployments: failures.length,
     timeToRestore: restore,
     band: weakestBand(Object.values(bands)),
     bands,
-    weekly: found && start !== null ? weekly(start, until, deployments) : [],
+    weekly: found && start !== null ? weekly(start, until, items, inWindow) : [],
   };
 }
 
-function weekly(start: number, until: number, deployments: WalkedDeployment[]): DoraKeys['weekly'] {
-  const weeks = new Map<string, { deployments: number; lead: number[] }>();
+/** Median and p90 of the values in `parts`, NaN (a stage that does not apply) left out. */
+export function summaryOf(parts: readonly Float64Array[]): Summary {
+  let n = 0;
+  for (const part of parts) for (let k = 0; k < part.length; k += 1) if (!Number.isNaN(part[k]!)) n += 1;
+  const values = new Float64Array(n);
+  let i = 0;
+  for (const part of parts) {
+    for (let k = 0; k < part.length; k += 1) {
+      const v = part[k]!;
+      if (!Number.isNaN(v)) values[i++] = v;
+    }
+  }
+  // the p90's ranks lie at or above the median's, so its selection runs on what the median's left above it
+  return { median: quantileOf(values, 0.5, 0), p90: quantileOf(values, 0.9, Math.floor((n - 1) * 0.5)), n };
+}
+
+/**
+ * Quantile q of `values` as quantileSorted computes it on the sorted values
+ * (linear interpolation between ranks), found by selection instead of a sort:
+ * the two ranks it needs are put in place, in linear time. Reorders `values`;
+ * ranks below `from` must already hold the smallest values.
+ */
+function quantileOf(values: Float64Array, q: number, from: number): number | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const position = (n - 1) * q;
+  const lower = Math.floor(position);
+  selectRank(values, lower, from);
+  const a = values[lower]!;
+  if (lower === Math.ceil(position)) return a;
+  // the next rank is the smallest value above `lower`
+  let b = Number.POSITIVE_INFINITY;
+  for (let k = lower + 1; k < n; k += 1) if (values[k]! < b) b = values[k]!;
+  return a + (b - a) * (position - lower);
+}
+
+/**
+ * Puts the k-th smallest of values[from..] at k, smaller or equal values before it and larger or equal after
+ * (Hoare's selection with a median-of-three pivot; a range that shrinks too slowly is sorted instead).
+ */
+function selectRank(values: Float64Array, k: number, from: number): void {
+  let left = from;
+  let right = values.length - 1;
+  let rounds = 64;
+  for (let span = right - left; span > 1; span >>= 1) rounds += 2;
+  while (right > left) {
+    if (rounds-- === 0) {
+      values.subarray(left, right + 1).sort();
+      return;
+    }
+    const mid = (left + right) >> 1;
+    if (values[mid]! < values[left]!) swap(values, mid, left);
+    if (values[right]! < values[left]!) swap(values, right, left);
+    if (values[right]! < values[mid]!) swap(values, right, mid);
+    const pivot = values[mid]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i += 1;
+      while (values[j]! > pivot) j -= 1;
+      if (i <= j) {
+        swap(values, i, j);
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(values: Float64Array, i: number, j: number): void {
+  const t = values[i]!;
+  values[i] = values[j]!;
+  values[j] = t;
+}
+
+function weekly(
+  start: number,
+  until: number,
+  items: readonly RepoWork[],
+  inWindow: (d: { at: number }) => boolean,
+): DoraKeys['weekly'] {
+  const weeks = new Map<string, { deployments: number; lead: Float64Array[] }>();
   for (let week = isoWeek(start * 1000); ; ) {
     weeks.set(week, { deployments: 0, lead: [] });
     const { end } = isoWeekRange(week);
     if (end / 1000 >= until) break;
     week = isoWeek(end);
   }
-  for (const d of deployments) {
-    // a change counts in the week of the deployment that shipped it
-    const w = weeks.get(isoWeek(d.at * 1000));
-    if (!w) continue;
-    w.deployments += 1;
-    for (const c of d.changes) w.lead.push(c.leadTime);
+  for (const item of items) {
+    for (const d of item.walked) {
+      if (!inWindow(d)) continue;
+      // a change counts in the week of the deployment that shipped it
+      const w = weeks.get(isoWeek(d.at * 1000));
+      if (!w) continue;
+      w.deployments += 1;
+      if (item.changes && d.changeCount > 0)
+        w.lead.push(item.changes.leadTime.subarray(d.firstChange, d.firstChange + d.changeCount));
+    }
   }
   return [...weeks].map(([week, w]) => ({
     week,
     deployments: w.deployments,
-    leadTimeMedian: median(w.lead),
+    leadTimeMedian: summaryOf(w.lead).median,
   }));
 }
 

@@ -10,6 +10,7 @@ import { benchArchitecture } from './architecture.js';
 import { benchBuild } from './build.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDiagnosis } from './diagnosis.js';
+import { benchDora } from './dora.js';
 import { benchGit, benchRepository } from './git.js';
 import { benchGithub } from './github.js';
 import { benchReport } from './report.js';
@@ -158,6 +159,12 @@ export const AREAS: Area[] = [
     title: 'Diagnosis: planted causes named, false flags, time on a 200-engineer year',
     needsDb: false,
     run: async () => ({ rows: rowsOf(await benchDiagnosis(), '') }),
+  },
+  {
+    name: 'dora',
+    title: "DORA's four keys on a 200-engineer year (the lead-time walk over its git graphs)",
+    needsDb: false,
+    run: async () => ({ rows: rowsOf(await benchDora(), '') }),
   },
 ];
 
