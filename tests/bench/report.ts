@@ -6,7 +6,6 @@ import { performance } from 'node:perf_hooks';
 import { analyse } from '../../agent/analysis/analyse.js';
 import { Db } from '../../agent/store/db.js';
 import { buildBigOrg } from '../support/seed-github.js';
-import { benchDora } from './dora.js';
 import { BIN, median, ROOT, timeCommand } from './util.js';
 
 export async function benchReport(): Promise<Record<string, string | number>> {
@@ -42,6 +41,5 @@ export async function benchReport(): Promise<Record<string, string | number>> {
     'report contents': summary,
     'report: 200-engineer year, in process (s)': Number(median(inProcess).toFixed(2)),
     'report: 200-engineer year, dx-audit report --format json (s)': Number(median(cli).toFixed(2)),
-    ...(await benchDora()),
   };
 }

@@ -15,6 +15,7 @@ describe('bench area selection', () => {
       'dashboard',
       'report',
       'diagnosis',
+      'dora',
     ]);
   });
 
@@ -28,13 +29,13 @@ describe('bench area selection', () => {
 
   it('names an unknown area or option and the valid ones', () => {
     expect(selectAreas(['--only', 'build,reprot'], {})).toBe(
-      'unknown bench area reprot: choose among git, architecture, build, github, dashboard, report, diagnosis',
+      'unknown bench area reprot: choose among git, architecture, build, github, dashboard, report, diagnosis, dora',
     );
     expect(selectAreas(['--only', ''], {})).toBe(
-      'unknown bench area (none given): choose among git, architecture, build, github, dashboard, report, diagnosis',
+      'unknown bench area (none given): choose among git, architecture, build, github, dashboard, report, diagnosis, dora',
     );
     expect(selectAreas(['--fast'], {})).toBe(
-      'unknown option --fast: use --only git,architecture,build,github,dashboard,report,diagnosis',
+      'unknown option --fast: use --only git,architecture,build,github,dashboard,report,diagnosis,dora',
     );
   });
 });
