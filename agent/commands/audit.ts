@@ -36,6 +36,8 @@ export interface BuildStep {
   timed: number;
   /** Runs stored in all. */
   runs: number;
+  /** Of those, runs that failed or timed out. */
+  failed: number;
   /** Repositories whose one build ran past what was left of the budget, so nothing was timed. */
   stoppedAtBudget: number;
   /** Repositories not started because the budget was spent. */
@@ -53,7 +55,7 @@ export function buildStepLine(step: BuildStep): string {
     ...(step.stoppedAtBudget > 0 ? [`${step.stoppedAtBudget} stopped at the budget with nothing timed`] : []),
     ...(step.notStarted > 0 ? [`${step.notStarted} not started: the budget was spent`] : []),
   ];
-  return `${step.timed} of ${count(step.repositories, 'repository', 'repositories')} timed (${count(step.runs, 'run')}) within the build budget of ${step.budgetMinutes} min (--build-budget MINUTES)${extra.length > 0 ? `; ${extra.join('; ')}` : ''}.`;
+  return `${step.timed} of ${count(step.repositories, 'repository', 'repositories')} timed (${count(step.runs, 'run')}${step.failed > 0 ? `, ${step.failed === step.runs ? (step.runs === 1 ? 'it' : 'all') : step.failed} failed` : ''}) within the build budget of ${step.budgetMinutes} min (--build-budget MINUTES)${extra.length > 0 ? `; ${extra.join('; ')}` : ''}.`;
 }
 
 interface Options {
@@ -144,6 +146,7 @@ export async function run(context: Context, operands: string[], options: Options
         repositories: repos.length,
         timed: 0,
         runs: 0,
+        failed: 0,
         stoppedAtBudget: 0,
         notStarted: 0,
       };
@@ -168,6 +171,7 @@ export async function run(context: Context, operands: string[], options: Options
             deadlineName: `what was left of ${whole} (${minutes(left)})`,
             onResult: (result: BenchmarkResult) => {
               step.runs += result.runs;
+              step.failed += result.failed;
               if (result.runs > 0) step.timed += 1;
             },
           });

@@ -54,6 +54,8 @@ interface Options {
 export interface BenchmarkResult {
   /** Runs stored (a warm-up kept as the one measurement counts). */
   runs: number;
+  /** Of those, runs that failed or timed out. */
+  failed: number;
   /** The budget ended it before all runs were made. */
   stoppedByBudget: boolean;
 }
@@ -317,7 +319,11 @@ export async function run(context: Context, operands: string[], options: Options
     await db.close();
   }
 
-  options.onResult?.({ runs: reports.length, stoppedByBudget: stoppedByBudget !== null });
+  options.onResult?.({
+    runs: reports.length,
+    failed: reports.filter((r) => r.outcome !== 'success').length,
+    stoppedByBudget: stoppedByBudget !== null,
+  });
   const successes = reports.filter((r) => r.outcome === 'success');
   const stats = durationStats(wall);
   const outliers = madOutliers(wall).map((index) => successes[index]!.run);

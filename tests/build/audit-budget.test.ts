@@ -84,6 +84,7 @@ describe('audit --build-budget', () => {
       repositories: 2,
       timed: 0,
       runs: 0,
+      failed: 0,
       stoppedAtBudget: 1,
       notStarted: 1,
     });

@@ -206,6 +206,10 @@ describe('a build that always fails', () => {
       expect(result.exitCode, result.stderr).toBe(0);
       const finding = `The local build "npm run build" in ${basename(failing.path)} failed in all 3 runs (first error: src/main.ts(1,7): error TS1005: ';' expected.): fix it before its time can be measured.`;
       expect(result.stdout).toContain(`. ${finding}`);
+      // the build step's line says the runs failed, not that they timed the build
+      expect(result.stdout.split('\n')).toContain(
+        'Build timing:  1 of 1 repository timed (3 runs, all failed) within the build budget of 2 min (--build-budget MINUTES).',
+      );
       const report = join(folder, '.dx-audit', 'report.md');
       expect(existsSync(report)).toBe(true);
       expect(readFileSync(report, 'utf8')).toContain(finding);
