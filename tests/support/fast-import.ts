@@ -1,8 +1,37 @@
 // Builds a git history in one `git fast-import` run: hundreds of commits with
 // exact authors, times, messages and contents in a fraction of a second, and
 // any path git allows (spaces, unicode, newlines).
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { execaSync } from 'execa';
 import { gitEnv, TestRepo } from './git-repo.js';
+
+/**
+ * A streaming `git fast-import --done` in `cwd`, for generators that write
+ * more than fits in one string: write the stream to `child.stdin`, end it, and
+ * await `finished` (rejected with git's stderr when the import fails).
+ */
+export function spawnFastImport(
+  cwd: string,
+  env: NodeJS.ProcessEnv = { ...process.env, ...gitEnv() },
+): { child: ChildProcessByStdio<Writable, null, Readable>; finished: Promise<void> } {
+  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
+    cwd,
+    env,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const finished = new Promise<void>((ok, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) =>
+      code === 0 ? ok() : fail(new Error(`git fast-import failed (${code}): ${stderr}`)),
+    );
+  });
+  return { child, finished };
+}
 
 export interface ImportedCommit {
   /** path → new content; null deletes the file. */

@@ -2,7 +2,9 @@
 // many files, realistic line-level diffs, several authors. Used by the
 // benchmark (80,000+ commits) and by tests that need a history too large to
 // build commit by commit.
+
 import { spawn } from 'node:child_process';
+import { spawnFastImport } from './fast-import.js';
 import { gitEnv } from './git-repo.js';
 import { Random } from './random.js';
 
@@ -41,21 +43,7 @@ export async function generateHistory(path: string, partial: Partial<HistoryOpti
   const options = { ...DEFAULT_HISTORY, ...partial };
   const random = new Random(options.seed);
   const contents: string[][] = [];
-  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
-    cwd: path,
-    env: { ...process.env, ...gitEnv() },
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const finished = new Promise<void>((ok, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 ? ok() : fail(new Error(`git fast-import failed (${code}): ${stderr}`)),
-    );
-  });
+  const { child, finished } = spawnFastImport(path, { ...process.env, ...gitEnv() });
 
   const parts: string[] = [];
   let pending = 0;

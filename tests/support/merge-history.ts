@@ -2,9 +2,9 @@
 // GitHub leaves it: every merged change of a generated organisation becomes a
 // branch with the change's own commits (authored when they were written) and a
 // merge commit on main at its merge time. Written with one `git fast-import`.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { execa } from 'execa';
+import { spawnFastImport } from './fast-import.js';
 import { gitEnv } from './git-repo.js';
 import type { GenPullRequest } from './github-generator.js';
 import { mergedInOrder } from './scenarios.js';
@@ -24,21 +24,7 @@ export async function writeMergeHistory(path: string, prs: readonly GenPullReque
   mkdirSync(path, { recursive: true });
   const env = { ...process.env, ...gitEnv() };
   await execa('git', ['init', '-q', '-b', 'main'], { cwd: path, env });
-  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
-    cwd: path,
-    env,
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const finished = new Promise<void>((ok, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 ? ok() : fail(new Error(`git fast-import failed (${code}): ${stderr}`)),
-    );
-  });
+  const { child, finished } = spawnFastImport(path, env);
   const contents = new Map<string, string[]>();
   let counter = 0;
   // unique lines, so git's numstat counts exactly the lines added and deleted

@@ -21,11 +21,11 @@
 //   oversized_changes    one person's changes are ~15× the usual size;
 //   chance               one person is ~1.45× slower for no system reason;
 //   mixed                all four causes, and a control person ×1.2.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runCli } from './cli.js';
+import { spawnFastImport } from './fast-import.js';
 import { gitEnv } from './git-repo.js';
 import {
   type GenActor,
@@ -420,21 +420,7 @@ export async function writeMirror(
       ? `${indent}v${counter.toString(36)}()`
       : `${indent}const v${counter.toString(36)} = step(${counter % 89});`;
   };
-  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
-    cwd: path,
-    env,
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const finished = new Promise<void>((ok, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 ? ok() : fail(new Error(`git fast-import failed (${code}): ${stderr}`)),
-    );
-  });
+  const { child, finished } = spawnFastImport(path, env);
   let pending: string[] = [];
   let size = 0;
   const flush = async () => {
