@@ -2,6 +2,7 @@
 // file couplings and the coupling between modules, each with its units.
 
 import type { Report } from '../analysis/model.js';
+import { leftOutText } from '../util/format.js';
 import { count } from '../util/plural.js';
 
 const ROWS = 15;
@@ -86,25 +87,10 @@ export function architectureLines(report: Report): string[] {
   if (git.excludedFiles > 0 || git.largeChangeSets > 0) {
     lines.push(
       '',
-      `Left out: ${count(git.excludedFiles, 'file')}${excludedBreakdown(git.excludedByReason)}; ${count(git.largeChangeSets, 'commit')} too large for coupling.`,
+      `Left out: ${leftOutText(git.excludedFiles, git.excludedByReason)}; ${count(git.largeChangeSets, 'commit')} too large for coupling.`,
     );
   }
   return lines;
-}
-
-/** " (2 lock/generated, 3 prose/documentation)": why files were left out, the kinds that occur. */
-function excludedBreakdown(reasons: Report['git']['excludedByReason']): string {
-  const parts = (
-    [
-      [reasons.generated, 'lock/generated'],
-      [reasons.vendored, 'vendored'],
-      [reasons.documentation, 'prose/documentation'],
-      [reasons.config, 'by the config'],
-    ] as const
-  )
-    .filter(([n]) => n > 0)
-    .map(([n, label]) => `${n.toLocaleString('en-US')} ${label}`);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function percent(value: number | null): string {

@@ -67,3 +67,24 @@ export function formatValue(value: number | null, unit: 'count' | 'lines' | 'sec
   if (unit === 'percent') return `${value.toFixed(1)} %`;
   return formatCount(value);
 }
+
+/**
+ * "5 files (1 lock/generated, 4 prose/documentation)": the files left out of
+ * hotspots and coupling, and why, naming only the reasons that occur.
+ */
+export function leftOutText(
+  files: number,
+  reasons: { generated: number; vendored: number; documentation: number; config: number },
+): string {
+  const parts = (
+    [
+      [reasons.generated, 'lock/generated'],
+      [reasons.vendored, 'vendored'],
+      [reasons.documentation, 'prose/documentation'],
+      [reasons.config, 'by the config'],
+    ] as const
+  )
+    .filter(([n]) => n > 0)
+    .map(([n, label]) => `${formatCount(n)} ${label}`);
+  return `${formatCount(files)} ${plural(files, 'file')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}

@@ -3,6 +3,7 @@
 // labelled.
 import type { ChartConfiguration, Plugin } from 'chart.js';
 import { SECTION_IDS } from '../../agent/analysis/model.js';
+import { leftOutText } from '../../agent/util/format.js';
 import { axes, card, type Refreshable } from './card.js';
 import { PALETTE, round, shorten } from './dom.js';
 import type { PageState } from './state.js';
@@ -49,7 +50,11 @@ export function architectureCards(state: PageState, section: (id: string) => Ele
       card(hotspots, state, {
         id: 'hotspots',
         title: 'Hotspots: revisions × size',
-        how: 'each bubble is a file: further right = changed in more commits, higher = more lines, bigger = more lines churned. The top-ranked files are named on the chart; files at the top right are the expensive ones to change.',
+        how: `each bubble is a file: further right = changed in more commits, higher = more lines, bigger = more lines churned. The top-ranked files are named on the chart; files at the top right are the expensive ones to change.${
+          report.git.excludedFiles > 0
+            ? ` Left out of hotspots and coupling: ${leftOutText(report.git.excludedFiles, report.git.excludedByReason)}.`
+            : ''
+        }`,
         filters: ['repo'],
         build() {
           const files = report.git.files.filter((f) => state.repoMatches(f.repo));

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../agent/analysis/model.js';
 import { renderDashboard } from '../../agent/render/dashboard.js';
+import { leftOutText } from '../../agent/util/format.js';
 import {
   type Browser,
   CHROMIUM,
@@ -192,6 +193,12 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(coupling.yTicks).toBe(coupling.labels);
     expect(coupling.labels).toBe(Math.min(pairs.length, 15));
     expect(charts.find((c) => c.id === 'chart-hotspots')!.plugins).toContain('dxBubbleLabels');
+    // what hotspots and coupling leave out is said beside them, with the reasons
+    const how = await page.$eval('#hotspots p.how', (p) => p.textContent ?? '');
+    expect(report.git.excludedFiles).toBeGreaterThan(0);
+    expect(how).toContain(
+      ` Left out of hotspots and coupling: ${leftOutText(report.git.excludedFiles, report.git.excludedByReason)}.`,
+    );
     // an axis titled in % runs to 100, never 0–1 (the rates are drawn as percentages)
     const percentAxes = charts.flatMap((c) =>
       c.axes.filter((a) => a.title.includes('%')).map((a) => ({ id: c.id, ...a })),
