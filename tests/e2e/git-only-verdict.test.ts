@@ -20,7 +20,7 @@ import { type CliResult, runCli } from '../support/cli.js';
 import { tempDir } from '../support/git-repo.js';
 import { type GenOrg, generateOrg } from '../support/github-generator.js';
 import { teamEmail, writeMergeHistory } from '../support/merge-history.js';
-import { EFFECTS, sizeFactor } from '../support/scenarios.js';
+import { everyonesWork } from '../support/scenarios.js';
 
 const PEOPLE = 8;
 const DAYS = 182;
@@ -60,14 +60,7 @@ function teamWorld(seed: number): GenOrg {
         p.files = rng.int(15, 40);
         p.linesPerFile = rng.int(50, 140);
       }
-      const size = sizeFactor(p.files * p.linesPerFile);
-      p.codingSec = Math.round(p.codingSec * size);
-      p.reviewSec = Math.round(p.reviewSec * size);
-      if (rng.chance(EFFECTS.stale)) {
-        const days = rng.int(5, 9) * 86_400;
-        if (rng.chance(0.5)) p.pickupSec += days;
-        else p.reviewSec += days;
-      }
+      everyonesWork(p, rng);
     },
   });
 }

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestMetrics } from '../../agent/analysis/pull-requests.js';
 import { Db } from '../../agent/store/db.js';
-import { runCli } from '../support/cli.js';
 import { generateOrg } from '../support/github-generator.js';
-import { type Harness, harness, TOKEN } from './harness.js';
+import { collectCli, type Harness, harness } from './harness.js';
 
 describe('bot list changes', () => {
   const org = generateOrg({ seed: 12, repos: 1, prsPerRepo: 120, runsPerRepo: 20 });
@@ -24,20 +23,7 @@ describe('bot list changes', () => {
     const config = join(h.dir, 'dx-audit.config.json');
     writeFileSync(config, JSON.stringify({ bots }));
     h.server.resetLog();
-    const result = await runCli(
-      [
-        'collect',
-        'github',
-        'acme/service-1',
-        '--config',
-        config,
-        '--github-url',
-        h.server.url,
-        '--db',
-        h.dbPath,
-      ],
-      { env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '', GITHUB_GRAPHQL_URL: '', PATH: '/nonexistent' } },
-    );
+    const result = await collectCli(h.server, h.dbPath, 'acme/service-1', ['--config', config]);
     expect(result.stderr).not.toContain('error');
     expect(result.exitCode).toBe(0);
     return h.server.requests;

@@ -2,9 +2,8 @@
 // points (as the local GitHub charges them) and the budget left per resource;
 // under 10 % left, requests are spaced to last until the reset.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
 import { generateOrg } from '../support/github-generator.js';
-import { type Harness, harness, TOKEN } from './harness.js';
+import { collectCli, type Harness, harness } from './harness.js';
 
 describe('GitHub budget', () => {
   const org = generateOrg({ seed: 3, repos: 1, prsPerRepo: 40, runsPerRepo: 150 });
@@ -17,10 +16,7 @@ describe('GitHub budget', () => {
   });
 
   it('prints requests, points and the budget left per repository with --verbose', async () => {
-    const result = await runCli(
-      ['collect', 'github', 'acme/service-1', '--verbose', '--github-url', h.server.url, '--db', h.dbPath],
-      { env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '', GITHUB_GRAPHQL_URL: '', PATH: '/nonexistent' } },
-    );
+    const result = await collectCli(h.server, h.dbPath, 'acme/service-1', ['--verbose']);
     expect(result.exitCode).toBe(0);
     // The local GitHub counts down one shared budget from 5,000: what each resource's last answer said.
     const last = (kind: 'graphql' | 'rest') => h.server.log.findLastIndex((e) => e.kind === kind) + 1;
@@ -45,20 +41,7 @@ describe('GitHub budget', () => {
     expect(jobsRequests(h)).toBe(thrice);
     const rest = await harness(org);
     try {
-      const result = await runCli(
-        [
-          'collect',
-          'github',
-          'acme/service-1',
-          '--ci-jobs',
-          'rest',
-          '--github-url',
-          rest.server.url,
-          '--db',
-          rest.dbPath,
-        ],
-        { env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '', GITHUB_GRAPHQL_URL: '', PATH: '/nonexistent' } },
-      );
+      const result = await collectCli(rest.server, rest.dbPath, 'acme/service-1', ['--ci-jobs', 'rest']);
       expect(result.exitCode).toBe(0);
       expect(jobsRequests(rest)).toBe(finished);
       const [row] = await rest.query<{ n: number; runners: number }>(

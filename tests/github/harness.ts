@@ -6,10 +6,28 @@ import { join } from 'node:path';
 import { Db } from '../../agent/store/db.js';
 import { GithubClient, type GithubClientOptions } from '../../collectors/github/client.js';
 import { collectGithubRepository } from '../../collectors/github/collect.js';
+import { runCli } from '../support/cli.js';
 import type { GenOrg, GenPullRequest, GenRun } from '../support/github-generator.js';
 import { type GithubServer, startGithubServer } from '../support/github-server/server.js';
 
 export const TOKEN = 'ghp_TESTtokenDoNotLeak0123456789abcdefXYZ';
+
+/**
+ * `dx-audit collect github OWNER/REPO ...args` through the real CLI against a
+ * local GitHub, with the test token and no other GitHub setting (nor a `gh`
+ * on PATH) from the machine it runs on.
+ */
+export function collectCli(server: GithubServer, dbPath: string, repo: string, args: string[] = []) {
+  return runCli(['collect', 'github', repo, ...args, '--github-url', server.url, '--db', dbPath], {
+    env: {
+      GITHUB_TOKEN: TOKEN,
+      GH_TOKEN: '',
+      GITHUB_API_URL: '',
+      GITHUB_GRAPHQL_URL: '',
+      PATH: '/nonexistent',
+    },
+  });
+}
 
 export interface Harness {
   server: GithubServer;

@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyse } from '../../agent/analysis/analyse.js';
 import { Db } from '../../agent/store/db.js';
 import { rebuildGithub } from '../../collectors/github/rebuild.js';
-import { runCli } from '../support/cli.js';
 import { generateOrg } from '../support/github-generator.js';
-import { type Harness, harness, TOKEN } from './harness.js';
+import { collectCli, type Harness, harness } from './harness.js';
 
 describe('a malformed job', () => {
   const org = generateOrg({ seed: 5, repos: 1, prsPerRepo: 8, runsPerRepo: 25, days: 20 });
@@ -91,21 +90,11 @@ describe('collect github --verbose with a malformed job', () => {
 
   const collect = async (dbPath: string, verbose: boolean) => {
     h.server.inject({ kind: 'drop-field', match: '/jobs', field: 'jobs.0.created_at' });
-    const result = await runCli(
-      [
-        'collect',
-        'github',
-        'acme/service-1',
-        '--ci-jobs',
-        'rest',
-        '--github-url',
-        h.server.url,
-        '--db',
-        dbPath,
-        ...(verbose ? ['--verbose'] : []),
-      ],
-      { env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: '', GITHUB_API_URL: '', GITHUB_GRAPHQL_URL: '' } },
-    );
+    const result = await collectCli(h.server, dbPath, 'acme/service-1', [
+      '--ci-jobs',
+      'rest',
+      ...(verbose ? ['--verbose'] : []),
+    ]);
     expect(result.exitCode, result.stderr).toBe(0);
     const db = await Db.open(dbPath);
     try {

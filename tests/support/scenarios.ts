@@ -154,6 +154,22 @@ export function sizeFactor(lines: number): number {
   return Math.max(1, lines) ** 0.2 / 150 ** 0.2;
 }
 
+/**
+ * What holds for everyone's changes after a world's own effects (`coding`,
+ * `review` multipliers): larger changes take longer to write and to review,
+ * and a few go stale for about a week, waiting for review or for their author.
+ */
+export function everyonesWork(p: PrPlan, rng: Rng, coding = 1, review = 1): void {
+  const size = sizeFactor(p.files * p.linesPerFile);
+  p.codingSec = Math.round(p.codingSec * (coding * size));
+  p.reviewSec = Math.round(p.reviewSec * (review * size));
+  if (rng.chance(EFFECTS.stale)) {
+    const days = rng.int(5, 9) * 86_400;
+    if (rng.chance(0.5)) p.pickupSec += days;
+    else p.reviewSec += days;
+  }
+}
+
 interface Layout {
   affected: string[];
   expected: Record<string, PlantedCause>;
@@ -280,18 +296,7 @@ export function scenarioOrg(
       coding *= f;
       review *= f;
     }
-    // larger changes take longer to write and to review, for everyone
-    const size = sizeFactor(p.files * p.linesPerFile);
-    coding *= size;
-    review *= size;
-    p.codingSec = Math.round(p.codingSec * coding);
-    p.reviewSec = Math.round(p.reviewSec * review);
-    // a few changes go stale for about a week, waiting for review or for their author
-    if (rng.chance(EFFECTS.stale)) {
-      const days = rng.int(5, 9) * 86_400;
-      if (rng.chance(0.5)) p.pickupSec += days;
-      else p.reviewSec += days;
-    }
+    everyonesWork(p, rng, coding, review);
   };
 
   const options: GeneratorOptions = {
