@@ -254,7 +254,7 @@ export async function analyseDelivery(
   const weeks = weeksOfData(deliveries, w);
   const settings = { ...DEFAULT_DIAGNOSIS, weeks };
   const ciReturnLag = ciReturnLags(deliveries);
-  const model = fitEffects(deliveries, ciReturnLag, { ...DEFAULT_EFFECTS, alpha: settings.alpha });
+  const model = fitEffects(deliveries, { ...DEFAULT_EFFECTS, alpha: settings.alpha });
   const { people, teams } = groupDeliveries(deliveries);
   const diagnosis = [
     ...diagnose(deliveries, teams, 'team', settings, model),

@@ -7,11 +7,15 @@
 // multiplier, a 95 % confidence interval (cluster-robust sandwich standard
 // errors, clustered by person: a person's changes share their pace), a
 // two-sided p-value, and the number of changes it applies to. An effect counts
-// as significant when it slows changes by a one-sided test that clears Holm's
-// step-down correction over every effect tested. Causes:
-//   - a repository slower than the others is `builds_ci` when its CI delay
-//     (CI wall time + the author's return lag after runs finish) is clearly
-//     longer than elsewhere; otherwise it is measured but not attributed;
+// as significant when it slows changes by a one-sided test that clears the
+// Benjamini–Hochberg correction (false discovery rate 5 %) over every effect
+// tested. A reviewer and a repository's CI are measured on the stage they act
+// on instead (stages.ts): the wait for the first review, and the CI delay.
+// Causes:
+//   - a repository whose CI delay (CI wall time + the author's return lag
+//     after runs finish) is clearly longer than elsewhere is `builds_ci`, and
+//     so is what its changes lose beyond that delay; a repository slower for
+//     other reasons is measured but not attributed;
 //   - a module (directory) slower for everyone is `fragile_architecture`;
 //   - a reviewer whose changes wait longer is `review_bottleneck`;
 //   - the size curve (log–log, extrapolates beyond the sizes seen) is
@@ -20,9 +24,10 @@
 import { getOrInit, pushTo } from '../util/maps.js';
 import type { Cause, Delivery } from './diagnosis.js';
 import { combinationVariance, DesignBuilder, fitHuber, fitOls, type SparseDesign } from './regression.js';
+import { ciStages, reviewerStages, type StageEffect, stageExtra } from './stages.js';
 import { median, normalCdf } from './stats.js';
 
-export type EffectKind = 'repository' | 'module' | 'reviewer' | 'size';
+export type EffectKind = 'repository' | 'module' | 'reviewer' | 'size' | 'ci';
 
 /** One system effect, estimated on everyone's changes. */
 export interface SystemEffect {
@@ -39,7 +44,7 @@ export interface SystemEffect {
   pValue: number;
   /** Changes the effect applies to. */
   n: number;
-  /** Slows changes by a one-sided test that passes Holm's step-down correction over every effect tested. */
+  /** Slows changes by a one-sided test that passes the Benjamini–Hochberg correction over every effect tested (a stage effect: its first, strictest step). */
   significant: boolean;
   /** "core/ changes take 2.4× longer for everyone (95 % CI 1.9–3.0)". */
   description: string;
@@ -143,27 +148,33 @@ function sentence(e: Omit<SystemEffect, 'description' | 'significant'>): string 
       return `${e.name.split(':').slice(1).join(':')}/ changes in ${e.name.split(':')[0]} take ${fmt(e.multiplier)}× as long for everyone ${ci}`;
     case 'reviewer':
       return `changes first reviewed by ${e.name} take ${fmt(e.multiplier)}× as long ${ci}`;
+    case 'ci':
+      return `changes in ${e.name} take ${fmt(e.multiplier)}× as long because of CI ${ci}`;
   }
 }
 
-/** Holm's step-down over one-sided p-values: which ones are rejected at family-wise level `alpha`. */
-export function holm(pValues: readonly number[], alpha: number): boolean[] {
+/** "changes first reviewed by dana wait 4.8× as long for that review (95 % CI 3.1–7.4), 1.5× their cycle time". */
+function stageSentence(s: StageEffect, e: { multiplier: number }): string {
+  const ci = `(95 % CI ${fmt(s.ciLow)}–${fmt(s.ciHigh)})`;
+  const onCycle = `which makes them take ${e.multiplier.toFixed(2)}× as long`;
+  return s.kind === 'reviewer'
+    ? `changes first reviewed by ${s.name} wait ${fmt(s.multiplier)}× as long for that review ${ci}, ${onCycle}`
+    : `changes in ${s.name} wait ${fmt(s.multiplier)}× as long on CI and for their authors to come back after it ${ci}, ${onCycle}`;
+}
+
+/** Benjamini–Hochberg step-up: which p-values are rejected at false discovery rate `q`. */
+export function benjaminiHochberg(pValues: readonly number[], q: number): boolean[] {
   const order = pValues.map((_, i) => i).sort((a, b) => pValues[a]! - pValues[b]!);
+  let cut = -1;
+  for (const [rank, i] of order.entries()) if (pValues[i]! <= ((rank + 1) * q) / pValues.length) cut = rank;
   const rejected = new Array<boolean>(pValues.length).fill(false);
-  for (const [rank, i] of order.entries()) {
-    if (pValues[i]! > alpha / (pValues.length - rank)) break;
-    rejected[i] = true;
-  }
+  for (let rank = 0; rank <= cut; rank += 1) rejected[order[rank]!] = true;
   return rejected;
 }
 
-/**
- * Fits the model on `all` deliveries. `ciDelay` gives each repository's CI
- * delay so a slow repository can be attributed to CI.
- */
+/** Fits the model on `all` deliveries. */
 export function fitEffects(
   all: readonly Delivery[],
-  ciDelay: readonly CiReturnLag[],
   settings: EffectSettings = DEFAULT_EFFECTS,
 ): EffectModel {
   const n = all.length;
@@ -223,6 +234,34 @@ export function fitEffects(
     .filter(([, k]) => k >= settings.minChanges && k <= n - settings.minChanges)
     .map(([login]) => login)
     .sort();
+  // reviewers and CI measured on the stage they act on (stages.ts)
+  const stages: StageEffect[] = [
+    ...reviewerStages(all, settings.minChanges),
+    ...ciStages(all, settings.minChanges, settings.ciDelayRatio),
+  ];
+  const stageReviewers = new Set(stages.flatMap((s) => (s.kind === 'reviewer' ? [s.name] : [])));
+  const tested =
+    1 +
+    modules.length +
+    reviewers.filter((r) => !stageReviewers.has(r)).length +
+    (repos.length > 1 ? repos.length : 0) +
+    stages.length;
+  // The stage time a proven stage effect adds comes out of the cycle time the
+  // model is fitted on (at most 90 % of it: stages can overlap), so the model
+  // measures what the stage effects leave and nothing is counted twice.
+  // Proven here = p ≤ α / tests, the first and strictest step of the correction.
+  const extra = new Float64Array(n);
+  const stageExtraOf = stages.map((s) => {
+    const seconds = new Float64Array(s.rows.length);
+    if (s.multiplier > 1 && s.pOneSided <= settings.alpha / tested)
+      for (let a = 0; a < s.rows.length; a += 1) {
+        seconds[a] = stageExtra(s.stageSeconds[a]!, s.multiplier);
+        extra[s.rows[a]!]! += seconds[a]!;
+      }
+    return seconds;
+  });
+  const counterfactual = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) counterfactual[i] = all[i]!.cycle - Math.min(extra[i]!, 0.9 * all[i]!.cycle);
   // Columns: each repository's modules and reviewers together, then the
   // repositories (the largest is the reference level), the size, the
   // intercept. The dense columns last keep the factorisation in blocks.
@@ -288,7 +327,7 @@ export function fitEffects(
     for (let a = 0; a < cols.length; a += 1) design.add(cols[a]!, mark[cols[a]!]! - vals[a]!);
     for (let a = ownStart[i]!; a < ownStart[i + 1]!; a += 1) mark[own[a]!] = 0;
     design.endRow();
-    y[i] = logCycle(all[i]!.cycle);
+    y[i] = logCycle(counterfactual[i]!);
   }
   // changes by the same person share that person's pace: clusters for the standard errors
   const personIndex = new Map<string, number>();
@@ -362,6 +401,7 @@ export function fitEffects(
     m.set(d.reviewer, (m.get(d.reviewer) ?? 0) + 1);
   }
   for (const v of reviewers) {
+    if (stageReviewers.has(v)) continue;
     const contrast = new Map<number, number>([[reviewerCol.get(v)!, 1]]);
     const others = new Map<string, number>();
     for (const counts of reviewsIn.values()) {
@@ -381,29 +421,27 @@ export function fitEffects(
   }
   const repoFirst = candidates.length;
   if (repos.length > 1) {
-    const delayOf = new Map(ciDelay.map((c) => [c.repo, c]));
+    // A repository slower than the others beyond its measured CI delay (slow
+    // CI is its own effect, on the CI stage) is attributed to CI only when its
+    // CI is proven slow: the knock-on cost of waiting on CI (switching to other
+    // work, batching pushes) outlasts the return lag measured after each run.
+    // Otherwise it is measured but not attributed.
+    const slowCi = new Set(
+      stages.flatMap((s) =>
+        s.kind === 'ci' && s.multiplier > 1 && s.pOneSided <= settings.alpha / tested ? [s.name] : [],
+      ),
+    );
     for (const r of repos) {
-      const mine = delayOf.get(r)?.delayMedian ?? null;
-      // the typical other repository: the median of their median CI delays
-      const others = median(
-        ciDelay.flatMap((c) => (c.repo === r || c.delayMedian === null ? [] : [c.delayMedian])),
-      );
-      const slowCi =
-        mine !== null &&
-        others !== null &&
-        mine >= settings.ciDelayRatio * others &&
-        mine - others >= 15 * 60;
       // filled in below, once the module and reviewer effects are known
       candidates.push({
         kind: 'repository',
         name: r,
         contrast: new Map(),
         n: repoCount.get(r)!,
-        cause: slowCi ? 'builds_ci' : null,
+        cause: slowCi.has(r) ? 'builds_ci' : null,
       });
     }
   }
-  const tested = Math.max(1, candidates.length);
   // one-sided p-values of "slows changes", for the family-wise tests
   const oneSided: number[] = [];
   const measure = (c: Candidate): Omit<SystemEffect, 'significant' | 'description'> => {
@@ -454,26 +492,67 @@ export function fitEffects(
     cand.contrast = contrast;
     measured.push(measure(cand));
   }
-  // significant: slows changes, by Holm's step-down at the family-wise level over every effect tested
-  const rejected = holm(oneSided, settings.alpha);
+  // significant: slows changes, by Benjamini–Hochberg over every effect tested
+  const rejected = benjaminiHochberg(oneSided, settings.alpha);
   const effects: SystemEffect[] = measured.map((e, i) => ({
     ...e,
     significant: rejected[i]! && e.multiplier > 1,
     description: sentence(e),
   }));
+  // stage effects, priced on cycle time by each change's own stage time;
+  // significant = the stage is slower at the first (strictest) step of the
+  // correction over all tests, the level at which its time was taken out above
+  const stageIncrements = stages.map((s, k) => {
+    const inc = new Float64Array(s.rows.length);
+    for (let a = 0; a < s.rows.length; a += 1) {
+      const cycle = all[s.rows[a]!]!.cycle;
+      inc[a] = logCycle(cycle) - logCycle(cycle - Math.min(stageExtraOf[k]![a]!, 0.9 * cycle));
+    }
+    return inc;
+  });
+  for (const [k, s] of stages.entries()) {
+    const onCycle = (m: number) => {
+      let total = 0;
+      for (let a = 0; a < s.rows.length; a += 1) {
+        const cycle = all[s.rows[a]!]!.cycle;
+        total += logCycle(cycle) - logCycle(cycle - Math.min(stageExtra(s.stageSeconds[a]!, m), 0.9 * cycle));
+      }
+      return Math.exp(total / Math.max(1, s.rows.length));
+    };
+    const e = {
+      kind: s.kind,
+      name: s.name,
+      cause: (s.kind === 'ci' ? 'builds_ci' : 'review_bottleneck') as Cause,
+      multiplier: onCycle(s.multiplier),
+      ciLow: onCycle(s.ciLow),
+      ciHigh: onCycle(s.ciHigh),
+      pValue: s.pValue,
+      n: s.rows.length,
+    };
+    effects.push({
+      ...e,
+      significant: s.multiplier > 1 && s.pOneSided <= settings.alpha / tested,
+      description: stageSentence(s, e),
+    });
+  }
+  const stageFirst = measured.length;
 
   // the baseline: changes no significant repository, module or reviewer effect slows
   const slowCol = new Uint8Array(p);
   const slowRepo = new Uint8Array(repos.length);
   for (const [i, e] of effects.entries()) {
     if (!e.significant) continue;
+    if (i >= stageFirst) continue;
     if (e.kind === 'repository') slowRepo[repoIndex.get(e.name)!] = 1;
     else if (e.kind !== 'size') slowCol[candidates[i]!.contrast.keys().next().value!] = 1;
   }
+  const slowRow = new Uint8Array(n);
+  for (const [k, s] of stages.entries())
+    if (effects[stageFirst + k]!.significant) for (const i of s.rows) slowRow[i] = 1;
   const inBaseline = new Uint8Array(n);
   let baselineCount = 0;
   for (let i = 0; i < n; i += 1) {
-    let clean = slowRepo[repoOf[i]!] === 0;
+    let clean = slowRepo[repoOf[i]!] === 0 && slowRow[i] === 0;
     for (let a = ownStart[i]!; clean && a < ownStart[i + 1]!; a += 1) if (slowCol[own[a]!]) clean = false;
     inBaseline[i] = clean ? 1 : 0;
     baselineCount += inBaseline[i]!;
@@ -506,10 +585,27 @@ export function fitEffects(
   // column → effect index, for the module and reviewer effects
   const effectOfCol = new Int32Array(p).fill(-1);
   for (const [i, e] of effects.entries())
-    if (e.kind === 'module' || e.kind === 'reviewer')
+    if (i < stageFirst && (e.kind === 'module' || e.kind === 'reviewer'))
       effectOfCol[candidates[i]!.contrast.keys().next().value!] = i;
   const repoEffect = repos.map(() => -1);
-  for (const [i, e] of effects.entries()) if (e.kind === 'repository') repoEffect[repoIndex.get(e.name)!] = i;
+  for (const [i, e] of effects.entries())
+    if (i < stageFirst && e.kind === 'repository') repoEffect[repoIndex.get(e.name)!] = i;
+  // each row's stage increments, packed like the rows
+  const stageRowStart = new Int32Array(n + 1);
+  for (const [k, s] of stages.entries())
+    if (slot[stageFirst + k]! >= 0) for (const i of s.rows) stageRowStart[i + 1]! += 1;
+  for (let i = 0; i < n; i += 1) stageRowStart[i + 1]! += stageRowStart[i]!;
+  const stageRowSlot = new Int32Array(stageRowStart[n]!);
+  const stageRowValue = new Float64Array(stageRowStart[n]!);
+  const fill = stageRowStart.slice(0, n);
+  for (const [k, s] of stages.entries()) {
+    if (slot[stageFirst + k]! < 0) continue;
+    for (let a = 0; a < s.rows.length; a += 1) {
+      const at = fill[s.rows[a]!]!++;
+      stageRowSlot[at] = slot[stageFirst + k]!;
+      stageRowValue[at] = stageIncrements[k]![a]!;
+    }
+  }
   const sizeSlot = slot[0]!;
   const start = new Int32Array(n + 1);
   const slots: number[] = [];
@@ -529,6 +625,10 @@ export function fitEffects(
       if (ei < 0 || slot[ei]! < 0) continue;
       slots.push(slot[ei]!);
       values.push(Math.log(effects[ei]!.multiplier));
+    }
+    for (let b = stageRowStart[i]!; b < stageRowStart[i + 1]!; b += 1) {
+      slots.push(stageRowSlot[b]!);
+      values.push(stageRowValue[b]!);
     }
     start[i + 1] = slots.length;
   }

@@ -65,7 +65,7 @@ export async function benchDiagnosis(): Promise<Record<string, string | number>>
   for (const cause of [...PLANTED, 'none'] as ComposedCause[])
     for (const seed of cause === 'none' ? Array.from({ length: 20 }, (_, i) => i + 1) : SEEDS) {
       const org = composeOrg(cause, seed);
-      const model = fitEffects(org.deliveries, ciReturnLags(org.deliveries));
+      const model = fitEffects(org.deliveries);
       const results = diagnose(
         org.deliveries,
         groupDeliveries(org.deliveries).people,
@@ -88,7 +88,7 @@ export async function benchDiagnosis(): Promise<Record<string, string | number>>
   const times: number[] = [];
   for (let i = 0; i < 3; i += 1) {
     const t = performance.now();
-    const model = fitEffects(big, ciReturnLags(big));
+    const model = fitEffects(big);
     diagnose(big, groupDeliveries(big).people, 'person', { ...DEFAULT_DIAGNOSIS, weeks: 52 }, model);
     times.push((performance.now() - t) / 1000);
   }

@@ -5,7 +5,9 @@
 //   coding  = log-normal(8 h, σ 0.7) × size^0.25 × (fragile module: 2.2)
 //   CI      = per push (1 + review rounds): queue + run, a flaky run re-runs,
 //             and the author comes back after an exponential lag whose mean
-//             grows with the run (slow CI: hours)
+//             grows with the run (slow CI: 8 h a push, which puts a person
+//             who works only there about 13 h above the others on the median,
+//             as on the independently built organisation with slow CI)
 //   pickup  = log-normal(the first reviewer's own median, σ 0.9)
 //   review  = log-normal(5 h, σ 0.8) × size^0.25 × (fragile module: 3)
 //   stale   = 6 % of changes sit 4–9 days waiting for someone
@@ -132,7 +134,7 @@ export function composeOrg(cause: ComposedCause, seed: number): ComposedOrg {
         ciWait += queue + run;
         if (r.chance(slow ? 0.25 : 0.05)) ciWait += queue + run; // flaky: re-run
         // people drift away during long runs: the lag's mean grows with the wait
-        returnLag += -Math.log(Math.max(1e-12, 1 - r.next())) * (slow ? 4.5 * H : 0.3 * H);
+        returnLag += -Math.log(Math.max(1e-12, 1 - r.next())) * (slow ? 8 * H : 0.3 * H);
       }
       const stale = r.chance(0.06) ? r.int(4, 9) * 24 * H : 0;
       const cycle = coding + pickup + review + ciWait + returnLag + stale;

@@ -20,7 +20,7 @@ import { Random } from '../../../support/random.js';
 
 function run(deliveries: Delivery[]) {
   const { people } = groupDeliveries(deliveries);
-  const model = fitEffects(deliveries, ciReturnLags(deliveries));
+  const model = fitEffects(deliveries);
   return {
     model,
     results: diagnose(deliveries, people, 'person', { ...DEFAULT_DIAGNOSIS, weeks: 13 }, model),
@@ -30,7 +30,7 @@ function run(deliveries: Delivery[]) {
 const SEEDS = Array.from({ length: 10 }, (_, i) => i + 1);
 
 describe('diagnosis on composed organisations', () => {
-  it('names at least the reached share of planted causes over 10 seeds of each cause and 10 mixed organisations', () => {
+  it('names at least 95 % of planted causes over 10 seeds of each cause and 10 mixed organisations', () => {
     let planted = 0;
     let named = 0;
     const misses: string[] = [];
@@ -57,8 +57,9 @@ describe('diagnosis on composed organisations', () => {
       `composed organisations: ${named} of ${planted} planted causes named (${((100 * named) / planted).toFixed(1)} %)`,
     );
     if (misses.length) console.log(misses.join('\n'));
-    expect(planted).toBeGreaterThanOrEqual(70);
-    expect(named / planted).toBeGreaterThanOrEqual(0.8);
+    // 3 slow-CI people, 1 each for the other causes, 6 in a mixed organisation
+    expect(planted).toBe(120);
+    expect(named / planted).toBeGreaterThanOrEqual(0.95);
   });
 
   it('flags at most 1 in 100 people in null organisations with a 1.3–1.6× chance outlier', () => {
@@ -81,11 +82,15 @@ describe('diagnosis on composed organisations', () => {
 
   it("does not turn a person's own pace into system effects: person-clustered errors and a random intercept", () => {
     // null organisations where every person has their own pace, log-normal with
-    // σ 0.3 (a typical person 1.35× faster or slower than another): no module,
-    // reviewer or repository slows anyone, so every significant effect but
-    // size is spurious
+    // σ 0.3 (a typical person 1.35× faster or slower than another): no module
+    // or repository slows anyone, so every significant one is spurious. The pace
+    // scales cycle times only; reviewers are measured on the wait for their
+    // first review, which it does not touch (their own medians differ in this
+    // world, σ 0.25, and those differences are real), so they are counted apart
+    // and must not depend on how the cycle model's errors are clustered.
     const spurious = { change: 0, person: 0 };
     const orgsWithAny = { change: 0, person: 0 };
+    const reviewers = { change: [] as string[], person: [] as string[] };
     for (const seed of Array.from({ length: 30 }, (_, i) => i + 1)) {
       const org = composeOrg('none', seed);
       const r = new Random(seed * 31 + 7);
@@ -95,21 +100,25 @@ describe('diagnosis on composed organisations', () => {
         cycle: Math.round(d.cycle * pace.get(d.person)!),
       }));
       for (const clusterBy of ['change', 'person'] as const) {
-        const model = fitEffects(deliveries, ciReturnLags(deliveries), { ...DEFAULT_EFFECTS, clusterBy });
-        const found = model.effects.filter((e) => e.significant && e.kind !== 'size').length;
+        const model = fitEffects(deliveries, { ...DEFAULT_EFFECTS, clusterBy });
+        const significant = model.effects.filter((e) => e.significant);
+        const found = significant.filter((e) => e.kind === 'module' || e.kind === 'repository').length;
         spurious[clusterBy] += found;
         if (found) orgsWithAny[clusterBy] += 1;
+        for (const e of significant) if (e.kind === 'reviewer') reviewers[clusterBy].push(`${seed}/${e.name}`);
       }
     }
     console.log(
-      `person-level pace σ 0.3, 30 null organisations: spurious effects ${spurious.change} per change (${orgsWithAny.change} organisations), ${spurious.person} clustered by person (${orgsWithAny.person} organisations)`,
+      `person-level pace σ 0.3, 30 null organisations: spurious module and repository effects ${spurious.change} per change (${orgsWithAny.change} organisations), ${spurious.person} clustered by person (${orgsWithAny.person} organisations); slower reviewers ${reviewers.person.length}`,
     );
     // treating changes as independent, most organisations show a spurious effect
     expect(orgsWithAny.change).toBeGreaterThanOrEqual(20);
     expect(spurious.change).toBeGreaterThanOrEqual(30);
-    // clustered by person, with the random intercept: a fifth as many or fewer
+    // clustered by person, with the random intercept: a fourth as many or fewer
     expect(spurious.person).toBeLessThanOrEqual(Math.floor(spurious.change / 4));
     expect(orgsWithAny.person).toBeLessThanOrEqual(7);
+    // the reviewers' stage tests see only the pickups
+    expect(reviewers.person).toEqual(reviewers.change);
   });
 
   it('refuses a verdict below the minimum number of deliveries, and says the threshold', () => {
