@@ -7,8 +7,7 @@
 //      (effects.ts): repository (its CI and the author's return lag after
 //      runs), modules touched, first reviewer, and size as a log–log curve.
 //      Each effect has a multiplier, a 95 % CI and a test; significant =
-//      slows changes by a one-sided test passing the Benjamini–Hochberg
-//      correction. A reviewer and a repository's CI are measured on their own
+//      slows changes by a one-sided test passing Holm's correction. A reviewer and a repository's CI are measured on their own
 //      stage (first-review wait, CI delay) and priced on each change's own
 //      stage time (stages.ts).
 //   2. Baseline = the median cycle time of the changes no significant
@@ -109,7 +108,7 @@ export interface SubjectDiagnosis {
 export interface DiagnosisSettings {
   /** Fewest deliveries a subject needs for a verdict. */
   minDeliveries: number;
-  /** Significance level (false discovery rate over the effects tested). */
+  /** Family-wise significance level (Holm over the effects tested). */
   alpha: number;
   /** Smallest relative gap (median over baseline) worth explaining. */
   minRelativeExcess: number;

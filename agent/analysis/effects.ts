@@ -7,9 +7,8 @@
 // multiplier, a 95 % confidence interval (cluster-robust sandwich standard
 // errors, clustered by person: a person's changes share their pace), a
 // two-sided p-value, and the number of changes it applies to. An effect counts
-// as significant when it slows changes by a one-sided test that clears the
-// Benjamini–Hochberg correction (false discovery rate 5 %) over every effect
-// tested. A reviewer and a repository's CI are measured on the stage they act
+// as significant when it slows changes by a one-sided test that clears Holm's
+// step-down correction over every effect tested. A reviewer and a repository's CI are measured on the stage they act
 // on instead (stages.ts): the wait for the first review, and the CI delay.
 // Causes:
 //   - a repository whose CI delay (CI wall time + the author's return lag
@@ -44,7 +43,7 @@ export interface SystemEffect {
   pValue: number;
   /** Changes the effect applies to. */
   n: number;
-  /** Slows changes by a one-sided test that passes the Benjamini–Hochberg correction over every effect tested (a stage effect: its first, strictest step). */
+  /** Slows changes by a one-sided test that passes Holm's step-down correction over every effect tested (a stage effect: its first, strictest step). */
   significant: boolean;
   /** "core/ changes take 2.4× longer for everyone (95 % CI 1.9–3.0)". */
   description: string;
@@ -162,13 +161,14 @@ function stageSentence(s: StageEffect, e: { multiplier: number }): string {
     : `changes in ${s.name} wait ${fmt(s.multiplier)}× as long on CI and for their authors to come back after it ${ci}, ${onCycle}`;
 }
 
-/** Benjamini–Hochberg step-up: which p-values are rejected at false discovery rate `q`. */
-export function benjaminiHochberg(pValues: readonly number[], q: number): boolean[] {
+/** Holm's step-down over one-sided p-values: which ones are rejected at family-wise level `alpha`. */
+export function holm(pValues: readonly number[], alpha: number): boolean[] {
   const order = pValues.map((_, i) => i).sort((a, b) => pValues[a]! - pValues[b]!);
-  let cut = -1;
-  for (const [rank, i] of order.entries()) if (pValues[i]! <= ((rank + 1) * q) / pValues.length) cut = rank;
   const rejected = new Array<boolean>(pValues.length).fill(false);
-  for (let rank = 0; rank <= cut; rank += 1) rejected[order[rank]!] = true;
+  for (const [rank, i] of order.entries()) {
+    if (pValues[i]! > alpha / (pValues.length - rank)) break;
+    rejected[i] = true;
+  }
   return rejected;
 }
 
@@ -249,7 +249,7 @@ export function fitEffects(
   // The stage time a proven stage effect adds comes out of the cycle time the
   // model is fitted on (at most 90 % of it: stages can overlap), so the model
   // measures what the stage effects leave and nothing is counted twice.
-  // Proven here = p ≤ α / tests, the first and strictest step of the correction.
+  // Proven here = p ≤ α / tests, the first and strictest step of Holm's correction.
   const extra = new Float64Array(n);
   const stageExtraOf = stages.map((s) => {
     const seconds = new Float64Array(s.rows.length);
@@ -492,15 +492,15 @@ export function fitEffects(
     cand.contrast = contrast;
     measured.push(measure(cand));
   }
-  // significant: slows changes, by Benjamini–Hochberg over every effect tested
-  const rejected = benjaminiHochberg(oneSided, settings.alpha);
+  // significant: slows changes, by Holm's step-down at the family-wise level over every effect tested
+  const rejected = holm(oneSided, settings.alpha);
   const effects: SystemEffect[] = measured.map((e, i) => ({
     ...e,
     significant: rejected[i]! && e.multiplier > 1,
     description: sentence(e),
   }));
   // stage effects, priced on cycle time by each change's own stage time;
-  // significant = the stage is slower at the first (strictest) step of the
+  // significant = the stage is slower at the first (strictest) step of Holm's
   // correction over all tests, the level at which its time was taken out above
   const stageIncrements = stages.map((s, k) => {
     const inc = new Float64Array(s.rows.length);

@@ -123,8 +123,8 @@ export const EFFECTS = {
   bottleneckShareAffected: 0.8,
   bottleneckShareOthers: 0.1,
   /** fragile_architecture: coding and review of any PR touching the module × these. */
-  fragileCoding: 1.6,
-  fragileReview: 1.9,
+  fragileCoding: 1.8,
+  fragileReview: 2.2,
   /** fragile_architecture: share of the affected person's PRs in the module, and of their repo-mates'. */
   moduleShareAffected: 0.75,
   moduleShareOthers: 0.15,

@@ -105,7 +105,8 @@ describe('diagnosis on composed organisations', () => {
         const found = significant.filter((e) => e.kind === 'module' || e.kind === 'repository').length;
         spurious[clusterBy] += found;
         if (found) orgsWithAny[clusterBy] += 1;
-        for (const e of significant) if (e.kind === 'reviewer') reviewers[clusterBy].push(`${seed}/${e.name}`);
+        for (const e of significant)
+          if (e.kind === 'reviewer') reviewers[clusterBy].push(`${seed}/${e.name}`);
       }
     }
     console.log(

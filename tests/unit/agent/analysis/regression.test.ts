@@ -1,8 +1,8 @@
 // Known answers for the regression engine: the per-person (cluster) and
 // per-change sandwich variances worked out by hand on an intercept-only fit,
-// the Benjamini–Hochberg step-up, and the selection used for medians.
+// Holm's step-down, and the selection used for medians.
 import { describe, expect, it } from 'vitest';
-import { benjaminiHochberg } from '../../../../agent/analysis/effects.js';
+import { holm } from '../../../../agent/analysis/effects.js';
 import { combinationVariance, DesignBuilder, fitOls, select } from '../../../../agent/analysis/regression.js';
 
 function interceptOnly(n: number) {
@@ -35,15 +35,11 @@ describe('regression', () => {
     expect(combinationVariance(mixed, new Map([[0, 1]]))).toBeCloseTo(224 / 144, 12);
   });
 
-  it('rejects by Benjamini–Hochberg: the largest rank k with p(k) ≤ k·q/m, and every smaller p', () => {
-    // sorted 0.01, 0.03, 0.04, 0.2 against 0.0125, 0.025, 0.0375, 0.05: only 0.01 passes its own line
-    expect(benjaminiHochberg([0.01, 0.04, 0.03, 0.2], 0.05)).toEqual([true, false, false, false]);
-    // sorted 0.001, 0.012, 0.02 against 0.0167, 0.0333, 0.05: all (Holm too; Bonferroni keeps only the first)
-    expect(benjaminiHochberg([0.001, 0.02, 0.012], 0.05)).toEqual([true, true, true]);
-    // step-up: 0.04 at rank 4 passes 4·0.05/5 = 0.04, so ranks 1–4 go with it although
-    // 0.035 at rank 3 misses 0.03 (Holm would stop at 0.02 > 0.05/4 = 0.0125)
-    expect(benjaminiHochberg([0.04, 0.001, 0.035, 0.02, 0.5], 0.05)).toEqual([true, true, true, true, false]);
-    expect(benjaminiHochberg([], 0.05)).toEqual([]);
+  it("rejects by Holm's step-down: each p against α / (hypotheses left)", () => {
+    // sorted 0.01 ≤ 0.05/4 = 0.0125 yes; 0.03 ≤ 0.05/3 ≈ 0.0167 no: stop
+    expect(holm([0.01, 0.04, 0.03, 0.2], 0.05)).toEqual([true, false, false, false]);
+    // 0.001 ≤ 0.0167, 0.012 ≤ 0.025, 0.02 ≤ 0.05: all (Bonferroni would keep only the first)
+    expect(holm([0.001, 0.02, 0.012], 0.05)).toEqual([true, true, true]);
   });
 
   it('selects the k-th smallest value', () => {
