@@ -26,8 +26,11 @@ describe('every output renders the same analysis', () => {
   beforeAll(async () => {
     const fixture = await sharedFixture(false);
     work = tempDir('dx-audit-agree-');
+    // one end for every command: file ages are measured to it (now by default), and
+    // two commands a few seconds apart may round an age to different tenths of a day
+    const until = new Date().toISOString().slice(0, 10);
     const cli = async (...args: string[]) => {
-      const result = await runCli(['--db', fixture.dbPath, ...args], { cwd: work });
+      const result = await runCli(['--db', fixture.dbPath, ...args, '--until', until], { cwd: work });
       expect(result.exitCode, result.stderr).toBe(0);
       return result.stdout;
     };
