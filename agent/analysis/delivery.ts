@@ -74,6 +74,18 @@ export function weeksOfData(deliveries: readonly Delivery[], w: Window): number 
   return Math.max((end - start) / WEEK, 1 / 7);
 }
 
+/**
+ * A wait measured on the calendar inside a change (its CI wall time, its
+ * return lag), on the clock its cycle time is measured on: with working hours
+ * configured, the share of the change's calendar time that was working time
+ * (its working cycle over its calendar cycle), so the diagnosis and the costs
+ * compare waits and cycle times in the same hours. Unchanged without working hours.
+ */
+export function onChangeClock(seconds: number | null, calendarCycle: number, cycle: number): number | null {
+  if (seconds === null || cycle === calendarCycle) return seconds;
+  return calendarCycle > 0 ? (seconds * cycle) / calendarCycle : 0;
+}
+
 /** People active per week on average: distinct authors of the changes merged each week, over the weeks of data. */
 export function activePeoplePerWeek(deliveries: readonly Delivery[], weeks: number): number {
   const byWeek = new Map<number, Set<string>>();
@@ -213,20 +225,22 @@ export async function analyseDelivery(
   for (const item of pullRequests?.items ?? []) withPrs.add(item.repoId);
   for (const [index, item] of mergedItems.entries()) {
     const person = item.author ?? 'ghost';
+    const calendar = item.cycle as number;
+    const cycle = (working ? item.working?.cycle : null) ?? calendar;
     deliveries.push({
       repo: item.repo,
       person,
       team: teamOf(person),
-      cycle: (working ? item.working?.cycle : null) ?? (item.cycle as number),
+      cycle,
       pickup: (working ? item.working?.pickup : null) ?? item.pickup,
-      ciWait: item.ciWait,
+      ciWait: onChangeClock(item.ciWait, calendar, cycle),
       size: item.size,
       reviewRounds: item.reviewRounds,
       fragile: item.fragile,
       mergedAt: item.mergedAt as number,
       modules: facts.modules[index]!,
       reviewer: facts.reviewer[index]!,
-      returnLag: item.ciWait === null ? null : facts.returnLag[index]!,
+      returnLag: item.ciWait === null ? null : onChangeClock(facts.returnLag[index]!, calendar, cycle),
     });
   }
   const merged = (await gitDeliveries(q, w)).filter((d) => !withPrs.has(d.repoId));
