@@ -510,7 +510,7 @@ export function fitEffects(
     }
     return inc;
   });
-  for (const [k, s] of stages.entries()) {
+  for (const s of stages) {
     const onCycle = (m: number) => {
       let total = 0;
       for (let a = 0; a < s.rows.length; a += 1) {

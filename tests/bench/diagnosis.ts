@@ -9,7 +9,7 @@ import {
   diagnose,
   groupDeliveries,
 } from '../../agent/analysis/diagnosis.js';
-import { ciReturnLags, fitEffects } from '../../agent/analysis/effects.js';
+import { fitEffects } from '../../agent/analysis/effects.js';
 import { sweepOne } from '../diagnosis/sweep.js';
 import { type ComposedCause, composeOrg } from '../support/composed-org.js';
 import type { PlantedCause } from '../support/scenarios.js';

@@ -14,7 +14,7 @@ import {
   diagnose,
   groupDeliveries,
 } from '../../../../agent/analysis/diagnosis.js';
-import { ciReturnLags, DEFAULT_EFFECTS, fitEffects } from '../../../../agent/analysis/effects.js';
+import { DEFAULT_EFFECTS, fitEffects } from '../../../../agent/analysis/effects.js';
 import { type ComposedCause, composeOrg } from '../../../support/composed-org.js';
 import { Random } from '../../../support/random.js';
 
