@@ -3,15 +3,15 @@
 // gap into the parts that system effects measured on everyone's changes
 // explain, plus an unexplained residual. The method (docs/diagnosis.md):
 //
-//   1. Fit one multiplicative model of cycle time on every change
-//      (effects.ts): repository (its CI and the author's return lag after
-//      runs), modules touched, first reviewer, and size as a log–log curve.
+//   1. Measure the system effects on every change (effects.ts): a
+//      reviewer on the wait for their first review and a repository's CI on
+//      its CI delay (stages.ts), each priced on every change's own stage
+//      time; then one multiplicative model of the cycle time they leave:
+//      repository, modules touched, first reviewer, size as a log–log curve.
 //      Each effect has a multiplier, a 95 % CI and a test; significant =
-//      slows changes by a one-sided test passing Holm's correction. A reviewer and a repository's CI are measured on their own
-//      stage (first-review wait, CI delay) and priced on each change's own
-//      stage time (stages.ts).
+//      slows changes by a one-sided test passing Holm's correction.
 //   2. Baseline = the median cycle time of the changes no significant
-//      repository, module or reviewer effect applies to.
+//      repository, CI, module or reviewer effect applies to.
 //   3. Each significant effect explains (its mean increment over the
 //      subject's changes − over the baseline's): the subject's mix of work
 //      under the model. The gap weighed = the random-intercept estimate
