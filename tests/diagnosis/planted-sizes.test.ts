@@ -12,7 +12,7 @@
 //   outlier 1.3–1.6×.
 import { describe, expect, it } from 'vitest';
 import { median } from '../../agent/analysis/stats.js';
-import { type ComposedCause, composeOrg } from '../support/composed-org.js';
+import { COMPOSED_PLANTED, composeOrg } from '../support/composed-org.js';
 import { PLANTED_CAUSES, scenarioOrg } from '../support/scenarios.js';
 
 type Pooled = Map<string, number[]>;
@@ -66,14 +66,7 @@ describe('planted effect sizes', () => {
 
   it('composed generator: at least 1.4× for every planted person, over 30 seeds', () => {
     const found: string[] = [];
-    for (const cause of [
-      'builds_ci',
-      'fragile_architecture',
-      'review_bottleneck',
-      'oversized_changes',
-      'mixed',
-      'none',
-    ] as ComposedCause[]) {
+    for (const cause of [...COMPOSED_PLANTED, 'none'] as const) {
       const pooled: Pooled = new Map();
       const base: number[] = [];
       for (let seed = 1; seed <= 30; seed += 1) {

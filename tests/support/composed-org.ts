@@ -26,6 +26,15 @@ export type ComposedCause =
   | 'mixed'
   | 'none';
 
+/** The causes planted alone and together, in that order ('none' is the null organisation). */
+export const COMPOSED_PLANTED: readonly ComposedCause[] = [
+  'builds_ci',
+  'fragile_architecture',
+  'review_bottleneck',
+  'oversized_changes',
+  'mixed',
+];
+
 export interface ComposedOrg {
   deliveries: Delivery[];
   /** Person → planted verdict; everyone else expects none. */

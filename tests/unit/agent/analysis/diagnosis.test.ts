@@ -15,7 +15,7 @@ import {
   groupDeliveries,
 } from '../../../../agent/analysis/diagnosis.js';
 import { DEFAULT_EFFECTS, fitEffects } from '../../../../agent/analysis/effects.js';
-import { type ComposedCause, composeOrg } from '../../../support/composed-org.js';
+import { COMPOSED_PLANTED, composeOrg } from '../../../support/composed-org.js';
 import { Random } from '../../../support/random.js';
 
 function run(deliveries: Delivery[]) {
@@ -34,13 +34,7 @@ describe('diagnosis on composed organisations', () => {
     let planted = 0;
     let named = 0;
     const misses: string[] = [];
-    for (const cause of [
-      'builds_ci',
-      'fragile_architecture',
-      'review_bottleneck',
-      'oversized_changes',
-      'mixed',
-    ] as ComposedCause[]) {
+    for (const cause of COMPOSED_PLANTED) {
       for (const seed of SEEDS) {
         const org = composeOrg(cause, seed);
         const { results } = run(org.deliveries);
