@@ -60,6 +60,8 @@ export async function changeFacts(
   attempts: readonly ReturnLagAttempt[],
   bots: readonly string[],
   isExcluded: (path: string) => boolean,
+  /** Seconds a wait from `from` to `to` counts for `author` (default: its length; working hours: their working time). */
+  clock: (from: number, to: number, author: string | null) => number = (from, to) => to - from,
 ): Promise<ChangeFacts> {
   const n = prs.length;
   const facts: ChangeFacts = {
@@ -196,7 +198,8 @@ export async function changeFacts(
       if (kind === FINISH) pending = Number.isNaN(pending) ? at : Math.max(pending, at);
       else if (kind === REVIEW) pending = Number.NaN;
       else {
-        if (!Number.isNaN(pending) && kind === COUNTED) lag += at - pending;
+        if (!Number.isNaN(pending) && kind === COUNTED && at > pending)
+          lag += clock(pending, at, prs[i]!.author);
         pending = Number.NaN;
       }
     }

@@ -30,6 +30,7 @@ import type { Window } from './git-files.js';
 import { emailToLogin, subjectForEmail, teamLookup } from './identities.js';
 import { type PullRequestMetrics, pullRequestMetrics } from './pull-requests.js';
 import { type Summary, summarize } from './stats.js';
+import { workingSpan } from './time.js';
 
 export interface GitDeliverySummary {
   /** Repositories whose deliveries come from merge commits (no pull-request data). */
@@ -72,18 +73,6 @@ export function weeksOfData(deliveries: readonly Delivery[], w: Window): number 
   const start = Math.max(first, w.since ?? first);
   const end = Math.min(last, w.until);
   return Math.max((end - start) / WEEK, 1 / 7);
-}
-
-/**
- * A wait measured on the calendar inside a change (its CI wall time, its
- * return lag), on the clock its cycle time is measured on: with working hours
- * configured, the share of the change's calendar time that was working time
- * (its working cycle over its calendar cycle), so the diagnosis and the costs
- * compare waits and cycle times in the same hours. Unchanged without working hours.
- */
-export function onChangeClock(seconds: number | null, calendarCycle: number, cycle: number): number | null {
-  if (seconds === null || cycle === calendarCycle) return seconds;
-  return calendarCycle > 0 ? (seconds * cycle) / calendarCycle : 0;
 }
 
 /** People active per week on average: distinct authors of the changes merged each week, over the weeks of data. */
@@ -218,6 +207,8 @@ export async function analyseDelivery(
     ci ? attempts : [],
     config.bots,
     (path) => exclusionForFacts.excludes(-1, path),
+    // with working hours, a wait for the author counts in the author's working hours
+    working ? (from, to, author) => workingSpan(config.workingHours!, from, to, author) : undefined,
   );
 
   const deliveries: Delivery[] = [];
@@ -225,22 +216,20 @@ export async function analyseDelivery(
   for (const item of pullRequests?.items ?? []) withPrs.add(item.repoId);
   for (const [index, item] of mergedItems.entries()) {
     const person = item.author ?? 'ghost';
-    const calendar = item.cycle as number;
-    const cycle = (working ? item.working?.cycle : null) ?? calendar;
     deliveries.push({
       repo: item.repo,
       person,
       team: teamOf(person),
-      cycle,
+      cycle: (working ? item.working?.cycle : null) ?? (item.cycle as number),
       pickup: (working ? item.working?.pickup : null) ?? item.pickup,
-      ciWait: onChangeClock(item.ciWait, calendar, cycle),
+      ciWait: item.ciWait === null ? null : ((working ? item.working?.ciWait : null) ?? item.ciWait),
       size: item.size,
       reviewRounds: item.reviewRounds,
       fragile: item.fragile,
       mergedAt: item.mergedAt as number,
       modules: facts.modules[index]!,
       reviewer: facts.reviewer[index]!,
-      returnLag: item.ciWait === null ? null : onChangeClock(facts.returnLag[index]!, calendar, cycle),
+      returnLag: item.ciWait === null ? null : facts.returnLag[index]!,
     });
   }
   const merged = (await gitDeliveries(q, w)).filter((d) => !withPrs.has(d.repoId));

@@ -267,6 +267,8 @@ export function diagnose(
     const relative = Math.exp(gap) - 1;
     const totalCycle = mine.reduce((t, d) => t + d.cycle, 0);
     const causes: CauseShare[] = [];
+    // each cause's strongest effect, by index: a repository and its CI share a name
+    const leadOf = new Map<Cause, number>();
     for (const [cause, entry] of byCause) {
       if (entry.log <= 0) continue;
       const delay = (totalCycle * (1 - Math.exp(-entry.log))) / HOUR / weeks;
@@ -281,7 +283,11 @@ export function diagnose(
           pValue: e.pValue,
           n: e.n,
         }));
-      const lead = entry.effects.map((k) => model.effects[k]!).sort((a, b) => b.multiplier - a.multiplier)[0];
+      const leadIndex = [...entry.effects].sort(
+        (a, b) => model.effects[b]!.multiplier - model.effects[a]!.multiplier,
+      )[0];
+      const lead = leadIndex === undefined ? undefined : model.effects[leadIndex];
+      if (leadIndex !== undefined) leadOf.set(cause, leadIndex);
       causes.push({
         cause,
         share: gap > 0 ? Math.min(1, entry.log / gap) : 0,
@@ -295,11 +301,9 @@ export function diagnose(
     base.causes = causes;
     base.residualShare = gap > 0 ? Math.max(0, (gap - explained) / gap) : null;
     const lead = causes[0];
-    const leadEffect = lead?.effects[0];
-    if (leadEffect) {
-      const e = model.effects.find((x) => x.name === leadEffect.name)!;
-      base.confidence = `based on ${mine.length} changes; ${e.description}`;
-    }
+    const leadIndex = lead ? leadOf.get(lead.cause) : undefined;
+    if (leadIndex !== undefined)
+      base.confidence = `based on ${mine.length} changes; ${model.effects[leadIndex]!.description}`;
     const versus = `cycle time ${hours(cycleMedian)} vs ${hours(baseline)} baseline (×${Math.exp(gap).toFixed(2)} weighed over ${rows.length} changes)`;
     if (relative < settings.minRelativeExcess) {
       base.summary =

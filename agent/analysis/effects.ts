@@ -492,21 +492,29 @@ export function fitEffects(
     cand.contrast = contrast;
     measured.push(measure(cand));
   }
-  // significant: slows changes, by Holm's step-down at the family-wise level over every effect tested
-  const rejected = holm(oneSided, settings.alpha);
+  // significant: slows changes, by Holm's step-down at the family-wise level
+  // over every effect tested, the stage effects' tests included
+  const rejected = holm([...oneSided, ...stages.map((s) => s.pOneSided)], settings.alpha);
+  if (rejected.length !== tested)
+    throw new Error(`effects: ${rejected.length} tests made, ${tested} counted`);
   const effects: SystemEffect[] = measured.map((e, i) => ({
     ...e,
     significant: rejected[i]! && e.multiplier > 1,
     description: sentence(e),
   }));
-  // stage effects, priced on cycle time by each change's own stage time;
-  // significant = the stage is slower at the first (strictest) step of Holm's
-  // correction over all tests, the level at which its time was taken out above
+  // Stage effects, priced on cycle time by each change's own stage time:
+  // what the fit took out of a change, log(cycle) − log(what is left), shared
+  // between its stage effects in proportion to their extra time. Significant
+  // = the stage is slower at the first (strictest) step of Holm's correction
+  // over all tests, the level at which its time was taken out above (such a
+  // p-value is always rejected by the whole procedure too).
   const stageIncrements = stages.map((s, k) => {
     const inc = new Float64Array(s.rows.length);
     for (let a = 0; a < s.rows.length; a += 1) {
-      const cycle = all[s.rows[a]!]!.cycle;
-      inc[a] = logCycle(cycle) - logCycle(cycle - Math.min(stageExtraOf[k]![a]!, 0.9 * cycle));
+      const i = s.rows[a]!;
+      const cycle = all[i]!.cycle;
+      if (extra[i]! > 0)
+        inc[a] = (logCycle(cycle) - logCycle(counterfactual[i]!)) * (stageExtraOf[k]![a]! / extra[i]!);
     }
     return inc;
   });

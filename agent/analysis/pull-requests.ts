@@ -11,7 +11,7 @@ import { packedRows, type Queryable } from '../store/db.js';
 import { pushTo } from '../util/maps.js';
 import type { Window } from './git-files.js';
 import { type Summary, summarize } from './stats.js';
-import { workingSeconds } from './time.js';
+import { workingSpan } from './time.js';
 
 export interface PullRequestItem {
   repoId: number;
@@ -44,6 +44,8 @@ export interface PullRequestItem {
     pickup: number | null;
     review: number | null;
     cycle: number | null;
+    /** CI wall time in the author's working hours; null without the runs loaded with the metrics. */
+    ciWait: number | null;
   } | null;
 }
 
@@ -209,12 +211,16 @@ export async function pullRequestMetrics(
   };
 
   const hours = options.workingHours ?? null;
-  const zoneOf = (person: string | null) =>
-    (person && hours ? (hours.people[person] ?? hours.people[person.toLowerCase()]) : undefined) ??
-    hours?.timeZone ??
-    'UTC';
-  const span = (from: number | null, to: number | null, zone: string) =>
-    hours && from !== null && to !== null ? workingSeconds(from * 1000, to * 1000, hours, zone) : null;
+  const span = (from: number | null, to: number | null, person: string | null) =>
+    hours && from !== null && to !== null ? workingSpan(hours, from, to, person) : null;
+  // CI wall time in working hours too: each stretch of runs in the author's working hours
+  const authorOf = new Map(prs.map((p) => [key(p.repo_id, p.number), p.author]));
+  const ciWorkingByPr =
+    hours && options.ciAttempts
+      ? ciWaitFromAttempts(commits, options.ciAttempts, (from, to, k) =>
+          workingSpan(hours, from, to, authorOf.get(k) ?? null),
+        )
+      : null;
   const items: PullRequestItem[] = [];
   for (const p of prs) {
     const k = key(p.repo_id, p.number);
@@ -281,10 +287,11 @@ export async function pullRequestMetrics(
         ? {
             // each wait counts in the working hours of the person waited on:
             // the reviewer for pickup, the author otherwise
-            coding: span(p.first_commit_at, ready, zoneOf(p.author)),
-            pickup: span(ready, firstReviewAt, zoneOf(firstReviewer)),
-            review: span(firstReviewAt, p.merged_at, zoneOf(p.author)),
-            cycle: span(p.first_commit_at, p.merged_at, zoneOf(p.author)),
+            coding: span(p.first_commit_at, ready, p.author),
+            pickup: span(ready, firstReviewAt, firstReviewer),
+            review: span(firstReviewAt, p.merged_at, p.author),
+            cycle: span(p.first_commit_at, p.merged_at, p.author),
+            ciWait: ciWorkingByPr?.get(k) ?? null,
           }
         : null,
     });
@@ -375,6 +382,8 @@ export async function ciWaitPerPr(q: Queryable, w: Window): Promise<Map<string, 
 export function ciWaitFromAttempts(
   commits: readonly { repo_id: number; pr_number: number; sha: string }[],
   attempts: readonly { repoId: number; headSha: string; start: number; finish: number | null }[],
+  /** Seconds a stretch of runs counts (default: its length), given the PR's key `repo_id:number`. */
+  clock: (from: number, to: number, pr: string) => number = (from, to) => to - from,
 ): Map<string, number> {
   // finished attempts by head commit, as linked lists (no array per commit)
   const headOf = new Map<string, number>();
@@ -444,12 +453,12 @@ export function ciWaitFromAttempts(
     for (let a = from + 1; a < to; a += 1) {
       const { start: begin, finish } = attempts[order[a]!]!;
       if (begin > close) {
-        total += Math.max(0, close - open);
+        if (close > open) total += clock(open, close, keys[k]!);
         open = begin;
         close = finish!;
       } else close = Math.max(close, finish!);
     }
-    total += Math.max(0, close - open);
+    if (close > open) total += clock(open, close, keys[k]!);
     result.set(keys[k]!, total);
   }
   return result;

@@ -7,15 +7,17 @@
 //   - a repository's CI on its CI delay (CI wall time + the author's return
 //     lag after runs finish) against the other repositories'.
 //
-// Each is a stratified comparison of log stage times (Welch's standard error
-// per stratum), giving a multiplier on the stage with a 95 % CI and a
-// one-sided test. What the effect costs a change is then read off the change
-// itself: the stage time beyond what a typical reviewer or CI would take,
-// stage × (1 − 1/multiplier), which is the part of the change's cycle time
-// the effect explains (effects.ts turns it into a multiplier on cycle time).
+// Each is a stratified comparison of log stage times on Student's t
+// (Welch–Satterthwaite degrees of freedom; variances floored at the pooled
+// one and, for CI, clustered by author), giving a multiplier on the stage
+// with a 95 % CI and a one-sided test. What the effect costs a change is then
+// read off the change itself: the stage time beyond what a typical reviewer
+// or CI would take, stage × (1 − 1/multiplier), which is the part of the
+// change's cycle time the effect explains (effects.ts turns it into a
+// multiplier on cycle time).
 import { getOrInit, pushTo } from '../util/maps.js';
 import type { Delivery } from './diagnosis.js';
-import { median, normalCdf } from './stats.js';
+import { median, studentTCdf } from './stats.js';
 
 /** Stage times below this count as this: a review within minutes is as quick as it gets. */
 const STAGE_FLOOR = 5 * 60;
@@ -43,87 +45,131 @@ interface Group {
   n: number;
 }
 
+const emptyGroup = (): Group => ({ sum: 0, squares: 0, n: 0 });
 const addTo = (g: Group, v: number) => {
   g.sum += v;
   g.squares += v * v;
   g.n += 1;
 };
+const merge = (into: Group, g: Group) => {
+  into.sum += g.sum;
+  into.squares += g.squares;
+  into.n += g.n;
+};
 const meanOf = (g: Group) => g.sum / g.n;
 const varianceOf = (g: Group) => (g.n > 1 ? Math.max(0, (g.squares - (g.sum * g.sum) / g.n) / (g.n - 1)) : 0);
 const logStage = (seconds: number) => Math.log(Math.max(seconds, STAGE_FLOOR) / 3600);
 
-/** Combines per-stratum differences (weight, difference, variance) into one effect. */
-function combine(strata: { weight: number; diff: number; variance: number }[]) {
+/** The within-group variance pooled over groups (0 without two values in any group). */
+function pooledVariance(groups: Iterable<Group>): number {
+  let within = 0;
+  let df = 0;
+  for (const g of groups) {
+    within += varianceOf(g) * Math.max(0, g.n - 1);
+    df += Math.max(0, g.n - 1);
+  }
+  return df > 0 ? within / df : 0;
+}
+
+/** One side of a comparison: the variance of its mean and the degrees of freedom behind it. */
+interface Side {
+  variance: number;
+  df: number;
+}
+
+/**
+ * A group's mean as one side: its variance floored at the variance pooled over
+ * all groups, so a handful of waits that happen to agree cannot look certain.
+ */
+function side(g: Group, pooled: number): Side {
+  return { variance: Math.max(varianceOf(g), pooled) / g.n, df: Math.max(1, g.n - 1) };
+}
+
+/** Student's t quantile by bisection on the CDF (df may be fractional). */
+function tQuantile(p: number, df: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (studentTCdf(hi, df) < p && hi < 1e6) hi *= 2;
+  for (let i = 0; i < 100; i += 1) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Combines per-stratum differences of means into one effect: their weighted
+ * mean, its variance Σ w²(v₁ + v₂), and Welch–Satterthwaite degrees of
+ * freedom, so a reviewer with ten reviews is tested on a t distribution, not
+ * the normal one.
+ */
+function combine(strata: { weight: number; diff: number; mine: Side; others: Side }[]) {
   let total = 0;
   for (const s of strata) total += s.weight;
   let diff = 0;
   let variance = 0;
+  let dfDenominator = 0;
   for (const s of strata) {
-    diff += (s.weight / total) * s.diff;
-    variance += (s.weight / total) ** 2 * s.variance;
+    const w = s.weight / total;
+    diff += w * s.diff;
+    variance += w * w * (s.mine.variance + s.others.variance);
+    dfDenominator += w ** 4 * (s.mine.variance ** 2 / s.mine.df + s.others.variance ** 2 / s.others.df);
   }
   const se = Math.sqrt(variance);
-  const z = se > 0 ? diff / se : 0;
+  const df = dfDenominator > 0 ? (variance * variance) / dfDenominator : Number.POSITIVE_INFINITY;
+  const t = se > 0 ? diff / se : 0;
+  const half = se > 0 ? tQuantile(0.975, df) * se : 0;
   return {
     multiplier: Math.exp(diff),
-    ciLow: Math.exp(diff - 1.96 * se),
-    ciHigh: Math.exp(diff + 1.96 * se),
-    pOneSided: se > 0 ? 1 - normalCdf(z) : 1,
-    pValue: se > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1,
+    ciLow: Math.exp(diff - half),
+    ciHigh: Math.exp(diff + half),
+    pOneSided: se > 0 ? 1 - studentTCdf(t, df) : 1,
+    pValue: se > 0 ? 2 * (1 - studentTCdf(Math.abs(t), df)) : 1,
   };
-}
-
-/** Welch's variance of a difference of two group means (each group's variance floored by the pooled one, so two reviews cannot look certain). */
-function welch(a: Group, b: Group, pooled: number): number {
-  return Math.max(varianceOf(a), pooled / 2) / a.n + Math.max(varianceOf(b), pooled / 2) / b.n;
 }
 
 /**
  * The reviewers' effects on the wait for a first review: each reviewer with at
- * least `minChanges` first reviews, against the other reviewers of the same
- * repositories (strata), weighted by the reviewer's reviews there.
+ * least `minChanges` first reviews in repositories where others review too,
+ * against those other reviewers (strata), weighted by the reviewer's reviews
+ * there. Only those reviews count as the effect's changes.
  */
 export function reviewerStages(all: readonly Delivery[], minChanges: number): StageEffect[] {
   const byRepo = new Map<string, Map<string, Group>>();
-  const rowsOf = new Map<string, number[]>();
+  const rowsOf = new Map<string, Map<string, number[]>>();
   for (let i = 0; i < all.length; i += 1) {
     const d = all[i]!;
     if (d.reviewer === null || d.pickup === null) continue;
     const repo = getOrInit(byRepo, d.repo, () => new Map<string, Group>());
-    addTo(
-      getOrInit(repo, d.reviewer, () => ({ sum: 0, squares: 0, n: 0 })),
-      logStage(d.pickup),
+    addTo(getOrInit(repo, d.reviewer, emptyGroup), logStage(d.pickup));
+    pushTo(
+      getOrInit(rowsOf, d.reviewer, () => new Map<string, number[]>()),
+      d.repo,
+      i,
     );
-    pushTo(rowsOf, d.reviewer, i);
   }
+  const pooled = pooledVariance([...byRepo.values()].flatMap((groups) => [...groups.values()]));
   const out: StageEffect[] = [];
-  for (const [reviewer, rows] of [...rowsOf].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (rows.length < minChanges) continue;
-    const strata: { weight: number; diff: number; variance: number }[] = [];
-    for (const groups of byRepo.values()) {
+  for (const [reviewer, rowsByRepo] of [...rowsOf].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const strata: { weight: number; diff: number; mine: Side; others: Side }[] = [];
+    const rows: number[] = [];
+    for (const [repo, groups] of byRepo) {
       const mine = groups.get(reviewer);
       if (!mine) continue;
-      const others: Group = { sum: 0, squares: 0, n: 0 };
-      let within = 0;
-      let df = 0;
-      for (const [who, g] of groups) {
-        within += varianceOf(g) * Math.max(0, g.n - 1);
-        df += Math.max(0, g.n - 1);
-        if (who === reviewer) continue;
-        others.sum += g.sum;
-        others.squares += g.squares;
-        others.n += g.n;
-      }
+      const others = emptyGroup();
+      for (const [who, g] of groups) if (who !== reviewer) merge(others, g);
       if (others.n < 2) continue;
-      const pooled = df > 0 ? within / df : 0;
       strata.push({
         weight: mine.n,
         diff: meanOf(mine) - meanOf(others),
-        variance: welch(mine, others, pooled),
+        mine: side(mine, pooled),
+        others: side(others, pooled),
       });
+      rows.push(...rowsByRepo.get(repo)!);
     }
-    const compared = strata.reduce((t, s) => t + s.weight, 0);
-    if (compared < minChanges) continue;
+    if (rows.length < minChanges) continue;
+    rows.sort((a, b) => a - b);
     out.push({
       kind: 'reviewer',
       name: reviewer,
@@ -133,6 +179,31 @@ export function reviewerStages(all: readonly Delivery[], minChanges: number): St
     });
   }
   return out;
+}
+
+/**
+ * A group's mean as one side, its variance also clustered by author (CR1: a
+ * change's CI delay holds its author's return lag, a habit shared by their
+ * changes), the larger of the two as in the regression (regression.ts).
+ */
+function clusteredSide(
+  rows: readonly number[],
+  values: Float64Array,
+  authorOf: (i: number) => string,
+  pooled: number,
+): Side {
+  const g = emptyGroup();
+  for (const i of rows) addTo(g, values[i]!);
+  const plain = side(g, pooled);
+  const mean = meanOf(g);
+  const scores = new Map<string, number>();
+  for (const i of rows) scores.set(authorOf(i), (scores.get(authorOf(i)) ?? 0) + values[i]! - mean);
+  const clusters = scores.size;
+  if (clusters < 2) return plain;
+  let meat = 0;
+  for (const s of scores.values()) meat += s * s;
+  const clustered = ((clusters / (clusters - 1)) * meat) / (g.n * g.n);
+  return { variance: Math.max(plain.variance, clustered), df: plain.df };
 }
 
 /**
@@ -146,42 +217,39 @@ export function ciStages(all: readonly Delivery[], minChanges: number, ratio: nu
   for (let i = 0; i < all.length; i += 1) if (all[i]!.ciWait !== null) pushTo(byRepo, all[i]!.repo, i);
   if (byRepo.size < 2) return [];
   const delay = (i: number) => all[i]!.ciWait! + (all[i]!.returnLag ?? 0);
+  const logs = new Float64Array(all.length);
+  for (const rows of byRepo.values()) for (const i of rows) logs[i] = logStage(delay(i));
   const medians = new Map([...byRepo].map(([repo, rows]) => [repo, median(rows.map(delay))!]));
-  const groups = new Map(
-    [...byRepo].map(([repo, rows]) => {
-      const g: Group = { sum: 0, squares: 0, n: 0 };
-      for (const i of rows) addTo(g, logStage(delay(i)));
-      return [repo, g] as const;
+  const pooled = pooledVariance(
+    [...byRepo.values()].map((rows) => {
+      const g = emptyGroup();
+      for (const i of rows) addTo(g, logs[i]!);
+      return g;
     }),
   );
-  let within = 0;
-  let df = 0;
-  for (const g of groups.values()) {
-    within += varianceOf(g) * Math.max(0, g.n - 1);
-    df += Math.max(0, g.n - 1);
-  }
-  const pooled = df > 0 ? within / df : 0;
+  const authorOf = (i: number) => all[i]!.person;
   const out: StageEffect[] = [];
   for (const [repo, rows] of [...byRepo].sort((a, b) => a[0].localeCompare(b[0]))) {
     if (rows.length < minChanges) continue;
     const mine = medians.get(repo)!;
     const others = median([...medians].flatMap(([r, m]) => (r === repo ? [] : [m])))!;
     if (!(mine >= ratio * others && mine - others >= 15 * 60)) continue;
-    const rest: Group = { sum: 0, squares: 0, n: 0 };
-    for (const [r, g] of groups) {
-      if (r === repo) continue;
-      rest.sum += g.sum;
-      rest.squares += g.squares;
-      rest.n += g.n;
-    }
-    if (rest.n < 2) continue;
-    const g = groups.get(repo)!;
+    const rest = [...byRepo].flatMap(([r, list]) => (r === repo ? [] : list));
+    if (rest.length < 2) continue;
+    const meanLog = (list: readonly number[]) => list.reduce((t, i) => t + logs[i]!, 0) / list.length;
     out.push({
       kind: 'ci',
       name: repo,
       rows: Int32Array.from(rows),
       stageSeconds: Float64Array.from(rows, delay),
-      ...combine([{ weight: 1, diff: meanOf(g) - meanOf(rest), variance: welch(g, rest, pooled) }]),
+      ...combine([
+        {
+          weight: 1,
+          diff: meanLog(rows) - meanLog(rest),
+          mine: clusteredSide(rows, logs, authorOf, pooled),
+          others: clusteredSide(rest, logs, authorOf, pooled),
+        },
+      ]),
     });
   }
   return out;

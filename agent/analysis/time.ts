@@ -101,6 +101,18 @@ function minutesOf(hhmm: string): number {
   return h! * 60 + m!;
 }
 
+/** The time zone a person works in: their own when the config names one, else the organisation's. */
+export function zoneOf(hours: WorkingHours, person: string | null): string {
+  return (
+    (person ? (hours.people[person] ?? hours.people[person.toLowerCase()]) : undefined) ?? hours.timeZone
+  );
+}
+
+/** Working seconds between two instants in Unix seconds, in `person`'s working hours. */
+export function workingSpan(hours: WorkingHours, from: number, to: number, person: string | null): number {
+  return workingSeconds(from * 1000, to * 1000, hours, zoneOf(hours, person));
+}
+
 /**
  * Seconds between two instants that fall inside working hours in `zone`:
  * configured weekdays, between start and end, holidays excluded.

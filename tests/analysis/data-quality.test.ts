@@ -2,7 +2,10 @@
 // clamped and counted, self-reviews, bot reviews and deleted (ghost) users.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { changeFacts } from '../../agent/analysis/change-facts.js';
 import { pullRequestMetrics } from '../../agent/analysis/pull-requests.js';
+import { workingSpan } from '../../agent/analysis/time.js';
+import type { WorkingHours } from '../../agent/config.js';
 import { Db } from '../../agent/store/db.js';
 import { tempDir } from '../support/git-repo.js';
 
@@ -173,8 +176,96 @@ describe('working hours', () => {
     await db.close();
     // coding Fri 16:00–16:30; pickup in New York: Fri 11:30–17:00 EST + Mon 09:00–10:00 EDT;
     // review Mon 14:00–15:00; cycle Fri 16:00–17:00 + Mon 09:00–15:00 (UTC)
-    expect(metrics.items[0]!.working).toEqual({ coding: 1800, pickup: 23_400, review: 3600, cycle: 25_200 });
+    expect(metrics.items[0]!.working).toEqual({
+      coding: 1800,
+      pickup: 23_400,
+      review: 3600,
+      cycle: 25_200,
+      ciWait: null,
+    });
     expect(metrics.items[0]!.cycle).toBe(t('2025-03-10T15:00:00Z') - t('2025-03-07T16:00:00Z'));
     expect(metrics.workingStages?.cycle).toEqual({ median: 25_200, p90: 25_200, n: 1 });
+  });
+
+  it("counts a PR's CI wall time and its author's return lag in the author's working hours", async () => {
+    const db = await Db.open(join(tempDir(), 'dx.db'));
+    await db.exec(`
+      INSERT INTO repositories (id, name, github, created_at) VALUES (1, 'svc', 'acme/svc', 'now');
+      INSERT INTO collection_runs (id, source, scope, started_at, status) VALUES (1, 'github', 'acme/svc', 'now', 'done');
+      INSERT INTO github_raw (id, run_id, repo_id, kind, method, url, status, fetched_at) VALUES (1, 1, 1, 'test', 'GET', '/', 200, 'now');
+    `);
+    const t = (iso: string) => Date.parse(iso) / 1000;
+    // ann (UTC, 09:00–17:00) opens #4 ready on Friday 16:30 and nobody reviews it; CI on its
+    // head runs Friday 16:40–17:20; she merges it on Monday 15:00
+    await db.run(
+      `INSERT INTO github_pull_requests (repo_id, number, title, author, author_is_bot, state, draft, created_at, ready_at,
+        merged_at, closed_at, base_ref, head_ref, head_sha, additions, deletions, changed_files, commits_count,
+        comments_count, first_commit_at, updated_at, raw_id)
+       VALUES (1, 4, 't', 'ann', 0, 'MERGED', 0, ?, ?, ?, ?, 'main', 'f', 'h4', 1, 1, 1, 1, 0, ?, ?, 1)`,
+      [
+        t('2025-03-07T16:30:00Z'),
+        t('2025-03-07T16:30:00Z'),
+        t('2025-03-10T15:00:00Z'),
+        t('2025-03-10T15:00:00Z'),
+        t('2025-03-07T16:20:00Z'),
+        t('2025-03-10T15:00:00Z'),
+      ],
+    );
+    await db.run(
+      `INSERT INTO github_pr_commits (repo_id, pr_number, sha, position, authored_at, committed_at, raw_id)
+       VALUES (1, 4, 'h4', 0, ?, ?, 1)`,
+      [t('2025-03-07T16:20:00Z'), t('2025-03-07T16:20:00Z')],
+    );
+    const hours: WorkingHours = {
+      days: [1, 2, 3, 4, 5],
+      start: '09:00',
+      end: '17:00',
+      timeZone: 'UTC',
+      people: {},
+      holidays: [],
+    };
+    const attempts = [
+      {
+        repoId: 1,
+        headSha: 'h4',
+        attempt: 1,
+        start: t('2025-03-07T16:40:00Z'),
+        finish: t('2025-03-07T17:20:00Z'),
+      },
+    ];
+    const metrics = await pullRequestMetrics(
+      db,
+      { since: null, until: t('2025-04-01T00:00:00Z') },
+      {
+        bots: [],
+        isExcluded: () => false,
+        fragileFiles: new Map(),
+        workingHours: hours,
+        ciAttempts: attempts,
+      },
+    );
+    const pr = {
+      repoId: 1,
+      number: 4,
+      author: 'ann',
+      readyAt: t('2025-03-07T16:30:00Z'),
+      mergedAt: t('2025-03-10T15:00:00Z'),
+    };
+    const calendar = await changeFacts(db, [pr], attempts, [], () => false);
+    const working = await changeFacts(
+      db,
+      [pr],
+      attempts,
+      [],
+      () => false,
+      (from, to, author) => workingSpan(hours, from, to, author),
+    );
+    await db.close();
+    // CI: 40 minutes on the calendar, 16:40–17:00 in working hours
+    expect(metrics.items[0]!.ciWait).toBe(2400);
+    expect(metrics.items[0]!.working?.ciWait).toBe(1200);
+    // return lag: Friday 17:20 → Monday 15:00 is 69 h 40 min on the calendar, Monday 09:00–15:00 at work
+    expect(calendar.returnLag).toEqual([69 * 3600 + 40 * 60]);
+    expect(working.returnLag).toEqual([6 * 3600]);
   });
 });

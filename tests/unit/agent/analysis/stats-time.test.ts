@@ -4,6 +4,7 @@ import {
   median,
   normalCdf,
   stddev,
+  studentTCdf,
   summarize,
 } from '../../../../agent/analysis/stats.js';
 import { isoWeek, isoWeekRange, isValidIsoWeek, workingSeconds } from '../../../../agent/analysis/time.js';
@@ -33,6 +34,32 @@ describe('statistics', () => {
     expect(mannWhitneyGreater(low, low)).toBeGreaterThan(0.4);
     // hand-computed: a = [3, 4], b = [1, 2]: U = 4, mean 2, var = 4·5/12 = 5/3, z = (4 − 2 − 0.5)/√(5/3)
     expect(mannWhitneyGreater([3, 4], [1, 2])).toBeCloseTo(1 - normalCdf(1.5 / Math.sqrt(5 / 3)), 6);
+  });
+});
+
+describe("Student's t", () => {
+  it('matches printed critical values and the closed forms for 1 and 2 degrees of freedom', () => {
+    // two-sided 5 % and 1 % critical values from standard t tables
+    for (const [t, df, p] of [
+      [12.706, 1, 0.975],
+      [4.303, 2, 0.975],
+      [2.571, 5, 0.975],
+      [2.228, 10, 0.975],
+      [2.086, 20, 0.975],
+      [4.032, 5, 0.995],
+      [2.845, 20, 0.995],
+    ] as const)
+      expect(studentTCdf(t, df)).toBeCloseTo(p, 4);
+    // df = 1 is Cauchy: ½ + atan(t)/π; df = 2: ½ + t / (2√(t² + 2))
+    for (const t of [-3, -0.5, 0, 0.7, 2, 10]) {
+      expect(studentTCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 12);
+      expect(studentTCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(t * t + 2)), 12);
+    }
+    // a fractional df lies between its neighbours; infinite df is the normal
+    expect(studentTCdf(2, 3.5)).toBeGreaterThan(studentTCdf(2, 3));
+    expect(studentTCdf(2, 3.5)).toBeLessThan(studentTCdf(2, 4));
+    expect(studentTCdf(1.96, Number.POSITIVE_INFINITY)).toBe(normalCdf(1.96));
+    expect(studentTCdf(1.96, 1e6)).toBeCloseTo(normalCdf(1.96), 5);
   });
 });
 
