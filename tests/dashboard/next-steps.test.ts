@@ -23,8 +23,8 @@ function clone(remote: string): TestRepo {
   return repo;
 }
 
-/** audit, then every output: terminal, report.md, report.html, dashboard, text and JSON reports. */
-async function audit(repo: TestRepo, env: Record<string, string>, extra: string[] = []) {
+/** audit, then the JSON report of what it collected. */
+async function auditJson(repo: TestRepo, env: Record<string, string>, extra: string[] = []) {
   const work = tempDir('dx-audit-next-');
   cleanup.push(() => rmSync(work, { recursive: true, force: true }));
   const result = await runCli(['audit', repo.path, '--no-build', ...extra], { cwd: work, env });
@@ -34,8 +34,13 @@ async function audit(repo: TestRepo, env: Record<string, string>, extra: string[
     expect(r.exitCode, r.stderr).toBe(0);
     return r.stdout;
   };
-  const folder = join(work, '.dx-audit');
   const json = await report('json');
+  return { result, report, folder: join(work, '.dx-audit'), json };
+}
+
+/** audit, then every output: terminal, report.md, report.html, dashboard, text and JSON reports. */
+async function audit(repo: TestRepo, env: Record<string, string>, extra: string[] = []) {
+  const { result, report, folder, json } = await auditJson(repo, env, extra);
   return {
     json: JSON.parse(json) as Report,
     texts: {
@@ -136,7 +141,7 @@ describe('next steps', () => {
     const repo = new TestRepo();
     cleanup.push(() => repo.remove());
     repo.commit({ files: { 'a.txt': 'a\n' } });
-    const { json } = await audit(repo, noToken);
+    const json = JSON.parse((await auditJson(repo, noToken)).json) as Report;
     expect(json.empty.pullRequests).toEqual({
       missing:
         'no pull requests or reviews are collected inside the window (needs a GitHub remote and a token: GITHUB_TOKEN, GH_TOKEN or gh auth login)',

@@ -55,15 +55,20 @@ export class TestRepo {
   /** Writes the files and commits them; returns the new commit's sha. */
   commit(spec: CommitSpec = {}): string {
     this.counter += 1;
+    // one `git rm` and one `git add` for all the files: each git run costs a process start
+    const removed: string[] = [];
+    const added: string[] = [];
     for (const [path, content] of Object.entries(
       spec.files ?? { [`file-${this.counter}.txt`]: `${this.counter}\n` },
     )) {
-      if (content === null) this.git('rm', '-q', '--', path);
+      if (content === null) removed.push(path);
       else {
         this.write(path, content);
-        this.git('add', '--', path);
+        added.push(path);
       }
     }
+    if (removed.length > 0) this.git('rm', '-q', '--', ...removed);
+    if (added.length > 0) this.git('add', '--', ...added);
     const at = spec.at === undefined ? 1_700_000_000 + this.counter * 3600 : spec.at;
     const committed = spec.committedAt ?? at;
     const env = gitEnv({
