@@ -1,12 +1,14 @@
 // The scenario generator itself: for every planted cause and two seeds, the
-// planted property holds in the generated data, CI runs are linked to the PRs'
-// pushed commits, and each git clone mirrors the merged PRs commit for commit.
-// One scenario also goes through the real CLI end to end.
+// planted property holds in the generated data and CI runs are linked to the
+// PRs' pushed commits. One scenario is built with its git clones: they mirror
+// the merged PRs commit for commit, it goes through the real CLI end to end
+// (served and seeded GitHub data), and the git analysis sees its fragile
+// module. Mirroring does not depend on the cause, so one build serves all.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { median } from '../../agent/analysis/stats.js';
 import { Db } from '../../agent/store/db.js';
 import type { GenPullRequest, GenRepository, GenRun } from '../support/github-generator.js';
@@ -263,14 +265,7 @@ function checkPlanted(cause: PlantedCause, s: Scenario) {
 }
 
 describe.each(PLANTED_CAUSES)('scenario %s', (cause) => {
-  const built = new Map<number, Scenario>();
-  // the first seed with its git clones; the planted properties need the generated data only
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), `dx-scenario-${cause}-`));
-    dirs.push(dir);
-    built.set(SEEDS[0]!, await buildScenario(cause, SEEDS[0]!, dir));
-    for (const seed of SEEDS.slice(1)) built.set(seed, scenarioData(cause, seed));
-  });
+  const built = new Map(SEEDS.map((seed) => [seed, scenarioData(cause, seed)]));
 
   it.each(SEEDS)('seed %i: the planted property holds in the generated data', (seed) => {
     const s = built.get(seed)!;
@@ -284,10 +279,6 @@ describe.each(PLANTED_CAUSES)('scenario %s', (cause) => {
     checkRunsLinked(built.get(seed)!);
   });
 
-  it(`seed ${SEEDS[0]}: git mirrors the merged PRs`, async () => {
-    await checkMirror(built.get(SEEDS[0]!)!);
-  });
-
   it('is the same for the same seed, and differs for another', async () => {
     const { scenarioOrg } = await import('../support/scenarios.js');
     expect(scenarioOrg(cause, 1).org).toEqual(built.get(1)!.org);
@@ -295,11 +286,33 @@ describe.each(PLANTED_CAUSES)('scenario %s', (cause) => {
   });
 });
 
-describe('runScenario', () => {
-  it('collects the clones and the served GitHub data with the real CLI and reports on them', async () => {
+/** The one scenario built with git clones and run through the CLI, served and seeded. */
+let cloned: Promise<{ s: Scenario; dir: string }> | null = null;
+function clonedScenario() {
+  cloned ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dx-scenario-run-'));
     dirs.push(dir);
-    const s = await buildScenario('builds_ci', 3, join(dir, 'repos'));
+    return { s: await buildScenario('fragile_architecture', 4, join(dir, 'repos')), dir };
+  })();
+  return cloned;
+}
+
+describe('the scenario with git clones', () => {
+  it('mirrors the merged PRs in git', async () => {
+    await checkMirror((await clonedScenario()).s);
+  });
+});
+
+/** The cloned scenario collected by the CLI with its GitHub rows seeded, once. */
+let seeded: ReturnType<typeof runScenario> | null = null;
+function seededRun() {
+  seeded ??= clonedScenario().then(({ s, dir }) => runScenario(s, join(dir, 'seeded'), { github: 'seed' }));
+  return seeded;
+}
+
+describe('runScenario', () => {
+  it('collects the clones and the served GitHub data with the real CLI and reports on them', async () => {
+    const { s, dir } = await clonedScenario();
     const { report, dbPath } = await runScenario(s, join(dir, 'run'));
     const prs = s.org.repositories.flatMap((r) => r.pullRequests);
     const mergedCount = prs.filter((p) => p.state === 'MERGED').length;
@@ -339,7 +352,7 @@ describe('runScenario', () => {
       await db.close();
     }
     // seeding the GitHub rows instead of serving them gives the same report (collection times and sources aside)
-    const fast = await runScenario(s, join(dir, 'seeded'), { github: 'seed' });
+    const fast = await seededRun();
     expect({ ...fast.report, generatedAt: null, collection: null }).toEqual({
       ...report,
       generatedAt: null,
@@ -350,10 +363,8 @@ describe('runScenario', () => {
 
 describe('the fragile module as the git analysis sees it', () => {
   it('makes the module files the top hotspots of their repository', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dx-scenario-fragile-'));
-    dirs.push(dir);
-    const s = await buildScenario('fragile_architecture', 4, join(dir, 'repos'));
-    const { report } = await runScenario(s, join(dir, 'run'), { github: 'seed' });
+    const { s } = await clonedScenario();
+    const { report } = await seededRun();
     const module = new Set(s.plan.moduleFiles);
     const files = report.git.files as {
       repo: string;
