@@ -124,7 +124,7 @@ describe('CI stage effects', () => {
     const clustered = (values: number[], authors: string[]) => {
       const m = mean(values);
       const sums = new Map<string, number>();
-      values.forEach((v, i) => sums.set(authors[i]!, (sums.get(authors[i]!) ?? 0) + v - m));
+      for (const [i, v] of values.entries()) sums.set(authors[i]!, (sums.get(authors[i]!) ?? 0) + v - m);
       const g = sums.size;
       let meat = 0;
       for (const s of sums.values()) meat += s * s;
