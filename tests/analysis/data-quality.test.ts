@@ -128,29 +128,42 @@ describe('data quality', () => {
   });
 });
 
+const t = (iso: string) => Date.parse(iso) / 1000;
+
+/** A database with one GitHub repository and the raw response its rows point to. */
+async function oneRepository(): Promise<Db> {
+  const db = await Db.open(join(tempDir(), 'dx.db'));
+  await db.exec(`
+    INSERT INTO repositories (id, name, github, created_at) VALUES (1, 'svc', 'acme/svc', 'now');
+    INSERT INTO collection_runs (id, source, scope, started_at, status) VALUES (1, 'github', 'acme/svc', 'now', 'done');
+    INSERT INTO github_raw (id, run_id, repo_id, kind, method, url, status, fetched_at) VALUES (1, 1, 1, 'test', 'GET', '/', 200, 'now');
+  `);
+  return db;
+}
+
+/** ann's pull request `number`, created ready at `ready` and merged at `merged`, head `sha`. */
+async function mergedPr(
+  db: Db,
+  number: number,
+  sha: string,
+  firstCommit: string,
+  ready: string,
+  merged: string,
+) {
+  await db.run(
+    `INSERT INTO github_pull_requests (repo_id, number, title, author, author_is_bot, state, draft, created_at, ready_at,
+      merged_at, closed_at, base_ref, head_ref, head_sha, additions, deletions, changed_files, commits_count,
+      comments_count, first_commit_at, updated_at, raw_id)
+     VALUES (1, ?, 't', 'ann', 0, 'MERGED', 0, ?, ?, ?, ?, 'main', 'f', ?, 1, 1, 1, 1, 0, ?, ?, 1)`,
+    [number, t(ready), t(ready), t(merged), t(merged), sha, t(firstCommit), t(merged)],
+  );
+}
+
 describe('working hours', () => {
   it('counts only working hours, in the zone of the person waited on', async () => {
-    const db = await Db.open(join(tempDir(), 'dx.db'));
-    await db.exec(`
-      INSERT INTO repositories (id, name, github, created_at) VALUES (1, 'svc', 'acme/svc', 'now');
-      INSERT INTO collection_runs (id, source, scope, started_at, status) VALUES (1, 'github', 'acme/svc', 'now', 'done');
-      INSERT INTO github_raw (id, run_id, repo_id, kind, method, url, status, fetched_at) VALUES (1, 1, 1, 'test', 'GET', '/', 200, 'now');
-    `);
-    const t = (iso: string) => Date.parse(iso) / 1000;
-    await db.run(
-      `INSERT INTO github_pull_requests (repo_id, number, title, author, author_is_bot, state, draft, created_at, ready_at,
-        merged_at, closed_at, base_ref, head_ref, head_sha, additions, deletions, changed_files, commits_count,
-        comments_count, first_commit_at, updated_at, raw_id)
-       VALUES (1, 3, 't', 'ann', 0, 'MERGED', 0, ?, ?, ?, ?, 'main', 'f', 'h', 1, 1, 1, 1, 0, ?, ?, 1)`,
-      [
-        t('2025-03-07T16:30:00Z'),
-        t('2025-03-07T16:30:00Z'),
-        t('2025-03-10T15:00:00Z'),
-        t('2025-03-10T15:00:00Z'),
-        t('2025-03-07T16:00:00Z'),
-        t('2025-03-10T15:00:00Z'),
-      ],
-    );
+    const db = await oneRepository();
+    // ann's #3: first commit Friday 16:00, ready 16:30, merged Monday 15:00
+    await mergedPr(db, 3, 'h', '2025-03-07T16:00:00Z', '2025-03-07T16:30:00Z', '2025-03-10T15:00:00Z');
     await db.run(
       `INSERT INTO github_pr_reviews (repo_id, pr_number, id, author, author_is_bot, state, submitted_at, raw_id)
        VALUES (1, 3, 31, 'carl', 0, 'APPROVED', ?, 1)`,
@@ -188,29 +201,10 @@ describe('working hours', () => {
   });
 
   it("counts a PR's CI wall time and its author's return lag in the author's working hours", async () => {
-    const db = await Db.open(join(tempDir(), 'dx.db'));
-    await db.exec(`
-      INSERT INTO repositories (id, name, github, created_at) VALUES (1, 'svc', 'acme/svc', 'now');
-      INSERT INTO collection_runs (id, source, scope, started_at, status) VALUES (1, 'github', 'acme/svc', 'now', 'done');
-      INSERT INTO github_raw (id, run_id, repo_id, kind, method, url, status, fetched_at) VALUES (1, 1, 1, 'test', 'GET', '/', 200, 'now');
-    `);
-    const t = (iso: string) => Date.parse(iso) / 1000;
+    const db = await oneRepository();
     // ann (UTC, 09:00–17:00) opens #4 ready on Friday 16:30 and nobody reviews it; CI on its
     // head runs Friday 16:40–17:20; she merges it on Monday 15:00
-    await db.run(
-      `INSERT INTO github_pull_requests (repo_id, number, title, author, author_is_bot, state, draft, created_at, ready_at,
-        merged_at, closed_at, base_ref, head_ref, head_sha, additions, deletions, changed_files, commits_count,
-        comments_count, first_commit_at, updated_at, raw_id)
-       VALUES (1, 4, 't', 'ann', 0, 'MERGED', 0, ?, ?, ?, ?, 'main', 'f', 'h4', 1, 1, 1, 1, 0, ?, ?, 1)`,
-      [
-        t('2025-03-07T16:30:00Z'),
-        t('2025-03-07T16:30:00Z'),
-        t('2025-03-10T15:00:00Z'),
-        t('2025-03-10T15:00:00Z'),
-        t('2025-03-07T16:20:00Z'),
-        t('2025-03-10T15:00:00Z'),
-      ],
-    );
+    await mergedPr(db, 4, 'h4', '2025-03-07T16:20:00Z', '2025-03-07T16:30:00Z', '2025-03-10T15:00:00Z');
     await db.run(
       `INSERT INTO github_pr_commits (repo_id, pr_number, sha, position, authored_at, committed_at, raw_id)
        VALUES (1, 4, 'h4', 0, ?, ?, 1)`,
