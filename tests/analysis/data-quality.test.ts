@@ -129,6 +129,15 @@ describe('data quality', () => {
 });
 
 const t = (iso: string) => Date.parse(iso) / 1000;
+/** Weekdays 09:00–17:00 UTC. */
+const OFFICE: WorkingHours = {
+  days: [1, 2, 3, 4, 5],
+  start: '09:00',
+  end: '17:00',
+  timeZone: 'UTC',
+  people: {},
+  holidays: [],
+};
 
 /** A database with one GitHub repository and the raw response its rows point to. */
 async function oneRepository(): Promise<Db> {
@@ -176,14 +185,7 @@ describe('working hours', () => {
         bots: [],
         isExcluded: () => false,
         fragileFiles: new Map(),
-        workingHours: {
-          days: [1, 2, 3, 4, 5],
-          start: '09:00',
-          end: '17:00',
-          timeZone: 'UTC',
-          people: { carl: 'America/New_York' },
-          holidays: [],
-        },
+        workingHours: { ...OFFICE, people: { carl: 'America/New_York' } },
       },
     );
     await db.close();
@@ -210,14 +212,7 @@ describe('working hours', () => {
        VALUES (1, 4, 'h4', 0, ?, ?, 1)`,
       [t('2025-03-07T16:20:00Z'), t('2025-03-07T16:20:00Z')],
     );
-    const hours: WorkingHours = {
-      days: [1, 2, 3, 4, 5],
-      start: '09:00',
-      end: '17:00',
-      timeZone: 'UTC',
-      people: {},
-      holidays: [],
-    };
+    const hours = OFFICE;
     const attempts = [
       {
         repoId: 1,
