@@ -59,7 +59,7 @@ export async function changeFacts(
   prs: readonly ReturnLagPr[],
   attempts: readonly ReturnLagAttempt[],
   bots: readonly string[],
-  isExcluded: (path: string) => boolean,
+  isExcluded: (repoId: number, path: string) => boolean,
   /** Seconds a wait from `from` to `to` counts for `author` (default: its length; working hours: their working time). */
   clock: (from: number, to: number, author: string | null) => number = (from, to) => to - from,
 ): Promise<ChangeFacts> {
@@ -80,7 +80,7 @@ export async function changeFacts(
   );
   for (const [repoId, number, path] of files) {
     const i = wanted.get(prKey(repoId, number));
-    if (i === undefined || isExcluded(path)) continue;
+    if (i === undefined || isExcluded(repoId, path)) continue;
     const list = facts.modules[i]!;
     const m = moduleOf(path);
     if (!list.includes(m)) list.push(m);

@@ -25,7 +25,7 @@ import {
   moduleOf,
   type SystemEffect,
 } from './effects.js';
-import { createExclusion } from './exclusions.js';
+import { createExclusion, loadAttributes } from './exclusions.js';
 import type { Window } from './git-files.js';
 import { emailToLogin, subjectForEmail, teamLookup } from './identities.js';
 import { type PullRequestMetrics, pullRequestMetrics } from './pull-requests.js';
@@ -160,12 +160,14 @@ export async function analyseDelivery(
   const logins = await emailToLogin(q);
   const teamOf = teamLookup(config.teams, logins);
 
+  // lock, generated and vendored files are left out of a change's size and
+  // modules, by the config and the linguist attributes recorded with each
+  // clone's history, as for hotspots
+  const exclusion = createExclusion(config.exclude, await loadAttributes(q));
   let pullRequests: PullRequestMetrics | null = null;
   let ci: CiMetrics | null = null;
   let attempts: ReturnLagAttempt[] = [];
   {
-    const attributes = new Map();
-    const exclusion = createExclusion(config.exclude, attributes);
     const metrics = await (ciEarly ?? ciMetrics(q, w));
     attempts = metrics.items.map((a) => ({
       repoId: a.repoId,
@@ -176,7 +178,7 @@ export async function analyseDelivery(
     }));
     pullRequests = await pullRequestMetrics(q, w, {
       bots: config.bots,
-      isExcluded: (path) => exclusion.excludes(-1, path),
+      isExcluded: (repoId, path) => exclusion.excludes(repoId, path),
       fragileFiles: fragile,
       workingHours: config.workingHours,
       // CI wait counts the runs created in the window, already loaded for the CI metrics
@@ -194,7 +196,6 @@ export async function analyseDelivery(
       i.mergedAt <= w.until &&
       (w.since === null || i.mergedAt >= w.since),
   );
-  const exclusionForFacts = createExclusion(config.exclude, new Map());
   const facts = await changeFacts(
     q,
     mergedItems.map((i) => ({
@@ -206,7 +207,7 @@ export async function analyseDelivery(
     })),
     ci ? attempts : [],
     config.bots,
-    (path) => exclusionForFacts.excludes(-1, path),
+    (repoId, path) => exclusion.excludes(repoId, path),
     // with working hours, a wait for the author counts in the author's working hours
     working ? (from, to, author) => workingSpan(config.workingHours!, from, to, author) : undefined,
   );

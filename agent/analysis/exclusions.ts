@@ -10,6 +10,7 @@
 //      unsets the attribute of that default's kind (`-linguist-documentation`
 //      keeps a Markdown file, `linguist-vendored=false` keeps a vendor/ folder).
 import picomatch from 'picomatch';
+import type { Queryable } from '../store/db.js';
 
 /** Why a path is left out: a config glob, or what kind of file it is (by default glob or linguist attribute). */
 export type ExclusionReason = 'config' | 'generated' | 'vendored' | 'documentation';
@@ -153,4 +154,29 @@ export function createExclusion(
         );
     },
   };
+}
+
+/** linguist flags recorded at collection, per repository and path. */
+export async function loadAttributes(q: Queryable): Promise<Map<number, Map<string, LinguistFlags>>> {
+  const rows = await q.all<{
+    repo_id: number;
+    path: string;
+    generated: 0 | 1 | null;
+    vendored: 0 | 1 | null;
+    documentation: 0 | 1 | null;
+  }>('SELECT repo_id, path, generated, vendored, documentation FROM git_path_attributes');
+  const result = new Map<number, Map<string, LinguistFlags>>();
+  for (const row of rows) {
+    let repo = result.get(row.repo_id);
+    if (!repo) {
+      repo = new Map();
+      result.set(row.repo_id, repo);
+    }
+    repo.set(row.path, {
+      generated: row.generated,
+      vendored: row.vendored,
+      documentation: row.documentation,
+    });
+  }
+  return result;
 }

@@ -7,7 +7,7 @@ import {
   type ExcludedByReason,
   type Exclusion,
   type ExclusionReason,
-  type LinguistFlags,
+  loadAttributes,
 } from './exclusions.js';
 import type { Window } from './git-files.js';
 
@@ -229,29 +229,4 @@ function countReasons(reasons: Iterable<ExclusionReason>): ExcludedByReason {
   const counts: ExcludedByReason = { generated: 0, vendored: 0, documentation: 0, config: 0 };
   for (const reason of reasons) counts[reason] += 1;
   return counts;
-}
-
-/** linguist flags recorded at collection, per repository and path. */
-async function loadAttributes(q: Queryable): Promise<Map<number, Map<string, LinguistFlags>>> {
-  const rows = await q.all<{
-    repo_id: number;
-    path: string;
-    generated: 0 | 1 | null;
-    vendored: 0 | 1 | null;
-    documentation: 0 | 1 | null;
-  }>('SELECT repo_id, path, generated, vendored, documentation FROM git_path_attributes');
-  const result = new Map<number, Map<string, LinguistFlags>>();
-  for (const row of rows) {
-    let repo = result.get(row.repo_id);
-    if (!repo) {
-      repo = new Map();
-      result.set(row.repo_id, repo);
-    }
-    repo.set(row.path, {
-      generated: row.generated,
-      vendored: row.vendored,
-      documentation: row.documentation,
-    });
-  }
-  return result;
 }

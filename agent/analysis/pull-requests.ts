@@ -81,7 +81,8 @@ export interface PullRequestOptions {
   /** Logins counted as bots besides GitHub's Bot actors and `[bot]` logins. */
   bots: readonly string[];
   /** Whether a path is left out of PR size. */
-  isExcluded: (path: string) => boolean;
+  /** Left out of a PR's size: lock and generated files, by the config and the repository's linguist attributes. */
+  isExcluded: (repoId: number, path: string) => boolean;
   /** Fragile files per repository id. */
   fragileFiles: ReadonlyMap<number, ReadonlySet<string>>;
   /** CI attempts already loaded (by ciMetrics): CI wait is then joined in memory instead of in SQL. */
@@ -181,10 +182,11 @@ export async function pullRequestMetrics(
   for (const f of files) {
     const k = key(f.repo_id, f.pr_number);
     hasFiles.add(k);
-    let out = excluded.get(f.path);
+    const where = `${f.repo_id}\0${f.path}`;
+    let out = excluded.get(where);
     if (out === undefined) {
-      out = options.isExcluded(f.path);
-      excluded.set(f.path, out);
+      out = options.isExcluded(f.repo_id, f.path);
+      excluded.set(where, out);
     }
     if (!out) sizeByPr.set(k, (sizeByPr.get(k) ?? 0) + f.lines);
     if (options.fragileFiles.get(f.repo_id)?.has(f.path)) fragileByPr.add(k);
