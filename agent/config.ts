@@ -337,6 +337,16 @@ export function validateConfig(input: Json): Omit<LoadedConfig, 'file'> {
   return { config, warnings, errors };
 }
 
+/** What a "workingHours" entry leaves unsaid: weekdays 09:00–17:00 UTC, nobody in another zone, no holidays. */
+export const DEFAULT_WORKING_HOURS: Readonly<WorkingHours> = {
+  days: [1, 2, 3, 4, 5],
+  start: '09:00',
+  end: '17:00',
+  timeZone: 'UTC',
+  people: {},
+  holidays: [],
+};
+
 function validateWorkingHours(input: Json, errors: string[]): WorkingHours | null {
   if (!isObject(input)) {
     errors.push(
@@ -344,14 +354,7 @@ function validateWorkingHours(input: Json, errors: string[]): WorkingHours | nul
     );
     return null;
   }
-  const result: WorkingHours = {
-    days: [1, 2, 3, 4, 5],
-    start: '09:00',
-    end: '17:00',
-    timeZone: 'UTC',
-    people: {},
-    holidays: [],
-  };
+  const result: WorkingHours = { ...DEFAULT_WORKING_HOURS, people: {}, holidays: [] };
   const days = input['days'];
   if (days !== undefined) {
     if (

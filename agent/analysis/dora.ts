@@ -18,7 +18,7 @@ import {
 import { readGraph, type ShippedChanges, type WalkedDeployment, walkDeployments } from './dora-shipping.js';
 import { type Deployment, type FailedStatus, readSource } from './dora-sources.js';
 import type { Window } from './git-files.js';
-import { type Summary, summarize } from './stats.js';
+import { type Summary, selectRank, summarize } from './stats.js';
 import { isoWeek, isoWeekRange } from './time.js';
 
 const WEEK = 7 * 86_400;
@@ -336,48 +336,6 @@ function quantileOf(values: Float64Array, q: number, from: number): number | nul
   let b = Number.POSITIVE_INFINITY;
   for (let k = lower + 1; k < n; k += 1) if (values[k]! < b) b = values[k]!;
   return a + (b - a) * (position - lower);
-}
-
-/**
- * Puts the k-th smallest of values[from..] at k, smaller or equal values before it and larger or equal after
- * (Hoare's selection with a median-of-three pivot; a range that shrinks too slowly is sorted instead).
- */
-function selectRank(values: Float64Array, k: number, from: number): void {
-  let left = from;
-  let right = values.length - 1;
-  let rounds = 64;
-  for (let span = right - left; span > 1; span >>= 1) rounds += 2;
-  while (right > left) {
-    if (rounds-- === 0) {
-      values.subarray(left, right + 1).sort();
-      return;
-    }
-    const mid = (left + right) >> 1;
-    if (values[mid]! < values[left]!) swap(values, mid, left);
-    if (values[right]! < values[left]!) swap(values, right, left);
-    if (values[right]! < values[mid]!) swap(values, right, mid);
-    const pivot = values[mid]!;
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (values[i]! < pivot) i += 1;
-      while (values[j]! > pivot) j -= 1;
-      if (i <= j) {
-        swap(values, i, j);
-        i += 1;
-        j -= 1;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else return;
-  }
-}
-
-function swap(values: Float64Array, i: number, j: number): void {
-  const t = values[i]!;
-  values[i] = values[j]!;
-  values[j] = t;
 }
 
 function weekly(

@@ -19,6 +19,8 @@
 // maximum of the robust standard errors when the robust one may be biased
 // down in small samples).
 
+import { select } from './stats.js';
+
 /** Rows in compressed form: row i's columns are cols[start[i] .. start[i+1]), with their values. */
 export interface SparseDesign {
   n: number;
@@ -254,32 +256,6 @@ export function fitHuber(
   }
   if (withCovariance && fit.inverse.length === 0) fit = fitOls(x, y, ridge, weights, true, clusters);
   return { ...fit, scale, weights };
-}
-
-/** The k-th smallest value (0-based) of `a`, reordering it in place (Hoare's selection). */
-export function select(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i += 1;
-      while (a[j]! > pivot) j -= 1;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i += 1;
-        j -= 1;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k]!;
-  }
-  return a[k]!;
 }
 
 /**

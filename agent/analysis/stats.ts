@@ -189,3 +189,51 @@ export function mannWhitneyGreaterRanked(
   if (variance <= 0) return 1;
   return 1 - normalCdf((u1 - meanU - 0.5) / Math.sqrt(variance));
 }
+
+/**
+ * Puts the k-th smallest of values[from..] at k, smaller or equal values before it and larger or equal after
+ * (Hoare's selection with a median-of-three pivot; a range that shrinks too slowly is sorted instead).
+ */
+export function selectRank(values: Float64Array, k: number, from = 0): void {
+  let left = from;
+  let right = values.length - 1;
+  let rounds = 64;
+  for (let span = right - left; span > 1; span >>= 1) rounds += 2;
+  while (right > left) {
+    if (rounds-- === 0) {
+      values.subarray(left, right + 1).sort();
+      return;
+    }
+    const mid = (left + right) >> 1;
+    if (values[mid]! < values[left]!) swap(values, mid, left);
+    if (values[right]! < values[left]!) swap(values, right, left);
+    if (values[right]! < values[mid]!) swap(values, right, mid);
+    const pivot = values[mid]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i += 1;
+      while (values[j]! > pivot) j -= 1;
+      if (i <= j) {
+        swap(values, i, j);
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(values: Float64Array, i: number, j: number): void {
+  const t = values[i]!;
+  values[i] = values[j]!;
+  values[j] = t;
+}
+
+/** The k-th smallest value (0-based) of `a`, reordering it in place. */
+export function select(a: Float64Array, k: number): number {
+  selectRank(a, k);
+  return a[k]!;
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { changeFacts } from '../../agent/analysis/change-facts.js';
 import { pullRequestMetrics } from '../../agent/analysis/pull-requests.js';
 import { workingSpan } from '../../agent/analysis/time.js';
-import type { WorkingHours } from '../../agent/config.js';
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../../agent/config.js';
 import { Db } from '../../agent/store/db.js';
 import { tempDir } from '../support/git-repo.js';
 
@@ -130,14 +130,7 @@ describe('data quality', () => {
 
 const t = (iso: string) => Date.parse(iso) / 1000;
 /** Weekdays 09:00–17:00 UTC. */
-const OFFICE: WorkingHours = {
-  days: [1, 2, 3, 4, 5],
-  start: '09:00',
-  end: '17:00',
-  timeZone: 'UTC',
-  people: {},
-  holidays: [],
-};
+const OFFICE: WorkingHours = DEFAULT_WORKING_HOURS;
 
 /** A database with one GitHub repository and the raw response its rows point to. */
 async function oneRepository(): Promise<Db> {

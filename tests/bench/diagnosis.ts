@@ -12,6 +12,7 @@ import {
 import { fitEffects } from '../../agent/analysis/effects.js';
 import { sweepOne } from '../diagnosis/sweep.js';
 import { type ComposedCause, composeOrg } from '../support/composed-org.js';
+import { diagnosePeople } from '../support/diagnose.js';
 import type { PlantedCause } from '../support/scenarios.js';
 
 const PLANTED: PlantedCause[] = [
@@ -65,14 +66,7 @@ export async function benchDiagnosis(): Promise<Record<string, string | number>>
   for (const cause of [...PLANTED, 'none'] as ComposedCause[])
     for (const seed of cause === 'none' ? Array.from({ length: 20 }, (_, i) => i + 1) : SEEDS) {
       const org = composeOrg(cause, seed);
-      const model = fitEffects(org.deliveries);
-      const results = diagnose(
-        org.deliveries,
-        groupDeliveries(org.deliveries).people,
-        'person',
-        { ...DEFAULT_DIAGNOSIS, weeks: 13 },
-        model,
-      );
+      const { results } = diagnosePeople(org.deliveries);
       for (const d of results) {
         const want = org.expected[d.subject] ?? 'none';
         if (cause === 'none') {

@@ -7,24 +7,13 @@
 // random effect (each person's own pace) must not make system effects
 // significant on its own: standard errors are clustered by person.
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_DIAGNOSIS,
-  type Delivery,
-  diagnose,
-  groupDeliveries,
-} from '../../../../agent/analysis/diagnosis.js';
+import type { Delivery } from '../../../../agent/analysis/diagnosis.js';
 import { DEFAULT_EFFECTS, fitEffects } from '../../../../agent/analysis/effects.js';
 import { COMPOSED_PLANTED, composeOrg } from '../../../support/composed-org.js';
+import { diagnosePeople } from '../../../support/diagnose.js';
 import { Random } from '../../../support/random.js';
 
-function run(deliveries: Delivery[]) {
-  const { people } = groupDeliveries(deliveries);
-  const model = fitEffects(deliveries);
-  return {
-    model,
-    results: diagnose(deliveries, people, 'person', { ...DEFAULT_DIAGNOSIS, weeks: 13 }, model),
-  };
-}
+const run = (deliveries: Delivery[]) => diagnosePeople(deliveries);
 
 const SEEDS = Array.from({ length: 10 }, (_, i) => i + 1);
 

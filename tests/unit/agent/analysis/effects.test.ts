@@ -2,10 +2,10 @@
 // taken out of its cycle time is shared between them, never counted twice,
 // and a slow-CI verdict cites the CI effect, not the repository's.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DIAGNOSIS, diagnose, groupDeliveries } from '../../../../agent/analysis/diagnosis.js';
 import { fitEffects, logCycle } from '../../../../agent/analysis/effects.js';
 import { ciStages, reviewerStages, stageExtra } from '../../../../agent/analysis/stages.js';
 import { composeOrg } from '../../../support/composed-org.js';
+import { diagnosePeople } from '../../../support/diagnose.js';
 
 describe('stage effects in the model', () => {
   it('splits what a change with a slow reviewer and slow CI took out of its cycle time between the two', () => {
@@ -48,13 +48,7 @@ describe('stage effects in the model', () => {
     const ci = model.effects.find((e) => e.kind === 'ci' && e.name === 'gamma')!;
     const repository = model.effects.find((e) => e.kind === 'repository' && e.name === 'gamma')!;
     expect(repository.significant).toBe(false);
-    const results = diagnose(
-      org.deliveries,
-      groupDeliveries(org.deliveries).people,
-      'person',
-      { ...DEFAULT_DIAGNOSIS, weeks: 13 },
-      model,
-    );
+    const { results } = diagnosePeople(org.deliveries, model);
     for (const person of ['engi', 'engj', 'engk']) {
       const d = results.find((r) => r.subject === person)!;
       expect(d.verdict).toBe('builds_ci');

@@ -3,7 +3,8 @@
 // Holm's step-down, and the selection used for medians.
 import { describe, expect, it } from 'vitest';
 import { holm } from '../../../../agent/analysis/effects.js';
-import { combinationVariance, DesignBuilder, fitOls, select } from '../../../../agent/analysis/regression.js';
+import { combinationVariance, DesignBuilder, fitOls } from '../../../../agent/analysis/regression.js';
+import { select } from '../../../../agent/analysis/stats.js';
 
 function interceptOnly(n: number) {
   const b = new DesignBuilder(n, n);
