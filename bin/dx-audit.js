@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry shim, CommonJS (bin/package.json): the CLI is compiled to dist/ by
-// `npm install` (the prepare script). `wrap -- CMD` runs before every wrapped
+// Entry shim, CommonJS (bin/package.json): the CLI is bundled into dist/cli/ by
+// `npm install` (the prepare script; scripts/bundle-cli.mjs). `wrap -- CMD` runs before every wrapped
 // build, so it takes a short road, compiled to CommonJS in bin/wrap/ by the same
 // build (tsconfig.wrap.json): no ES module loader, no command-line framework,
 // no config and no SQLite before the command starts.
@@ -23,7 +23,7 @@ if (args.includes('wrap') && args.includes('--') && existsSync(shortRoad)) {
 }
 
 function fullCli() {
-  const cli = join(__dirname, '..', 'dist', 'agent', 'cli.js');
+  const cli = join(__dirname, '..', 'dist', 'cli', 'dx-audit.js');
   if (!existsSync(cli)) {
     process.stderr.write(
       'dx-audit: the compiled CLI is missing; run `npm install` (or `npm run build`) in the dx-audit folder.\n',

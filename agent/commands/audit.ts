@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ingestPendingBuilds } from '../../collectors/build/pending.js';
 import type { LocalRepository } from '../../collectors/git/repository.js';
-import type { CommandModule } from '../cli.js';
 import type { Context } from '../context.js';
 import { DxError, InputError, InterruptedError, WorkError } from '../errors.js';
 import { renderDashboard } from '../render/dashboard.js';
@@ -66,23 +65,6 @@ interface Options {
   anonymize?: boolean;
 }
 
-/**
- * Later steps run the command modules of their collectors when this build
- * has them (`build`, `collect github`); a build without them skips the step
- * with a note. The specifiers are variables so that a missing module is a
- * skipped step, not a compile error.
- */
-async function optionalCommand(specifier: string): Promise<CommandModule<Record<string, unknown>> | null> {
-  try {
-    return (await import(specifier)) as CommandModule<Record<string, unknown>>;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(specifier.slice(2)))
-      return null;
-    throw error;
-  }
-}
-
 export async function run(context: Context, operands: string[], options: Options): Promise<number> {
   const budget = Number(options.buildBudget ?? '10');
   if (!Number.isFinite(budget) || budget <= 0) {
@@ -132,58 +114,55 @@ export async function run(context: Context, operands: string[], options: Options
   }
   repos = collected;
 
-  // 2. local build timing — runs `dx-audit build` per repository when this build has it.
+  // 2. local build timing — runs `dx-audit build` per repository.
   // One budget for the whole step: each repository plans its runs on an equal
   // share of what is left, and a build is stopped only when all that is left is spent.
   let buildStep: BuildStep | null = null;
   if (options.build === false) skipped.push('build timing (--no-build)');
   else {
-    const build = await optionalCommand('./build.js');
-    if (!build) skipped.push('build timing (the build collector is not part of this version)');
-    else {
-      const step: BuildStep = {
-        budgetMinutes: budget,
-        repositories: repos.length,
-        timed: 0,
-        runs: 0,
-        failed: 0,
-        stoppedAtBudget: 0,
-        notStarted: 0,
-      };
-      buildStep = step;
-      const stepStarted = Date.now();
-      const whole = `the build budget of ${budget} min`;
-      for (const [index, repo] of repos.entries()) {
-        const left = budget - (Date.now() - stepStarted) / 60_000;
-        if (left <= 0) {
-          step.notStarted += 1;
-          skipped.push(`build timing of ${repo.name} (${whole} was spent)`);
-          continue;
-        }
-        const share = left / (repos.length - index);
-        try {
-          await build.run(quietStep, [repo.root], {
-            runs: '3',
-            warmup: '1',
-            budget: String(share),
-            deadline: String(left),
-            budgetName: `its share of ${whole} (${minutes(share)})`,
-            deadlineName: `what was left of ${whole} (${minutes(left)})`,
-            onResult: (result: BenchmarkResult) => {
-              step.runs += result.runs;
-              step.failed += result.failed;
-              if (result.runs > 0) step.timed += 1;
-            },
-          });
-        } catch (error) {
-          if (!(error instanceof DxError)) throw error;
-          if (/ran past what was left of the build budget/.test(error.message)) step.stoppedAtBudget += 1;
-          skipped.push(
-            /no known build system/.test(error.message)
-              ? `build timing of ${repo.name} (no build system detected; time one with \`dx-audit build -- CMD\`)`
-              : `build timing of ${repo.name} (${error.message})`,
-          );
-        }
+    const build = await import('./build.js');
+    const step: BuildStep = {
+      budgetMinutes: budget,
+      repositories: repos.length,
+      timed: 0,
+      runs: 0,
+      failed: 0,
+      stoppedAtBudget: 0,
+      notStarted: 0,
+    };
+    buildStep = step;
+    const stepStarted = Date.now();
+    const whole = `the build budget of ${budget} min`;
+    for (const [index, repo] of repos.entries()) {
+      const left = budget - (Date.now() - stepStarted) / 60_000;
+      if (left <= 0) {
+        step.notStarted += 1;
+        skipped.push(`build timing of ${repo.name} (${whole} was spent)`);
+        continue;
+      }
+      const share = left / (repos.length - index);
+      try {
+        await build.run(quietStep, [repo.root], {
+          runs: '3',
+          warmup: '1',
+          budget: String(share),
+          deadline: String(left),
+          budgetName: `its share of ${whole} (${minutes(share)})`,
+          deadlineName: `what was left of ${whole} (${minutes(left)})`,
+          onResult: (result: BenchmarkResult) => {
+            step.runs += result.runs;
+            step.failed += result.failed;
+            if (result.runs > 0) step.timed += 1;
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof DxError)) throw error;
+        if (/ran past what was left of the build budget/.test(error.message)) step.stoppedAtBudget += 1;
+        skipped.push(
+          /no known build system/.test(error.message)
+            ? `build timing of ${repo.name} (no build system detected; time one with \`dx-audit build -- CMD\`)`
+            : `build timing of ${repo.name} (${error.message})`,
+        );
       }
     }
   }
@@ -197,15 +176,12 @@ export async function run(context: Context, operands: string[], options: Options
       `GitHub (no token found: set GITHUB_TOKEN or GH_TOKEN, or run \`gh auth login\`; then run \`dx-audit collect github ${slugs.join(' ')}\`)`,
     );
   else {
-    const github = await optionalCommand('./collect-github.js');
-    if (!github) skipped.push('GitHub (the GitHub collector is not part of this version)');
-    else {
-      try {
-        await github.run(quietStep, slugs, {});
-      } catch (error) {
-        if (!(error instanceof DxError)) throw error;
-        context.note(`dx-audit: note: GitHub collection stopped: ${error.line}`);
-      }
+    const github = await import('./collect-github.js');
+    try {
+      await github.run(quietStep, slugs, {});
+    } catch (error) {
+      if (!(error instanceof DxError)) throw error;
+      context.note(`dx-audit: note: GitHub collection stopped: ${error.line}`);
     }
   }
 

@@ -34,7 +34,8 @@ export function loadAssets(): DashboardAssets {
     .map((name) => join(chartDist, name))
     .find((file) => existsSync(file));
   if (!chartFile) throw new Error(`Chart.js's UMD build is missing from ${chartDist}; run npm install`);
-  // The page script is bundled by the build into dist/dashboard/page.js, two levels up from dist/agent/render/.
+  // The page script is bundled by the build into dist/dashboard/page.js: found from the bundled CLI
+  // (dist/cli/), the compiled tree (dist/agent/render/) and the sources (agent/render/).
   const here = dirname(fileURLToPath(import.meta.url));
   const pageFile = [
     join(here, '..', '..', 'dashboard', 'page.js'),

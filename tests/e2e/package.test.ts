@@ -1,8 +1,8 @@
 // The npm package as a user gets it: `npm pack` (which builds in prepack),
 // `npm install <tarball>` into an empty folder (sqlite3 compiles there), then
 // the installed bin through npx: --version, and an audit of a fresh clone.
-import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -86,9 +86,8 @@ describe('the npm package', () => {
       'bin/dx-audit.js',
       'bin/package.json',
       'bin/wrap/agent/wrap-entry.js',
-      'dist/agent/cli.js',
-      'dist/agent/render/dashboard.js',
-      'dist/dashboard/template.js',
+      'dist/cli/dx-audit.js',
+      'dist/cli/THIRD-PARTY-NOTICES.txt',
       'dist/dashboard/page.js',
       'action.yml',
       'LICENSE',
@@ -98,6 +97,21 @@ describe('the npm package', () => {
       expect(paths).toContain(required);
     }
     expect(paths.filter((p) => /^(tests|docs|dist\/tests)\//.test(p) || p.endsWith('.map'))).toEqual([]);
+    // the CLI is one bundle: besides Node's own modules it imports only sqlite3, a native binding
+    const imported = new Set<string>();
+    const bundle = join(ROOT, 'dist', 'cli');
+    for (const file of readdirSync(bundle).filter((name) => name.endsWith('.js'))) {
+      const code = readFileSync(join(bundle, file), 'utf8');
+      // static (`from"x";`, `import"x";`) and dynamic (`import("x")`) imports of a package name
+      for (const m of code.matchAll(
+        /\b(?:from|import)\s*\(?\s*"((?:@[\w.-]+\/)?[a-z0-9][\w.-]*(?:\/[\w./-]+)?)"\s*[;)]/g,
+      ))
+        imported.add(m[1]!);
+    }
+    const external = [...imported].filter(
+      (name) => !name.startsWith('node:') && !builtinModules.includes(name),
+    );
+    expect(external).toEqual(['sqlite3']);
     expect(paths.filter((p) => p.endsWith('.ts'))).toEqual([]);
     // a registry tarball is built by prepack, the same build as npm test's
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -113,6 +127,13 @@ describe('the npm package', () => {
       extendEnv: false,
     });
     expect(result.stdout.trim()).toBe(PKG.version);
+    // installed with its two runtime dependencies only: the rest is in the bundle
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['chart.js', 'sqlite3']);
+    for (const bundled of ['commander', 'execa', 'octokit'])
+      expect(existsSync(join(app, 'node_modules', bundled))).toBe(false);
   });
 
   it('audits a fresh clone and writes the dashboard and the weekly report', async () => {
