@@ -5,7 +5,7 @@
 // updates an issue with the weekly report.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveEndpoints, tokenFromEnv } from '../../collectors/github/client.js';
+import { resolveEndpoints, tokenFromEnv } from '../../collectors/github/endpoints.js';
 import type { Report } from '../analysis/model.js';
 import { parseSince } from '../config.js';
 import type { Context } from '../context.js';

@@ -1,12 +1,7 @@
 // `dx-audit collect github [OWNER/REPO...] [--org ORG] [--github-url URL]`
-import {
-  findToken,
-  GithubClient,
-  type GithubClientOptions,
-  missingToken,
-  resolveEndpoints,
-} from '../../collectors/github/client.js';
+import { GithubClient, type GithubClientOptions } from '../../collectors/github/client.js';
 import { collectGithubRepository, type RepositoryCollectResult } from '../../collectors/github/collect.js';
+import { findToken, missingToken, resolveEndpoints } from '../../collectors/github/endpoints.js';
 import { eachLimited, listOrgRepositories } from '../../collectors/github/org.js';
 import type { Context } from '../context.js';
 import { type DxError, InputError, InterruptedError } from '../errors.js';

@@ -6,7 +6,8 @@
 // per KB. Shards are filled largest first into the cheapest shard so far.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findToken, GithubClient, missingToken, resolveEndpoints } from '../../collectors/github/client.js';
+import { GithubClient } from '../../collectors/github/client.js';
+import { findToken, missingToken, resolveEndpoints } from '../../collectors/github/endpoints.js';
 import { listOrgRepositories } from '../../collectors/github/org.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';

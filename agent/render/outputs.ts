@@ -121,7 +121,7 @@ export async function analyseForContext(
 
 /** Whether the GitHub collector will find a token (the same lookup it uses). Never printed or stored. */
 export async function githubTokenAvailable(context: Context): Promise<boolean> {
-  const { findToken, resolveEndpoints } = await import('../../collectors/github/client.js');
+  const { findToken, resolveEndpoints } = await import('../../collectors/github/endpoints.js');
   let apiUrl = 'https://api.github.com';
   try {
     apiUrl = resolveEndpoints(undefined, context.loaded.config.github.url, context.env).apiUrl;

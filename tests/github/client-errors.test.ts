@@ -6,7 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DxError } from '../../agent/errors.js';
-import { GithubClient, resolveEndpoints } from '../../collectors/github/client.js';
+import { GithubClient } from '../../collectors/github/client.js';
+import { resolveEndpoints } from '../../collectors/github/endpoints.js';
 
 async function failure(promise: Promise<unknown>): Promise<DxError> {
   try {

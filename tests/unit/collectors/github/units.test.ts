@@ -3,7 +3,8 @@ import { parseRepositoryName } from '../../../../agent/commands/collect-github.j
 import { redact } from '../../../../agent/errors.js';
 import { splitWindow } from '../../../../collectors/github/actions-collector.js';
 import { databaseIdOf } from '../../../../collectors/github/actions-extractor.js';
-import { GithubClient, resolveEndpoints, throttleSeconds } from '../../../../collectors/github/client.js';
+import { GithubClient, throttleSeconds } from '../../../../collectors/github/client.js';
+import { resolveEndpoints } from '../../../../collectors/github/endpoints.js';
 import {
   extractPullRequest,
   type GqlPullRequest,

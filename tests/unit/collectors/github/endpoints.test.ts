@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { githubHosts } from '../../../../agent/commands/collect-git.js';
 import type { Context } from '../../../../agent/context.js';
-import { apiUrlFromGhHost, resolveEndpoints, tokenFromEnv } from '../../../../collectors/github/client.js';
+import { apiUrlFromGhHost, resolveEndpoints, tokenFromEnv } from '../../../../collectors/github/endpoints.js';
 
 describe('GH_HOST', () => {
   it('points the API at the Enterprise Server host when nothing more explicit is set', () => {
