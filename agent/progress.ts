@@ -1,5 +1,6 @@
 // Progress for long work: a single rewritten line on an interactive terminal,
 // nothing at all when stderr is not a TTY or --quiet is set.
+import { englishNumber } from './util/format.js';
 
 /** What long-running work reports to; a no-op outside a terminal. */
 export interface Progress {
@@ -60,8 +61,8 @@ export function progressLine(
 ): string {
   const nounFor = (n: number) => (n === 1 ? noun.one : noun.many);
   const elapsed = `${clock(elapsedMs / 1000)} elapsed`;
-  if (total === null || total <= 0) return `${done.toLocaleString('en-US')} ${nounFor(done)}, ${elapsed}`;
+  if (total === null || total <= 0) return `${englishNumber(done)} ${nounFor(done)}, ${elapsed}`;
   const share = Math.min(1, done / total);
   const left = done > 0 ? `, about ${clock(((elapsedMs / 1000) * (total - done)) / done)} left` : '';
-  return `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${nounFor(total)} (${Math.floor(share * 100)}%), ${elapsed}${left}`;
+  return `${englishNumber(done)} of ${englishNumber(total)} ${nounFor(total)} (${Math.floor(share * 100)}%), ${elapsed}${left}`;
 }

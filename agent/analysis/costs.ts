@@ -13,6 +13,7 @@
 // Rugaber, "Resumption strategies for interrupted programming tasks",
 // Software Quality Journal 19(1), 2011: a programmer typically needs 10–15
 // minutes to resume editing code after an interruption.
+import { formatCount } from '../util/format.js';
 import type { Cause } from './diagnosis.js';
 import type { SystemEffect } from './effects.js';
 
@@ -83,7 +84,7 @@ const H = 3600;
 
 function fmtHours(seconds: number): string {
   const h = seconds / H;
-  return h >= 100 ? `${Math.round(h).toLocaleString('en-US')} h` : `${h.toFixed(1)} h`;
+  return h >= 100 ? `${formatCount(h)} h` : `${h.toFixed(1)} h`;
 }
 
 /** Ranks the causes by engineer time per week, then delay (unknown last). */

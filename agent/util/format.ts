@@ -7,9 +7,22 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many;
 }
 
+/**
+ * One formatter for every output, made on first use: `toLocaleString('en-US')`
+ * builds a new one on each call, and building the first loads ICU's data
+ * (about 30 ms), which commands that print no number never need.
+ */
+let english: Intl.NumberFormat | undefined;
+
+/** "12,345", "1.5": digits grouped as English writes them. */
+export function englishNumber(n: number): string {
+  english ??= new Intl.NumberFormat('en-US');
+  return english.format(n);
+}
+
 /** "12,345". */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return englishNumber(Math.round(n));
 }
 
 /** Hours per week and similar: "12", "3.4". */

@@ -242,10 +242,15 @@ function layout(cause: PlantedCause, people: string[]): Layout {
   return { affected: Object.keys(expected), expected, home, plan };
 }
 
-/** Generates the scenario's GitHub data (no git, no files): deterministic for a cause and seed. */
+/**
+ * Generates the scenario's GitHub data (no git, no files): deterministic for a
+ * cause, seed and `share` (the fraction of the usual pull requests, for tests
+ * that need an organisation's shape but not enough changes to judge anyone).
+ */
 export function scenarioOrg(
   cause: PlantedCause,
   seed: number,
+  share = 1,
 ): { org: GenOrg; affected: string[]; expected: Record<string, PlantedCause>; plan: ScenarioPlan } {
   const logins = Array.from({ length: SCENARIO_PEOPLE }, (_, i) => `dev${i + 1}`);
   const { affected, expected, home, plan } = layout(cause, logins);
@@ -306,7 +311,7 @@ export function scenarioOrg(
     people: SCENARIO_PEOPLE,
     days: SCENARIO_DAYS,
     now: SCENARIO_NOW,
-    repoPrs: byRepo.map((team) => Math.round((team.length * PRS_PER_PERSON) / 0.92)),
+    repoPrs: byRepo.map((team) => Math.round((team.length * PRS_PER_PERSON * share) / 0.92)),
     runsPerRepo: 12,
     prRuns: true,
     pushAtReady: true,
@@ -482,8 +487,13 @@ export async function writeMirror(
 }
 
 /** Builds a scenario under `dir`: its GitHub data and a git clone per repository. */
-export async function buildScenario(cause: PlantedCause, seed: number, dir: string): Promise<Scenario> {
-  const scenario = scenarioData(cause, seed);
+export async function buildScenario(
+  cause: PlantedCause,
+  seed: number,
+  dir: string,
+  share = 1,
+): Promise<Scenario> {
+  const scenario = scenarioData(cause, seed, share);
   const { org, plan } = scenario;
   await Promise.all(
     org.repositories.map(async (repo, i) => {
@@ -497,8 +507,8 @@ export async function buildScenario(cause: PlantedCause, seed: number, dir: stri
 }
 
 /** The scenario's generated data alone, without git clones (`repos` stays empty). */
-export function scenarioData(cause: PlantedCause, seed: number): Scenario {
-  const { org, affected, expected, plan } = scenarioOrg(cause, seed);
+export function scenarioData(cause: PlantedCause, seed: number, share = 1): Scenario {
+  const { org, affected, expected, plan } = scenarioOrg(cause, seed, share);
   const until = org.now;
   const since = until - SCENARIO_DAYS * 24 * HOUR * 1000;
   return {
