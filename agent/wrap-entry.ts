@@ -2,10 +2,11 @@
 // build: it parses the few flags wrap understands by hand and skips the
 // command-line framework and the config. Anything unusual (help, other flags,
 // a malformed line) returns null and goes through the full CLI instead.
-// The build also compiles this file and everything it imports to CommonJS in
-// bin/wrap/ (tsconfig.wrap.json), which bin/dx-audit.js loads without the ES
-// module loader: keep import.meta and top-level await out of that code, and
-// keep it free of SQLite, the config and the command-line framework.
+// The build also bundles this file and everything it imports into one
+// CommonJS file, bin/wrap/wrap-entry.js (scripts/bundle-cli.mjs), which
+// bin/dx-audit.js loads without the ES module loader: keep import.meta and
+// top-level await out of that code, and keep it free of SQLite, the config
+// and the command-line framework.
 import { resolve } from 'node:path';
 
 /** Runs the wrapped command when the arguments are a plain wrap invocation; null otherwise. */

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// Entry shim, CommonJS (bin/package.json): the CLI is bundled into dist/cli/ by
-// `npm install` (the prepare script; scripts/bundle-cli.mjs). `wrap -- CMD` runs before every wrapped
-// build, so it takes a short road, compiled to CommonJS in bin/wrap/ by the same
-// build (tsconfig.wrap.json): no ES module loader, no command-line framework,
-// no config and no SQLite before the command starts.
+// Entry shim, CommonJS (bin/package.json). The build (scripts/bundle-cli.mjs;
+// `npm install` runs it as the prepare script) bundles the CLI into dist/cli/.
+// `wrap -- CMD` runs before every wrapped build, so it takes a short road,
+// bundled into one CommonJS file, bin/wrap/wrap-entry.js: no ES module loader,
+// no command-line framework, no config and no SQLite before the command starts.
 'use strict';
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const args = process.argv.slice(2);
-const shortRoad = join(__dirname, 'wrap', 'agent', 'wrap-entry.js');
+const shortRoad = join(__dirname, 'wrap', 'wrap-entry.js');
 if (args.includes('wrap') && args.includes('--') && existsSync(shortRoad)) {
   // null: not a plain `wrap -- CMD` (help, other flags): the full CLI parses it
   require(shortRoad)

@@ -85,7 +85,7 @@ describe('the npm package', () => {
     for (const required of [
       'bin/dx-audit.js',
       'bin/package.json',
-      'bin/wrap/agent/wrap-entry.js',
+      'bin/wrap/wrap-entry.js',
       'dist/cli/dx-audit.js',
       'dist/cli/THIRD-PARTY-NOTICES.txt',
       'dist/dashboard/page.js',
