@@ -51,22 +51,23 @@ export async function inspectRepository(
       fix: 'pass the folder of a git clone',
     });
   }
-  const probe = await execa('git', ['rev-parse', '--is-bare-repository'], {
-    cwd: absolute,
-    reject: false,
-    stdin: 'ignore',
-  });
-  if (probe.exitCode !== 0) {
+  // One git run answers what the rest needs: bare or not, shallow or not, and
+  // the top folder (the git folder for a bare repository). `--show-toplevel`
+  // fails outside a work tree, after the lines before it are printed.
+  const probe = await execa(
+    'git',
+    ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--absolute-git-dir', '--show-toplevel'],
+    { cwd: absolute, reject: false, stdin: 'ignore' },
+  );
+  const [bare, shallowFlag, gitDir, topLevel] = String(probe.stdout).split('\n');
+  if (bare !== 'true' && bare !== 'false') {
     const known = knownGitError(decodeStderr(probe.stderr), absolute);
     if (known) throw known;
     throw new InputError(`${absolute} is not a git repository`, {
       fix: 'pass the folder of a git clone (or run `git init` there first)',
     });
   }
-  const bare = String(probe.stdout).trim();
-  let root: string | null;
-  if (bare === 'true') root = await gitOrNull(absolute, ['rev-parse', '--absolute-git-dir']);
-  else root = await gitOrNull(absolute, ['rev-parse', '--show-toplevel']);
+  const root = (bare === 'true' ? gitDir : topLevel) || null;
   if (!root) {
     throw new InputError(`${absolute} is inside a git folder but not in a work tree`, {
       fix: 'pass the top folder of the clone',
@@ -95,7 +96,7 @@ export async function inspectRepository(
     branch = symbolic || null;
     detached = !symbolic;
   }
-  const shallow = (await gitOrNull(root, ['rev-parse', '--is-shallow-repository'])) === 'true';
+  const shallow = shallowFlag === 'true';
   const remote = await gitOrNull(root, ['config', '--get', 'remote.origin.url']);
   const remoteUrl = remote ? stripCredentials(remote) : null;
   return {

@@ -58,6 +58,22 @@ describe('collect git: bad input', () => {
     expectOneLine(result.stderr, /is not a git repository — pass the folder of a git clone/);
   });
 
+  it('the git folder of a clone, which is not its work tree', async () => {
+    const good = repo();
+    const result = await runCli([
+      'collect',
+      'git',
+      join(good.path, '.git'),
+      '--db',
+      join(tempDir(), 'dx.db'),
+    ]);
+    expect(result.exitCode).toBe(2);
+    expectOneLine(
+      result.stderr,
+      /\.git is inside a git folder but not in a work tree — pass the top folder of the clone/,
+    );
+  });
+
   it('a corrupt database file is refused and left untouched', async () => {
     const r = repo();
     const db = join(tempDir(), 'dx.db');
