@@ -1,6 +1,11 @@
 // Builds a git history in one `git fast-import` run: hundreds of commits with
 // exact authors, times, messages and contents in a fraction of a second, and
 // any path git allows (spaces, unicode, newlines).
+//
+// Both runs pass --depth=0: no delta compression. A test history is read a few
+// times and thrown away, and deltas cost fast-import most of its time (a
+// 195-commit mirror of 1.3 MB: 1.4 s of CPU with git's default depth of 50,
+// 0.3 s without, for a pack of 2.2 MB instead of 0.6 MB).
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { execaSync } from 'execa';
@@ -15,7 +20,7 @@ export function spawnFastImport(
   cwd: string,
   env: NodeJS.ProcessEnv = { ...process.env, ...gitEnv() },
 ): { child: ChildProcessByStdio<Writable, null, Readable>; finished: Promise<void> } {
-  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
+  const child = spawn('git', ['fast-import', '--quiet', '--done', '--depth=0'], {
     cwd,
     env,
     stdio: ['pipe', 'ignore', 'pipe'],
@@ -95,7 +100,7 @@ export function importHistory(commits: readonly ImportedCommit[], repo?: TestRep
     }
     text('\n');
   });
-  execaSync('git', ['fast-import', '--quiet'], {
+  execaSync('git', ['fast-import', '--quiet', '--depth=0'], {
     cwd: target.path,
     input: Buffer.concat(parts),
     env: gitEnv(),
