@@ -40,7 +40,7 @@ describe('the npm package', () => {
   let repo: TestRepo;
 
   beforeAll(async () => {
-    // `npm test` built dist/ already; prepack's build is the same `npm run build` (asserted below)
+    // `npm test`'s check bundled dist/cli and the page already; prepack runs `npm run build` (asserted below)
     const pack = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
       cwd: ROOT,
       env: npmEnv(),
