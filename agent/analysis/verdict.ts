@@ -114,7 +114,7 @@ function verdictWithoutBeside(report: VerdictInput, fileRevisions: number): Omit
       .slice(0, 10)
       .reduce((a, b) => a + b, 0);
     findings.push(
-      `The 10 most-changed files take ${((100 * top10) / fileRevisions).toFixed(0)} % of all file changes (${formatCount(top10)} of ${formatCount(fileRevisions)}).`,
+      `The 10 most-changed files take ${((100 * top10) / fileRevisions).toFixed(0)} % of the file changes analysed (${formatCount(top10)} of ${formatCount(fileRevisions)}; lock, generated, vendored and documentation files are left out).`,
     );
   }
   const strongest = report.git.moduleCoupling[0] ?? report.git.coupling[0];
