@@ -52,14 +52,20 @@ export async function inspectRepository(
     });
   }
   // One git run answers what the rest needs: bare or not, shallow or not, and
-  // the top folder (the git folder for a bare repository). `--show-toplevel`
-  // fails outside a work tree, after the lines before it are printed.
+  // the top of the work tree. The path comes last, so a newline inside it stays
+  // in it; `--show-toplevel` fails outside a work tree (a bare repository, or
+  // inside a .git folder) after the lines before it are printed.
   const probe = await execa(
     'git',
-    ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--absolute-git-dir', '--show-toplevel'],
-    { cwd: absolute, reject: false, stdin: 'ignore' },
+    ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-toplevel'],
+    {
+      cwd: absolute,
+      reject: false,
+      stdin: 'ignore',
+      stripFinalNewline: true,
+    },
   );
-  const [bare, shallowFlag, gitDir, topLevel] = String(probe.stdout).split('\n');
+  const [bare, shallowFlag, ...topLines] = String(probe.stdout).split('\n');
   if (bare !== 'true' && bare !== 'false') {
     const known = knownGitError(decodeStderr(probe.stderr), absolute);
     if (known) throw known;
@@ -67,7 +73,12 @@ export async function inspectRepository(
       fix: 'pass the folder of a git clone (or run `git init` there first)',
     });
   }
-  const root = (bare === 'true' ? gitDir : topLevel) || null;
+  const root =
+    bare === 'true'
+      ? await gitOrNull(absolute, ['rev-parse', '--absolute-git-dir'])
+      : probe.exitCode === 0
+        ? topLines.join('\n') || null
+        : null;
   if (!root) {
     throw new InputError(`${absolute} is inside a git folder but not in a work tree`, {
       fix: 'pass the top folder of the clone',

@@ -211,6 +211,29 @@ describe('collect git: history shapes', () => {
     expect((await report(db)).git.commits).toBe(2);
   });
 
+  it('collects clones whose paths hold a newline or end in a space, and a bare clone, under their own paths', async () => {
+    const origin = repo();
+    for (let i = 0; i < 3; i += 1) origin.commit({ files: { 'f.txt': `${i}\n` } });
+    const parent = tempDir();
+    cleanup.push(() => execFileSync('rm', ['-rf', parent]));
+    const paths = [join(parent, 'new\nline'), join(parent, 'space '), join(parent, 'bare\nclone.git')];
+    const env = { ...process.env, ...gitEnv() };
+    execFileSync('git', ['clone', '-q', origin.path, paths[0]!], { env });
+    execFileSync('git', ['clone', '-q', origin.path, paths[1]!], { env });
+    execFileSync('git', ['clone', '-q', '--bare', origin.path, paths[2]!], { env });
+    const db = join(tempDir(), 'dx.db');
+    const result = await runCli(['collect', 'git', ...paths, '--db', db]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const stored = await Db.open(db, { readonly: true });
+    try {
+      const rows = await stored.all<{ path: string }>('SELECT path FROM repositories ORDER BY id');
+      expect(rows.map((r) => r.path)).toEqual(paths);
+    } finally {
+      await stored.close();
+    }
+    expect((await report(db)).git.commits).toBe(9);
+  });
+
   it('collects another branch with --branch, replacing the previous branch of that clone', async () => {
     const r = repo();
     r.commit({ files: { 'x.txt': '1\n' } });
