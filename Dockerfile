@@ -14,7 +14,7 @@ COPY . .
 ENV npm_config_build_from_source=true
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf tests docs dist/tests
+ && rm -rf tests docs dist/tests dist/agent dist/collectors
 
 FROM node:20-bookworm-slim
 RUN apt-get update \

@@ -24,7 +24,7 @@ const outdir = join(root, 'dist', 'cli');
 rmSync(outdir, { recursive: true, force: true });
 rmSync(join(root, 'bin', 'wrap'), { recursive: true, force: true });
 
-await build({
+const wrap = await build({
   absWorkingDir: root,
   entryPoints: ['agent/wrap-entry.ts'],
   bundle: true,
@@ -32,13 +32,19 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: join(root, 'bin', 'wrap', 'wrap-entry.js'),
-  // anything beyond Node's own modules here would be a mistake: fail the build
-  external: [],
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
+  metafile: true,
   logLevel: 'warning',
 });
+// The short road holds Node's own modules and dx-audit's code only, and no
+// import.meta (empty in CommonJS): esbuild would bundle a package or warn, so
+// both fail the build here.
+const packagesInWrap = Object.keys(wrap.metafile.inputs).filter((input) => input.includes('node_modules/'));
+if (packagesInWrap.length > 0)
+  throw new Error(`the wrap short road must not bundle packages, but imports ${packagesInWrap.join(', ')}`);
+if (wrap.warnings.length > 0) throw new Error('the wrap short road built with warnings (above)');
 
 const result = await build({
   absWorkingDir: root,
@@ -61,6 +67,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+if (result.warnings.length > 0) throw new Error('the command line built with warnings (above)');
 
 /** The package folder an input path lies in: node_modules/<name> or node_modules/@scope/<name>, nested ones included. */
 function packageDir(input) {

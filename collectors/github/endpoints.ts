@@ -2,7 +2,6 @@
 // rules every command shares (flag > config > environment > gh), kept apart
 // from the client so that commands which only ask "is there a token?" (report,
 // audit's next steps) do not load octokit.
-import { execa } from 'execa';
 import { InputError, registerSecret } from '../../agent/errors.js';
 
 /** The token dx-audit needs, in words (error messages). */
@@ -51,6 +50,8 @@ export async function findToken(env: NodeJS.ProcessEnv, apiUrl: string): Promise
   const args = ['auth', 'token'];
   if (host !== 'api.github.com') args.push('--hostname', host);
   try {
+    // loaded here, when no token is in the environment: most runs never need it
+    const { execa } = await import('execa');
     const result = await execa('gh', args, { reject: false, timeout: 10_000, stdin: 'ignore', env });
     const token = String(result.stdout ?? '').trim();
     if (result.exitCode === 0 && token) {

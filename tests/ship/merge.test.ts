@@ -105,9 +105,9 @@ describe('dx-audit merge', () => {
     const prs = s.org.repositories.reduce((n, r) => n + r.pullRequests.length, 0);
     expect(parsed.repositories).toHaveLength(3);
     expect((await tableCounts(single)).github_pull_requests).toBe(prs);
-    expect(parsed.pullRequests.merged).toBeGreaterThan(200);
-    expect(parsed.ci.runs).toBeGreaterThan(600);
-    expect(parsed.git.commits).toBeGreaterThan(200);
+    expect(parsed.pullRequests.merged).toBeGreaterThan(150);
+    expect(parsed.ci.runs).toBeGreaterThan(500);
+    expect(parsed.git.commits).toBeGreaterThan(150);
     expect(parsed.diagnosis.length).toBeGreaterThan(0);
     expect(await report(merged)).toBe(singleReport);
   });
