@@ -9,6 +9,19 @@ import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../../agent/config.js'
 import { Db } from '../../agent/store/db.js';
 import { tempDir } from '../support/git-repo.js';
 
+/** pullRequestMetrics with no bots, nothing excluded, no fragile files, and `extra` options. */
+function metricsFor(
+  db: Db,
+  until: number,
+  extra: Partial<Parameters<typeof pullRequestMetrics>[2]> = {},
+): ReturnType<typeof pullRequestMetrics> {
+  return pullRequestMetrics(
+    db,
+    { since: null, until },
+    { bots: [], isExcluded: () => false, fragileFiles: new Map(), ...extra },
+  );
+}
+
 async function seed(db: Db) {
   await db.exec(`
     INSERT INTO repositories (id, name, github, created_at) VALUES (1, 'svc', 'acme/svc', 'now');
@@ -72,29 +85,18 @@ describe('data quality', () => {
   it('clamps and counts skew, ignores self and bot reviews, unions CI intervals', async () => {
     const db = await Db.open(join(tempDir(), 'dx.db'));
     await seed(db);
-    const metrics = await pullRequestMetrics(
-      db,
-      { since: null, until: 100_000 },
-      { bots: [], isExcluded: () => false, fragileFiles: new Map() },
-    );
+    const metrics = await metricsFor(db, 100_000);
     // the in-memory join over CI attempts gives the same CI wait as the SQL one
     const { ciMetrics } = await import('../../agent/analysis/ci.js');
     const ci = await ciMetrics(db, { since: null, until: 100_000 });
-    const joined = await pullRequestMetrics(
-      db,
-      { since: null, until: 100_000 },
-      {
-        bots: [],
-        isExcluded: () => false,
-        fragileFiles: new Map(),
-        ciAttempts: ci.items.map((a) => ({
-          repoId: a.repoId,
-          headSha: a.headSha,
-          start: a.startedAt ?? a.createdAt,
-          finish: a.completedAt,
-        })),
-      },
-    );
+    const joined = await metricsFor(db, 100_000, {
+      ciAttempts: ci.items.map((a) => ({
+        repoId: a.repoId,
+        headSha: a.headSha,
+        start: a.startedAt ?? a.createdAt,
+        finish: a.completedAt,
+      })),
+    });
     expect(joined.items.map((i) => i.ciWait)).toEqual(metrics.items.map((i) => i.ciWait));
     await db.close();
     const [one, two] = metrics.items;
@@ -171,16 +173,9 @@ describe('working hours', () => {
        VALUES (1, 3, 31, 'carl', 0, 'APPROVED', ?, 1)`,
       [t('2025-03-10T14:00:00Z')],
     );
-    const metrics = await pullRequestMetrics(
-      db,
-      { since: null, until: t('2025-04-01T00:00:00Z') },
-      {
-        bots: [],
-        isExcluded: () => false,
-        fragileFiles: new Map(),
-        workingHours: { ...OFFICE, people: { carl: 'America/New_York' } },
-      },
-    );
+    const metrics = await metricsFor(db, t('2025-04-01T00:00:00Z'), {
+      workingHours: { ...OFFICE, people: { carl: 'America/New_York' } },
+    });
     await db.close();
     // coding Fri 16:00–16:30; pickup in New York: Fri 11:30–17:00 EST + Mon 09:00–10:00 EDT;
     // review Mon 14:00–15:00; cycle Fri 16:00–17:00 + Mon 09:00–15:00 (UTC)
@@ -215,17 +210,10 @@ describe('working hours', () => {
         finish: t('2025-03-07T17:20:00Z'),
       },
     ];
-    const metrics = await pullRequestMetrics(
-      db,
-      { since: null, until: t('2025-04-01T00:00:00Z') },
-      {
-        bots: [],
-        isExcluded: () => false,
-        fragileFiles: new Map(),
-        workingHours: hours,
-        ciAttempts: attempts,
-      },
-    );
+    const metrics = await metricsFor(db, t('2025-04-01T00:00:00Z'), {
+      workingHours: hours,
+      ciAttempts: attempts,
+    });
     const pr = {
       repoId: 1,
       number: 4,
