@@ -24,19 +24,24 @@ const outdir = join(root, 'dist', 'cli');
 rmSync(outdir, { recursive: true, force: true });
 rmSync(join(root, 'bin', 'wrap'), { recursive: true, force: true });
 
-const wrap = await build({
+/** What both bundles share: Node 20, and whitespace and syntax minified only, so names stay readable in a stack trace. */
+const common = {
   absWorkingDir: root,
-  entryPoints: ['agent/wrap-entry.ts'],
   bundle: true,
-  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outfile: join(root, 'bin', 'wrap', 'wrap-entry.js'),
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
+};
+
+const wrap = await build({
+  ...common,
+  entryPoints: ['agent/wrap-entry.ts'],
+  format: 'cjs',
+  outfile: join(root, 'bin', 'wrap', 'wrap-entry.js'),
 });
 // The short road holds Node's own modules and dx-audit's code only, and no
 // import.meta (empty in CommonJS): esbuild would bundle a package or warn, so
@@ -47,25 +52,16 @@ if (packagesInWrap.length > 0)
 if (wrap.warnings.length > 0) throw new Error('the wrap short road built with warnings (above)');
 
 const result = await build({
-  absWorkingDir: root,
+  ...common,
   entryPoints: { 'dx-audit': 'agent/cli.ts' },
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   outdir,
   external: ['sqlite3'],
   // the bundled CommonJS packages (commander, picomatch) call require() for Node's own modules
   banner: {
     js: "import { createRequire as __dxCreateRequire } from 'node:module'; const require = __dxCreateRequire(import.meta.url);",
   },
-  // whitespace and syntax only: names stay readable in a stack trace
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning',
 });
 if (result.warnings.length > 0) throw new Error('the command line built with warnings (above)');
 
