@@ -91,7 +91,9 @@ export async function resolveWindow(
       },
     };
   }
-  const length = Math.max(until - since, DAY) / WEEK;
+  // One rounded length for the JSON and the statement: rounding the raw length to one decimal
+  // could say 1.3 weeks where every output formatting the JSON's 1.35 says 1.4
+  const weeksLong = Number((Math.max(until - since, DAY) / WEEK).toFixed(2));
   const text = basis.length > 0 ? basis.join(', ') : 'as requested';
   return {
     since,
@@ -99,9 +101,9 @@ export async function resolveWindow(
     report: {
       since: new Date(since * 1000).toISOString(),
       until: new Date(until * 1000).toISOString(),
-      weeks: Number(length.toFixed(2)),
+      weeks: weeksLong,
       basis: text,
-      statement: `${day(since)} → ${day(until)} (${length.toFixed(1)} weeks: ${text})`,
+      statement: `${day(since)} → ${day(until)} (${weeksLong.toFixed(1)} weeks: ${text})`,
     },
   };
 }

@@ -113,7 +113,7 @@ describe('one window across git and GitHub, through the CLI', () => {
     expect(newest - 52 * WEEK).toBeLessThan(firstInside);
     expect(newest - 52 * WEEK).toBeGreaterThan(unix(commits[0]!));
     const weeks = (newest - firstInside) / WEEK;
-    const statement = `2024-07-22 → ${day(newest)} (${weeks.toFixed(1)} weeks: the last 52 weeks, ending at the newest collected data, starting at the oldest collected data inside it)`;
+    const statement = `2024-07-22 → ${day(newest)} (${Number(weeks.toFixed(2)).toFixed(1)} weeks: the last 52 weeks, ending at the newest collected data, starting at the oldest collected data inside it)`;
     expect(out.json.window.statement).toBe(statement);
     expect(out.json.window.since).toBe(new Date(firstInside * 1000).toISOString());
     expect(out.json.window.until).toBe(new Date(newest * 1000).toISOString());
