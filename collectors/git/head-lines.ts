@@ -1,6 +1,6 @@
 // Line counts of every file at a commit, as git counts them: the numstat of
 // that tree against the empty tree (binary files have no line count).
-import { execa } from 'execa';
+import { runGit } from './git-process.js';
 import { decodePath } from './path-bytes.js';
 import { emptyTree, gitFailed } from './repository.js';
 
@@ -13,8 +13,7 @@ export interface HeadFile {
 /** Lists the files at `tip` with their line counts. */
 export async function headLineCounts(root: string, tip: string, signal?: AbortSignal): Promise<HeadFile[]> {
   const empty = await emptyTree(root);
-  const result = await execa(
-    'git',
+  const result = await runGit(
     [
       '-c',
       'core.quotepath=off',
@@ -27,19 +26,12 @@ export async function headLineCounts(root: string, tip: string, signal?: AbortSi
       empty,
       tip,
     ],
-    {
-      cwd: root,
-      reject: false,
-      encoding: 'buffer',
-      stripFinalNewline: false,
-      maxBuffer: 1024 * 1024 * 1024,
-      ...(signal ? { cancelSignal: signal } : {}),
-    },
+    { cwd: root, signal },
   );
   if (signal?.aborted) throw signal.reason;
   if (result.exitCode !== 0) throw gitFailed('diff', result.stderr, root);
   const files: HeadFile[] = [];
-  const out = Buffer.from(result.stdout);
+  const out = result.stdout;
   for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start)) {
     const tab1 = out.indexOf(9, start);
     const tab2 = tab1 === -1 || tab1 >= end ? -1 : out.indexOf(9, tab1 + 1);

@@ -1,6 +1,6 @@
 // Streams `git log --numstat -z` and yields one parsed commit at a time, so
 // memory stays bounded whatever the size of the history.
-import { execa } from 'execa';
+import { startGit } from './git-process.js';
 import { decodePath } from './path-bytes.js';
 import { gitFailed } from './repository.js';
 
@@ -62,18 +62,11 @@ export function logArguments(options: LogOptions): string[] {
 
 /** Yields commits newest first. Throws a WorkError when git fails. */
 export async function* streamCommits(root: string, options: LogOptions): AsyncGenerator<GitCommit> {
-  const child = execa('git', logArguments(options), {
-    cwd: root,
-    buffer: { stdout: false, stderr: true },
-    stripFinalNewline: false,
-    reject: false,
-    encoding: 'buffer',
-    ...(options.signal ? { cancelSignal: options.signal } : {}),
-  });
+  const git = startGit(logArguments(options), { cwd: root, signal: options.signal });
   let current: GitCommit | null = null;
   let rest: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    for await (const chunk of git.stdout as AsyncIterable<Buffer>) {
       const data: Buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (let end = data.indexOf(0, start); end !== -1; end = data.indexOf(0, start)) {
@@ -88,9 +81,9 @@ export async function* streamCommits(root: string, options: LogOptions): AsyncGe
       rest = start < data.length ? data.subarray(start) : Buffer.alloc(0);
     }
   } finally {
-    if (child.exitCode === null) child.kill();
+    git.stop();
   }
-  const result = await child;
+  const result = await git.done;
   if (options.signal?.aborted) throw options.signal.reason;
   if (result.exitCode !== 0) throw gitFailed('log', result.stderr, root);
   if (rest.length > 0) {

@@ -2,8 +2,8 @@
 // whether history is partial, and which GitHub repository it belongs to.
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { execa } from 'execa';
 import { type DxError, InputError, WorkError } from '../../agent/errors.js';
+import { runGit } from './git-process.js';
 
 export interface LocalRepository {
   /** Absolute path of the work tree (or of the git dir for a bare repository). */
@@ -23,8 +23,8 @@ export interface LocalRepository {
 
 /** Runs git with the given arguments in `cwd`; returns trimmed stdout or null on failure. */
 export async function gitOrNull(cwd: string, args: string[]): Promise<string | null> {
-  const result = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
-  return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  const result = await runGit(args, { cwd });
+  return result.exitCode === 0 ? result.stdout.toString('utf8').trim() : null;
 }
 
 /** Resolves PATH to a repository, or throws an InputError naming the problem and the fix. */
@@ -55,19 +55,20 @@ export async function inspectRepository(
   // the top of the work tree. The path comes last, so a newline inside it stays
   // in it; `--show-toplevel` fails outside a work tree (a bare repository, or
   // inside a .git folder) after the lines before it are printed.
-  const probe = await execa(
-    'git',
+  const probe = await runGit(
     ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-toplevel'],
     {
       cwd: absolute,
-      reject: false,
-      stdin: 'ignore',
-      stripFinalNewline: true,
     },
   );
-  const [bare, shallowFlag, ...topLines] = String(probe.stdout).split('\n');
+  const [bare, shallowFlag, ...topLines] = probe.stdout.toString('utf8').replace(/\n$/, '').split('\n');
   if (bare !== 'true' && bare !== 'false') {
-    const known = knownGitError(decodeStderr(probe.stderr), absolute);
+    if (probe.exitCode === null && /\bENOENT\b/.test(probe.stderr)) {
+      throw new InputError('git is not installed (no `git` on PATH)', {
+        fix: 'install git, or add the folder holding it to PATH, and run again',
+      });
+    }
+    const known = knownGitError(probe.stderr, absolute);
     if (known) throw known;
     throw new InputError(`${absolute} is not a git repository`, {
       fix: 'pass the folder of a git clone (or run `git init` there first)',
@@ -152,13 +153,6 @@ export async function isAncestor(root: string, ancestor: string, descendant: str
   return result !== null;
 }
 
-/** git's stderr as text, whether execa returned it as a string or as bytes. */
-export function decodeStderr(stderr: unknown): string {
-  if (stderr instanceof Uint8Array) return Buffer.from(stderr).toString('utf8');
-  if (Array.isArray(stderr)) return stderr.map(decodeStderr).join('\n');
-  return stderr === undefined || stderr === null ? '' : String(stderr);
-}
-
 /** The first line of git's message that says what went wrong ("fatal: …", "error: …"). */
 function firstMessage(stderr: string): string {
   const lines = stderr
@@ -195,11 +189,10 @@ export function knownGitError(stderr: string, root: string): DxError | null {
 }
 
 /** A git failure in `root`: a known cause with its fix, else git's own first line. */
-export function gitFailed(what: string, stderr: unknown, root?: string): DxError {
-  const text = decodeStderr(stderr);
-  const known = root ? knownGitError(text, root) : null;
+export function gitFailed(what: string, stderr: string, root?: string): DxError {
+  const known = root ? knownGitError(stderr, root) : null;
   if (known) return known;
-  return new WorkError(`git ${what} failed: ${firstMessage(text)}`, {
+  return new WorkError(`git ${what} failed: ${firstMessage(stderr)}`, {
     fix: 'check that git works in that folder (`git log` should run), then run again',
   });
 }

@@ -6,7 +6,6 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { Db } from '../../agent/store/db.js';
 import { getState, setState } from '../../agent/store/repositories.js';
 import {
@@ -17,6 +16,7 @@ import {
   pathAttributesInput,
   replaceTipContent,
 } from '../../agent/store/tip-content.js';
+import { runGit, startGit } from './git-process.js';
 import { IndentationCounter } from './indentation.js';
 import { decodePath, encodePath } from './path-bytes.js';
 import { gitFailed } from './repository.js';
@@ -75,18 +75,11 @@ export async function collectTipContent(
 
 /** Regular files at `tip` with their blob ids (`git ls-tree -r -z`). */
 async function listTree(root: string, tip: string, signal?: AbortSignal): Promise<TreeEntry[]> {
-  const result = await execa('git', ['ls-tree', '-r', '-z', '--full-tree', tip], {
-    cwd: root,
-    reject: false,
-    encoding: 'buffer',
-    stripFinalNewline: false,
-    maxBuffer: 1024 * 1024 * 1024,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
+  const result = await runGit(['ls-tree', '-r', '-z', '--full-tree', tip], { cwd: root, signal });
   if (signal?.aborted) throw signal.reason;
   if (result.exitCode !== 0) throw gitFailed('ls-tree', result.stderr, root);
   const entries: TreeEntry[] = [];
-  const out = Buffer.from(result.stdout);
+  const out = result.stdout;
   for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start)) {
     const tab = out.indexOf(9, start);
     if (tab === -1 || tab >= end) continue;
@@ -104,14 +97,7 @@ async function readProfiles(
   oids: readonly string[],
   signal?: AbortSignal,
 ): Promise<BlobProfile[]> {
-  const child = execa('git', ['cat-file', '--batch'], {
-    cwd: root,
-    input: `${oids.join('\n')}\n`,
-    buffer: { stdout: false, stderr: true },
-    encoding: 'buffer',
-    reject: false,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
+  const git = startGit(['cat-file', '--batch'], { cwd: root, input: `${oids.join('\n')}\n`, signal });
   const profiles: BlobProfile[] = [];
   let header: Buffer = EMPTY;
   let oid = '';
@@ -119,7 +105,7 @@ async function readProfiles(
   let trailer = false; // the newline after a body
   let counter: IndentationCounter | null = null;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    for await (const chunk of git.stdout as AsyncIterable<Buffer>) {
       let at = 0;
       while (at < chunk.length) {
         if (trailer) {
@@ -164,9 +150,9 @@ async function readProfiles(
       }
     }
   } finally {
-    if (child.exitCode === null) child.kill();
+    git.stop();
   }
-  const result = await child;
+  const result = await git.done;
   if (signal?.aborted) throw signal.reason;
   if (result.exitCode !== 0) throw gitFailed('cat-file', result.stderr, root);
   return profiles;
@@ -186,31 +172,18 @@ async function readAttributes(
   const index = join(tmpdir(), `dx-audit-index-${process.pid}-${Date.now()}`);
   const env = { GIT_INDEX_FILE: index };
   try {
-    const read = await execa('git', ['read-tree', tip], {
+    const read = await runGit(['read-tree', tip], { cwd: root, env, signal });
+    if (read.exitCode !== 0) throw gitFailed('read-tree', read.stderr, root);
+    const result = await runGit(['check-attr', '--cached', '-z', '--stdin', ...Object.keys(ATTRIBUTES)], {
       cwd: root,
       env,
-      reject: false,
-      ...(signal ? { cancelSignal: signal } : {}),
+      input: Buffer.concat(paths.flatMap((p) => [encodePath(p), Buffer.from([0])])),
+      signal,
     });
-    if (read.exitCode !== 0) throw gitFailed('read-tree', read.stderr, root);
-    const result = await execa(
-      'git',
-      ['check-attr', '--cached', '-z', '--stdin', ...Object.keys(ATTRIBUTES)],
-      {
-        cwd: root,
-        env,
-        input: Buffer.concat(paths.flatMap((p) => [encodePath(p), Buffer.from([0])])),
-        reject: false,
-        encoding: 'buffer',
-        stripFinalNewline: false,
-        maxBuffer: 1024 * 1024 * 1024,
-        ...(signal ? { cancelSignal: signal } : {}),
-      },
-    );
     if (signal?.aborted) throw signal.reason;
     if (result.exitCode !== 0) throw gitFailed('check-attr', result.stderr, root);
     const byPath = new Map<string, PathAttributes>();
-    const out = Buffer.from(result.stdout);
+    const out = result.stdout;
     const fields: string[] = [];
     for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start))
       fields.push(decodePath(out, start, end));

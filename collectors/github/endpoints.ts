@@ -2,6 +2,7 @@
 // rules every command shares (flag > config > environment > gh), kept apart
 // from the client so that commands which only ask "is there a token?" (report,
 // audit's next steps) do not load octokit.
+import { execFile } from 'node:child_process';
 import { InputError, registerSecret } from '../../agent/errors.js';
 
 /** The token dx-audit needs, in words (error messages). */
@@ -49,17 +50,19 @@ export async function findToken(env: NodeJS.ProcessEnv, apiUrl: string): Promise
   const host = new URL(apiUrl).hostname;
   const args = ['auth', 'token'];
   if (host !== 'api.github.com') args.push('--hostname', host);
-  try {
-    // loaded here, when no token is in the environment: most runs never need it
-    const { execa } = await import('execa');
-    const result = await execa('gh', args, { reject: false, timeout: 10_000, stdin: 'ignore', env });
-    const token = String(result.stdout ?? '').trim();
-    if (result.exitCode === 0 && token) {
-      registerSecret(token);
-      return token;
-    }
-  } catch {
-    // gh is not installed
+  // gh missing, failing or printing nothing: no token from it
+  const token = await new Promise<string>((resolve) => {
+    const child = execFile(
+      'gh',
+      args,
+      { timeout: 10_000, env: { ...process.env, ...env }, encoding: 'utf8' },
+      (error, stdout) => resolve(error ? '' : stdout.trim()),
+    );
+    child.stdin?.end();
+  });
+  if (token) {
+    registerSecret(token);
+    return token;
   }
   return null;
 }

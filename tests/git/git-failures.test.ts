@@ -77,6 +77,20 @@ describe('git failures are decoded and mapped to their fix', () => {
   });
 });
 
+describe('git itself missing', () => {
+  it('says git is not installed, not that the folder is no repository, exit 2', async () => {
+    const r = repo();
+    r.commit({ files: { 'f.txt': 'a\n' } });
+    const result = await runCli(['collect', 'git', r.path, '--db', join(tempDir(), 'dx.db')], {
+      env: { PATH: join(tempDir(), 'no-git-here') },
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(
+      'dx-audit: git is not installed (no `git` on PATH) — install git, or add the folder holding it to PATH, and run again',
+    );
+  });
+});
+
 describe('file names that are not UTF-8 stay distinct and byte-exact', () => {
   it('the escape is reversible for every byte', () => {
     for (let byte = 0; byte < 256; byte += 1) {
