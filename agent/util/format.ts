@@ -8,14 +8,15 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /**
- * One formatter for every output, made on first use: `toLocaleString('en-US')`
- * builds a new one on each call, and building the first loads ICU's data
- * (about 30 ms), which commands that print no number never need.
+ * One formatter for fractions, made on first use: building it loads ICU's
+ * number data (about 25 ms of CPU), which whole numbers, nearly every number
+ * printed, do without.
  */
 let english: Intl.NumberFormat | undefined;
 
-/** "12,345", "1.5": digits grouped as English writes them. */
+/** "12,345", "1.5": digits grouped as English writes them (en-US), and "0" for -0. */
 export function englishNumber(n: number): string {
+  if (Number.isSafeInteger(n)) return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
   english ??= new Intl.NumberFormat('en-US');
   return english.format(n);
 }

@@ -13,7 +13,6 @@ import { runCli } from '../support/cli.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
 import { fixture, running, storedRuns } from './support.js';
 
-const node = process.execPath;
 let work: string;
 let repo: TestRepo;
 
@@ -30,8 +29,8 @@ afterAll(() => {
 describe('build budget', () => {
   it('stops before a run that would pass the budget, keeping what was measured', async () => {
     const dbPath = join(work, 'budget.db');
-    // each run sleeps 2 s (≈ 2.2 s with node's start); budget 7.5 s:
-    // warm-up ends ≈ 2.2, run 1 ends ≈ 4.4, run 2 ends ≈ 6.6; run 3 would end ≈ 8.8 > 7.5
+    // each run sleeps 2 s (≈ 2.1 s with the shell's start); budget 7.5 s:
+    // warm-up ends ≈ 2.1, run 1 ends ≈ 4.2, run 2 ends ≈ 6.3; run 3 would end ≈ 8.4 > 7.5
     const started = Date.now();
     const result = await runCli(
       [
@@ -45,8 +44,7 @@ describe('build budget', () => {
         '0.125',
         '--json',
         '--',
-        node,
-        fixture('sleep.mjs'),
+        fixture('sleep.sh'),
         '2000',
       ],
       { cwd: work, env: { DX_AUDIT_DB: dbPath } },
@@ -92,8 +90,7 @@ describe('build budget', () => {
         '0.06',
         '--json',
         '--',
-        node,
-        fixture('sleep.mjs'),
+        fixture('sleep.sh'),
         '2000',
       ],
       { cwd: work, env: { DX_AUDIT_DB: dbPath } },

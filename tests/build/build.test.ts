@@ -43,7 +43,7 @@ interface BuildJson {
 describe('dx-audit build', () => {
   it('times the command N times after warm-up, stores each run with its git state and machine', async () => {
     const result = await runCli(
-      ['build', repo.path, '--runs', '3', '--warmup', '1', '--json', '--', node, fixture('sleep.mjs'), '30'],
+      ['build', repo.path, '--runs', '3', '--warmup', '1', '--json', '--', fixture('sleep.sh'), '30'],
       { cwd: work, env },
     );
     expect(result.exitCode).toBe(0);
@@ -103,19 +103,7 @@ describe('dx-audit build', () => {
   it('records failed runs and leaves them out of the statistics', async () => {
     const counter = join(work, 'flaky-count');
     const result = await runCli(
-      [
-        'build',
-        repo.path,
-        '--runs',
-        '4',
-        '--warmup',
-        '0',
-        '--json',
-        '--',
-        node,
-        fixture('flaky.mjs'),
-        counter,
-      ],
+      ['build', repo.path, '--runs', '4', '--warmup', '0', '--json', '--', fixture('flaky.sh'), counter],
       { cwd: work, env },
     );
     expect(result.exitCode).toBe(1);
@@ -137,7 +125,7 @@ describe('dx-audit build', () => {
 
   it('flags a run far from the others as an outlier', async () => {
     const counter = join(work, 'slow-third-count');
-    const command = ['--', node, fixture('slow-third.mjs'), counter];
+    const command = ['--', fixture('slow-third.sh'), counter];
     const text = await runCli(['build', repo.path, '--runs', '5', '--warmup', '0', ...command], {
       cwd: work,
       env,
@@ -158,7 +146,7 @@ describe('dx-audit build', () => {
 
   it('prints hyperfine-like statistics on a terminal-less run too', async () => {
     const result = await runCli(
-      ['build', repo.path, '--runs', '2', '--warmup', '0', '--', node, fixture('exit.mjs'), '0'],
+      ['build', repo.path, '--runs', '2', '--warmup', '0', '--', fixture('exit.sh'), '0'],
       {
         cwd: work,
         env,
@@ -166,7 +154,7 @@ describe('dx-audit build', () => {
     );
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toBe(`Benchmark: ${node} ${fixture('exit.mjs')} 0  (warm build)`);
+    expect(lines[0]).toBe(`Benchmark: ${fixture('exit.sh')} 0  (warm build)`);
     expect(lines[1]).toMatch(/^ {2}Time \(mean ± σ\): +[\d.]+ m?s ± [\d.]+ m?s/);
     expect(lines[2]).toMatch(/^ {2}Time \(median, p90\): +[\d.]+ m?s, [\d.]+ m?s$/);
     expect(lines[3]).toMatch(/^ {2}Range \(min … max\): +[\d.]+ m?s … [\d.]+ m?s +2 successful runs$/);

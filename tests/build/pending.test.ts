@@ -156,7 +156,7 @@ describe('pending build records', () => {
       });
     });
     try {
-      const result = await runCli(['wrap', '--', process.execPath, fixture('exit.mjs'), '7'], {
+      const result = await runCli(['wrap', '--', fixture('exit.sh'), '7'], {
         cwd: dir,
         env,
       });
@@ -186,7 +186,7 @@ describe('pending build records', () => {
   it('falls back to the temp folder when the database folder cannot be written, and never fails the build', async () => {
     const tmp = folder();
     const dbPath = '/dev/null/dx-audit/dx.db'; // a folder inside a file: never creatable
-    const cmd = ['wrap', '--', process.execPath, fixture('exit.mjs'), '4'];
+    const cmd = ['wrap', '--', fixture('exit.sh'), '4'];
     const kept = await runCli(cmd, { cwd: tmp, env: { DX_AUDIT_DB: dbPath, TMPDIR: tmp } });
     expect(kept).toEqual({ exitCode: 4, stdout: 'out:4', stderr: 'err:4' });
     const fallback = join(tmp, 'dx-audit-pending');
@@ -205,7 +205,7 @@ describe('pending build records', () => {
     const dir = folder();
     const dbPath = join(dir, 'dx.db');
     writeFileSync(dbPath, 'this is not sqlite, and it stays untouched'.repeat(200));
-    const result = await runCli(['wrap', '--', process.execPath, fixture('exit.mjs'), '0'], {
+    const result = await runCli(['wrap', '--', fixture('exit.sh'), '0'], {
       cwd: dir,
       env: { DX_AUDIT_DB: dbPath },
     });

@@ -22,7 +22,7 @@ const node = process.execPath;
 describe('dx-audit wrap', () => {
   it('passes stdout, stderr and the exit code through, and records the run', async () => {
     for (const code of [0, 3, 255]) {
-      const result = await runCli(['wrap', '--', node, fixture('exit.mjs'), String(code)], { cwd: dir, env });
+      const result = await runCli(['wrap', '--', fixture('exit.sh'), String(code)], { cwd: dir, env });
       expect(result).toEqual({ exitCode: code, stdout: `out:${code}`, stderr: `err:${code}` });
     }
     const runs = await storedRuns(dbPath);
@@ -31,7 +31,7 @@ describe('dx-audit wrap', () => {
       ['wrapped', 'build', 'failure', 3, null, null, dir],
       ['wrapped', 'build', 'failure', 255, null, null, dir],
     ]);
-    expect(JSON.parse(runs[1]!.argv)).toEqual([node, fixture('exit.mjs'), '3']);
+    expect(JSON.parse(runs[1]!.argv)).toEqual([fixture('exit.sh'), '3']);
     for (const run of runs) expect(run.wall_seconds).toBeGreaterThan(0);
   });
 
@@ -142,7 +142,7 @@ describe('dx-audit wrap', () => {
     try {
       const sha = repo.commit();
       repo.write('sub/dir/file.txt', 'x\n');
-      const result = await runCli(['wrap', '--', node, fixture('exit.mjs'), '0'], {
+      const result = await runCli(['wrap', '--', fixture('exit.sh'), '0'], {
         cwd: join(repo.path, 'sub', 'dir'),
         env,
       });
