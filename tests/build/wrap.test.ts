@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,12 +159,14 @@ describe('dx-audit wrap', () => {
   it('records 20 wraps that finish at the same moment', async () => {
     const many = tempDir('dx-audit-wrap-many-');
     const manyDb = join(many, 'dx.db');
+    let release: number | null = null;
     try {
       const go = join(many, 'go');
+      execFileSync('mkfifo', [go]);
       const children = Array.from({ length: 20 }, (_, i) =>
         execa(
           node,
-          [BIN, 'wrap', '--', node, fixture('wait-file.mjs'), join(many, `ready-${i}`), go, String(i % 3)],
+          [BIN, 'wrap', '--', fixture('wait-line.sh'), join(many, `ready-${i}`), go, String(i % 3)],
           {
             cwd: many,
             env: { DX_AUDIT_DB: manyDb },
@@ -175,7 +178,9 @@ describe('dx-audit wrap', () => {
       while (readdirSync(many).filter((n) => n.startsWith('ready-')).length < 20) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      writeFileSync(go, '');
+      // one line per waiter, all at once; read and write open, so this open does not wait for a reader
+      release = openSync(go, 'r+');
+      writeSync(release, 'go\n'.repeat(20));
       const results = await Promise.all(children);
       expect(results.map((r) => r.exitCode)).toEqual(Array.from({ length: 20 }, (_, i) => i % 3));
       // wrap never opens the database: each record is one file in the pending folder
@@ -194,6 +199,7 @@ describe('dx-audit wrap', () => {
       expect(new Set(runs.map((r) => r.exit_code))).toEqual(new Set([0, 1, 2]));
       expect(readdirSync(pendingDir)).toEqual([]);
     } finally {
+      if (release !== null) closeSync(release);
       rmSync(many, { recursive: true, force: true });
     }
   });
