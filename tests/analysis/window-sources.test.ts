@@ -17,6 +17,7 @@ import { escapeHtml } from '../../agent/render/escape.js';
 import { escapeMarkdown } from '../../agent/render/markdown.js';
 import { TOKEN } from '../github/harness.js';
 import { runCli } from '../support/cli.js';
+import { embeddedReport } from '../support/embedded-report.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
 import { generateOrg } from '../support/github-generator.js';
 import { type GithubServer, startGithubServer } from '../support/github-server/server.js';
@@ -35,11 +36,6 @@ interface Outputs {
   embedded: Report;
   text: string;
   json: Report;
-}
-
-function embeddedReport(html: string): Report {
-  const start = html.indexOf('id="dx-report">') + 'id="dx-report">'.length;
-  return JSON.parse(html.slice(start, html.indexOf('</script>', start))) as Report;
 }
 
 describe('one window across git and GitHub, through the CLI', () => {

@@ -12,6 +12,7 @@ import { escapeMarkdown } from '../../agent/render/markdown.js';
 import { doraRows } from '../../agent/render/weekly-view.js';
 import { formatDuration, formatHoursOrDash, formatPercent, formatValue } from '../../agent/util/format.js';
 import { runCli } from '../support/cli.js';
+import { embeddedReport } from '../support/embedded-report.js';
 import { tempDir } from '../support/git-repo.js';
 import { sharedFixture } from '../support/report-fixture.js';
 
@@ -39,8 +40,7 @@ describe('every output renders the same analysis', () => {
     md = await cli('report', '--format', 'md');
     await cli('dashboard', '--out', join(work, 'dashboard.html'));
     html = readFileSync(join(work, 'dashboard.html'), 'utf8');
-    const start = html.indexOf('id="dx-report">') + 'id="dx-report">'.length;
-    embedded = JSON.parse(html.slice(start, html.indexOf('</script>', start)));
+    embedded = embeddedReport(html);
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 

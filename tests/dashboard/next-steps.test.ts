@@ -5,8 +5,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../agent/analysis/model.js';
 import { runCli } from '../support/cli.js';
+import { embeddedReport } from '../support/embedded-report.js';
 import { TestRepo, tempDir } from '../support/git-repo.js';
 
 const cleanup: Array<() => void> = [];
@@ -23,34 +23,31 @@ function clone(remote: string): TestRepo {
   return repo;
 }
 
-/** audit, then the JSON report of what it collected. */
-async function auditJson(repo: TestRepo, env: Record<string, string>, extra: string[] = []) {
+/**
+ * audit, then every output: terminal, report.md, report.html, the dashboard
+ * and the JSON report it embeds (the same object `report --format json`
+ * prints: tests/dashboard/agreement.test.ts), and `report --format text`.
+ */
+async function audit(repo: TestRepo, env: Record<string, string>, extra: string[] = []) {
   const work = tempDir('dx-audit-next-');
   cleanup.push(() => rmSync(work, { recursive: true, force: true }));
   const result = await runCli(['audit', repo.path, '--no-build', ...extra], { cwd: work, env });
   expect(result.exitCode, result.stderr).toBe(0);
-  const report = async (format: string) => {
-    const r = await runCli(['report', '--format', format], { cwd: work, env });
-    expect(r.exitCode, r.stderr).toBe(0);
-    return r.stdout;
-  };
-  const json = await report('json');
-  return { result, report, folder: join(work, '.dx-audit'), json };
-}
-
-/** audit, then every output: terminal, report.md, report.html, dashboard, text and JSON reports. */
-async function audit(repo: TestRepo, env: Record<string, string>, extra: string[] = []) {
-  const { result, report, folder, json } = await auditJson(repo, env, extra);
+  const folder = join(work, '.dx-audit');
+  const dashboard = readFileSync(join(folder, 'dashboard.html'), 'utf8');
+  const text = await runCli(['report', '--format', 'text'], { cwd: work, env });
+  expect(text.exitCode, text.stderr).toBe(0);
+  const json = embeddedReport(dashboard);
   return {
-    json: JSON.parse(json) as Report,
+    json,
     texts: {
       terminal: result.stdout,
       stderr: result.stderr,
       markdown: readFileSync(join(folder, 'report.md'), 'utf8'),
       html: readFileSync(join(folder, 'report.html'), 'utf8'),
-      dashboard: readFileSync(join(folder, 'dashboard.html'), 'utf8'),
-      text: await report('text'),
-      json,
+      dashboard,
+      text: text.stdout,
+      json: JSON.stringify(json),
     },
   };
 }
@@ -141,7 +138,7 @@ describe('next steps', () => {
     const repo = new TestRepo();
     cleanup.push(() => repo.remove());
     repo.commit({ files: { 'a.txt': 'a\n' } });
-    const json = JSON.parse((await auditJson(repo, noToken)).json) as Report;
+    const { json } = await audit(repo, noToken);
     expect(json.empty.pullRequests).toEqual({
       missing:
         'no pull requests or reviews are collected inside the window (needs a GitHub remote and a token: GITHUB_TOKEN, GH_TOKEN or gh auth login)',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAssets, renderDashboard } from '../../agent/render/dashboard.js';
 import { embedJson, escapeHtml, fill, inlineScript } from '../../agent/render/escape.js';
 import { renderJson } from '../../agent/render/json.js';
+import { embeddedReport } from '../support/embedded-report.js';
 import { fixtureReport, HOSTILE, sharedFixture } from '../support/report-fixture.js';
 
 describe('page assembly helpers', () => {
@@ -44,8 +45,7 @@ describe('page assembly helpers', () => {
     expect(html).toMatch(/script-src &#39;sha256-[A-Za-z0-9+/=]+&#39; &#39;sha256-[A-Za-z0-9+/=]+&#39;;/);
     expect(html).not.toMatch(/<(link|img|iframe|object|embed)\b/i);
     expect(html).not.toMatch(/\bsrc=["']?https?:/i);
-    const start = html.indexOf('id="dx-report">') + 'id="dx-report">'.length;
-    const embedded = JSON.parse(html.slice(start, html.indexOf('</script>', start)));
+    const embedded = embeddedReport(html);
     // the same object `report --format json` prints, hostile strings included
     expect(embedded).toEqual(JSON.parse(renderJson(report)));
     expect(embedded.schemaVersion).toBe(2);
