@@ -1,10 +1,13 @@
-// Runs the real CLI over test repositories: collect into a fresh database,
-// then print the JSON report (every item) or the terminal view.
+// Runs dx-audit's commands over test repositories: collect into a fresh
+// database, then the JSON report (every item) or the terminal view. The
+// commands run in this process, through the same modules the CLI calls (git
+// and SQLite are real); the CLI's own parsing and exit codes are tested in
+// tests/git and tests/dashboard.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Report } from '../../agent/analysis/model.js';
-import { runCli } from '../support/cli.js';
+import { createContext, type GlobalOptions } from '../../agent/context.js';
 import { tempDir } from '../support/git-repo.js';
 
 /** Until 2024-01-01T00:00:00Z: test histories live in November 2023. */
@@ -20,6 +23,44 @@ export interface Audit {
   text(args?: string[]): Promise<string>;
 }
 
+/** What a command printed: results (stdout) and notes (stderr). */
+interface Printed {
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command module as the CLI does, with its output captured. */
+async function command(
+  globals: GlobalOptions,
+  load: () => Promise<{ run(context: never, operands: string[], options: never): Promise<number> }>,
+  operands: string[],
+  options: object,
+): Promise<Printed> {
+  const context = createContext(globals, new AbortController().signal);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  for (const warning of context.loaded.warnings) stderr.push(`warning: ${warning}\n`);
+  context.out = (text) => stdout.push(text.endsWith('\n') ? text : `${text}\n`);
+  context.note = (text) => stderr.push(`${text}\n`);
+  const { run } = await load();
+  expect(await run(context as never, operands, options as never)).toBe(0);
+  return { stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+/** The report flags these tests pass: --since and --until (global), --top. */
+function reportFlags(args: string[]): { globals: GlobalOptions; top: string | undefined } {
+  const value = (flag: string) => {
+    const at = args.indexOf(flag);
+    return at === -1 ? undefined : args[at + 1];
+  };
+  const known = new Set(['--since', '--until', '--top']);
+  for (let i = 0; i < args.length; i += 2) {
+    if (!known.has(args[i]!)) throw new Error(`the architecture helper does not pass ${args[i]}`);
+  }
+  const since = value('--since');
+  return { globals: { until: value('--until') ?? UNTIL, ...(since ? { since } : {}) }, top: value('--top') };
+}
+
 /** Collects `paths` into a new database and returns report helpers. */
 export async function audit(paths: string[], config: object = {}): Promise<Audit> {
   const dir = tempDir('dx-audit-arch-');
@@ -27,44 +68,33 @@ export async function audit(paths: string[], config: object = {}): Promise<Audit
   const configFile = join(dir, 'dx-audit.config.json');
   const configure = (c: object) => writeFileSync(configFile, JSON.stringify(c));
   configure(config);
-  const collected = await runCli(['--db', db, '--config', configFile, 'collect', 'git', ...paths], {
-    cwd: dir,
-  });
+  const collected = await command(
+    { db, config: configFile },
+    () => import('../../agent/commands/collect-git.js'),
+    paths,
+    {},
+  );
   expect(collected.stderr).not.toMatch(/error|internal/i);
-  expect(collected.exitCode).toBe(0);
+  const report = async (format: 'json' | 'text', args: string[]) => {
+    const { globals, top } = reportFlags(args);
+    // with --top N, only the top entries; otherwise every item
+    return command(
+      { db, config: configFile, ...globals },
+      () => import('../../agent/commands/report.js'),
+      [],
+      { format, ...(top ? { top } : { detail: format === 'json' }) },
+    );
+  };
   return {
     dir,
     db,
     configure,
     async report(args = []) {
-      // with --top N, only the top entries; otherwise every item
-      const detail = args.includes('--top') ? [] : ['--detail'];
-      const result = await runCli(
-        [
-          '--db',
-          db,
-          '--config',
-          configFile,
-          '--until',
-          UNTIL,
-          'report',
-          '--format',
-          'json',
-          ...detail,
-          ...args,
-        ],
-        { cwd: dir },
-      );
-      expect(result.exitCode, result.stderr).toBe(0);
-      return { report: JSON.parse(result.stdout) as Report, stderr: result.stderr };
+      const printed = await report('json', args);
+      return { report: JSON.parse(printed.stdout) as Report, stderr: printed.stderr };
     },
     async text(args = []) {
-      const result = await runCli(
-        ['--db', db, '--config', configFile, '--until', UNTIL, 'report', '--format', 'text', ...args],
-        { cwd: dir },
-      );
-      expect(result.exitCode, result.stderr).toBe(0);
-      return result.stdout;
+      return (await report('text', args)).stdout;
     },
   };
 }
