@@ -16,13 +16,14 @@ afterAll(() => {
 
 /**
  * A clone whose build (`make`, its Makefile's default target) sleeps `ms`
- * milliseconds and succeeds. make, not `npm run build`: npm's own start adds
- * about 0.4 s to each of the eight runs, which the budget does not need.
+ * milliseconds and succeeds. make and sleep, not `npm run build` or node:
+ * their own start adds 0.1–0.4 s of CPU to each of the eight runs, which the
+ * budget does not need.
  */
 function sleeper(ms: number): TestRepo {
   const repo = new TestRepo();
   cleanup.push(() => repo.remove());
-  repo.commit({ files: { Makefile: `all:\n\tnode -e "setTimeout(() => {}, ${ms})"\n` } });
+  repo.commit({ files: { Makefile: `all:\n\tsleep ${(ms / 1000).toFixed(3)}\n` } });
   return repo;
 }
 

@@ -189,11 +189,11 @@ describe('a build that always fails', () => {
   it('is one of the audit findings, with its first error line, in the terminal and the weekly report', async () => {
     const failing = new TestRepo();
     try {
+      // make, not npm: npm's own start would add about 1 s of CPU to each of the four runs
       failing.commit({
         files: {
-          'package.json': `${JSON.stringify({ name: 'app', scripts: { build: 'node build.js' } })}\n`,
-          'build.js':
-            "console.log('compiling');\nconsole.error(\"src/main.ts(1,7): error TS1005: ';' expected.\");\nprocess.exit(2);\n",
+          Makefile:
+            'all:\n\t@echo compiling\n\t@echo "src/main.ts(1,7): error TS1005: \';\' expected." >&2\n\t@exit 2\n',
         },
       });
       const folder = tempDir('dx-audit-failing-build-');
@@ -201,7 +201,7 @@ describe('a build that always fails', () => {
         cwd: folder,
       });
       expect(result.exitCode, result.stderr).toBe(0);
-      const finding = `The local build "npm run build" in ${basename(failing.path)} failed in all 3 runs (first error: src/main.ts(1,7): error TS1005: ';' expected.): fix it before its time can be measured.`;
+      const finding = `The local build "make" in ${basename(failing.path)} failed in all 3 runs (first error: src/main.ts(1,7): error TS1005: ';' expected.): fix it before its time can be measured.`;
       expect(result.stdout).toContain(`. ${finding}`);
       // the build step's line says the runs failed, not that they timed the build
       expect(result.stdout.split('\n')).toContain(

@@ -3,7 +3,7 @@ import { generateOrg } from '../support/github-generator.js';
 import type { FaultKind } from '../support/github-server/server.js';
 import { dumpGithub, harness, TOKEN } from './harness.js';
 
-const org = () => generateOrg({ seed: 5, repos: 1, prsPerRepo: 130, runsPerRepo: 25, largePrRate: 0.05 });
+const org = () => generateOrg({ seed: 5, repos: 1, prsPerRepo: 110, runsPerRepo: 25, largePrRate: 0.05 });
 
 describe('transient faults are survived with identical results', () => {
   let clean: Record<string, unknown[]>;
@@ -59,7 +59,7 @@ describe('transient faults are survived with identical results', () => {
       h.server.inject({ kind: '5xx', match: 'graphql', times: 4 });
       const result = await h.sync('acme/service-1');
       expect(h.server.log.filter((e) => e.fault === '5xx')).toHaveLength(4);
-      expect(result.pullRequests.pages).toBe(3); // 130 pull requests, 50 per page
+      expect(result.pullRequests.pages).toBe(3); // 110 pull requests, 50 per page
       expect(await dumpGithub(h)).toEqual(clean);
     } finally {
       await h.close();
@@ -93,7 +93,7 @@ describe('an interrupted sync', () => {
   });
 
   it('resumes without duplicates or gaps', async () => {
-    const data = generateOrg({ seed: 8, repos: 1, prsPerRepo: 560, runsPerRepo: 40 });
+    const data = generateOrg({ seed: 8, repos: 1, prsPerRepo: 400, runsPerRepo: 40 });
     const reference = await harness(data);
     await reference.sync('acme/service-1');
     const clean = await dumpGithub(reference);
@@ -116,11 +116,11 @@ describe('an interrupted sync', () => {
       if (stopAt === STOP_IN_PRS) {
         // part of the pull requests is stored, and the pass knows where to continue
         expect(state!.prs).toBeGreaterThan(0);
-        expect(state!.prs).toBeLessThan(560);
+        expect(state!.prs).toBeLessThan(400);
         expect(JSON.parse(state!.cursor).pass.after).toEqual(expect.any(String));
         expect(state!.runs).toBe(0);
       } else {
-        expect(state!.prs).toBe(560);
+        expect(state!.prs).toBe(400);
         expect(JSON.parse(state!.cursor).pass).toBeNull();
         expect(state!.runs).toBeLessThan(totalRuns);
       }
