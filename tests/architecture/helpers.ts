@@ -1,13 +1,13 @@
 // Runs dx-audit's commands over test repositories: collect into a fresh
 // database, then the JSON report (every item) or the terminal view. The
-// commands run in this process, through the same modules the CLI calls (git
-// and SQLite are real); the CLI's own parsing and exit codes are tested in
-// tests/git and tests/dashboard.
+// commands run in this process (tests/support/command.ts; git and SQLite are
+// real).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Report } from '../../agent/analysis/model.js';
-import { createContext, type GlobalOptions } from '../../agent/context.js';
+import type { GlobalOptions } from '../../agent/context.js';
+import { runCommand } from '../support/command.js';
 import { tempDir } from '../support/git-repo.js';
 
 /** Until 2024-01-01T00:00:00Z: test histories live in November 2023. */
@@ -21,30 +21,6 @@ export interface Audit {
   configure(config: object): void;
   report(args?: string[]): Promise<{ report: Report; stderr: string }>;
   text(args?: string[]): Promise<string>;
-}
-
-/** What a command printed: results (stdout) and notes (stderr). */
-interface Printed {
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command module as the CLI does, with its output captured. */
-async function command(
-  globals: GlobalOptions,
-  load: () => Promise<{ run(context: never, operands: string[], options: never): Promise<number> }>,
-  operands: string[],
-  options: object,
-): Promise<Printed> {
-  const context = createContext(globals, new AbortController().signal);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  for (const warning of context.loaded.warnings) stderr.push(`warning: ${warning}\n`);
-  context.out = (text) => stdout.push(text.endsWith('\n') ? text : `${text}\n`);
-  context.note = (text) => stderr.push(`${text}\n`);
-  const { run } = await load();
-  expect(await run(context as never, operands, options as never)).toBe(0);
-  return { stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
 /** The report flags these tests pass: --since and --until (global), --top. */
@@ -68,22 +44,15 @@ export async function audit(paths: string[], config: object = {}): Promise<Audit
   const configFile = join(dir, 'dx-audit.config.json');
   const configure = (c: object) => writeFileSync(configFile, JSON.stringify(c));
   configure(config);
-  const collected = await command(
-    { db, config: configFile },
-    () => import('../../agent/commands/collect-git.js'),
-    paths,
-    {},
-  );
+  const collected = await runCommand('collect git', { db, config: configFile }, paths);
   expect(collected.stderr).not.toMatch(/error|internal/i);
   const report = async (format: 'json' | 'text', args: string[]) => {
     const { globals, top } = reportFlags(args);
     // with --top N, only the top entries; otherwise every item
-    return command(
-      { db, config: configFile, ...globals },
-      () => import('../../agent/commands/report.js'),
-      [],
-      { format, ...(top ? { top } : { detail: format === 'json' }) },
-    );
+    return runCommand('report', { db, config: configFile, ...globals }, [], {
+      format,
+      ...(top ? { top } : { detail: format === 'json' }),
+    });
   };
   return {
     dir,

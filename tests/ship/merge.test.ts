@@ -11,6 +11,7 @@ import { Db } from '../../agent/store/db.js';
 import { MERGED_TABLES } from '../../agent/store/merge.js';
 import { SCHEMA_VERSION } from '../../agent/store/migrate.js';
 import { runCli } from '../support/cli.js';
+import { runCommand } from '../support/command.js';
 import { gitEnv, tempDir } from '../support/git-repo.js';
 import { type GithubServer, startGithubServer } from '../support/github-server/server.js';
 import { buildScenario, type Scenario } from '../support/scenarios.js';
@@ -79,15 +80,27 @@ describe('dx-audit merge', () => {
     // a fifth of a scenario's pull requests: merging does not need enough changes to judge anyone
     s = await buildScenario('builds_ci', 7, join(dir, 'repos'), 0.2);
     server = await startGithubServer(s.org, { token: TOKEN, validateRest: false });
-    const url = ['--github-url', server.url];
+    // the collections run in this process (tests/support/command.ts): merge and report are the subject
+    const collect = async (db: string, repos: Scenario['repos']) => {
+      await runCommand(
+        'collect git',
+        { db },
+        repos.map((r) => r.path),
+      );
+      await runCommand(
+        'collect github',
+        { db },
+        repos.map((r) => r.slug),
+        { githubUrl: server.url },
+        env,
+      );
+    };
     // one machine: every repository into one database
-    await cli(['collect', 'git', ...s.repos.map((r) => r.path), '--db', single]);
-    await cli(['collect', 'github', ...s.repos.map((r) => r.slug), ...url, '--db', single]);
+    await collect(single, s.repos);
     // one shard per repository, as the matrix jobs do
     for (const [i, repo] of s.repos.entries()) {
       const shard = join(dir, `shard-${i + 1}.db`);
-      await cli(['collect', 'git', repo.path, '--db', shard]);
-      await cli(['collect', 'github', repo.slug, ...url, '--db', shard]);
+      await collect(shard, [repo]);
       shards.push(shard);
     }
     await cli(['merge', ...shards, '--db', merged]);

@@ -1,6 +1,6 @@
 // Real git repositories in temp folders for tests: fixed identities, no
 // signing, no user config, deterministic dates.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa, execaSync } from 'execa';
@@ -84,7 +84,7 @@ export class TestRepo {
         env,
       },
     );
-    return this.git('rev-parse', 'HEAD');
+    return this.head();
   }
 
   /** Merges `branch` into the current branch with a merge commit. */
@@ -99,7 +99,19 @@ export class TestRepo {
         env: gitEnv({ GIT_AUTHOR_DATE: dateArg(at), GIT_COMMITTER_DATE: dateArg(at) }),
       },
     );
-    return this.git('rev-parse', 'HEAD');
+    return this.head();
+  }
+
+  /**
+   * HEAD's commit, read from .git: a commit just made updates a loose ref, so
+   * no git run is needed (each costs a process start); git answers otherwise.
+   */
+  head(): string {
+    const gitDir = join(this.path, '.git');
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    if (!head.startsWith('ref: ')) return head;
+    const ref = join(gitDir, head.slice('ref: '.length));
+    return existsSync(ref) ? readFileSync(ref, 'utf8').trim() : this.git('rev-parse', 'HEAD');
   }
 
   remove(): void {
