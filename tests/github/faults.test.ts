@@ -21,8 +21,11 @@ describe('transient faults are survived with identical results', () => {
         const h = await harness(org());
         const notes: string[] = [];
         try {
-          h.server.inject({ kind, match, times: 2, skip: 1, amount: kind === 'slow' ? 400 : 1 });
-          const client = h.client({ timeoutMs: 200, note: (t) => notes.push(t) });
+          // a slow answer takes twice the client's timeout; the timeout leaves a busy machine's
+          // ordinary answers (tens of milliseconds) far inside it: at 200 ms, a loaded run saw
+          // bodies cut off in time
+          h.server.inject({ kind, match, times: 2, skip: 1, amount: kind === 'slow' ? 3000 : 1 });
+          const client = h.client({ timeoutMs: 1500, note: (t) => notes.push(t) });
           await h.sync('acme/service-1', { client });
           expect(h.server.log.filter((e) => e.fault === kind)).toHaveLength(2);
           expect(await dumpGithub(h)).toEqual(clean);
