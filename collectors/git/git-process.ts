@@ -46,7 +46,8 @@ export function startGit(args: readonly string[], options: GitOptions): GitStrea
   // piped above, so never null
   const stdout = child.stdout as Readable;
   const stderr: Buffer[] = [];
-  (child.stderr as Readable).on('data', (chunk: Buffer) => stderr.push(chunk));
+  // a failing pipe shows in git's exit status; without a listener its error would end the process
+  (child.stderr as Readable).on('data', (chunk: Buffer) => stderr.push(chunk)).on('error', () => {});
   let startError: Error | null = null;
   const done = new Promise<GitEnd>((resolve) => {
     // a failed start (git missing) or an abort: 'close' follows
@@ -80,7 +81,7 @@ export function startGit(args: readonly string[], options: GitOptions): GitStrea
 export async function runGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
   const git = startGit(args, options);
   const stdout: Buffer[] = [];
-  git.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  git.stdout.on('data', (chunk: Buffer) => stdout.push(chunk)).on('error', () => {});
   const end = await git.done;
   return { ...end, stdout: Buffer.concat(stdout) };
 }

@@ -65,6 +65,9 @@ export async function* streamCommits(root: string, options: LogOptions): AsyncGe
   const git = startGit(logArguments(options), { cwd: root, signal: options.signal });
   let current: GitCommit | null = null;
   let rest: Buffer = Buffer.alloc(0);
+  // stopped only when the reading ends early (an error, or a consumer that stops): git that
+  // has written everything is left to exit by itself, with its own status
+  let readAll = false;
   try {
     for await (const chunk of git.stdout as AsyncIterable<Buffer>) {
       const data: Buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
@@ -80,8 +83,9 @@ export async function* streamCommits(root: string, options: LogOptions): AsyncGe
       }
       rest = start < data.length ? data.subarray(start) : Buffer.alloc(0);
     }
+    readAll = true;
   } finally {
-    git.stop();
+    if (!readAll) git.stop();
   }
   const result = await git.done;
   if (options.signal?.aborted) throw options.signal.reason;

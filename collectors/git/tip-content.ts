@@ -104,6 +104,9 @@ async function readProfiles(
   let remaining = -1; // bytes of the current body still to read; -1 = reading a header
   let trailer = false; // the newline after a body
   let counter: IndentationCounter | null = null;
+  // stopped only when the reading ends early (an error, or a consumer that stops): git that
+  // has written everything is left to exit by itself, with its own status
+  let readAll = false;
   try {
     for await (const chunk of git.stdout as AsyncIterable<Buffer>) {
       let at = 0;
@@ -149,8 +152,9 @@ async function readProfiles(
         }
       }
     }
+    readAll = true;
   } finally {
-    git.stop();
+    if (!readAll) git.stop();
   }
   const result = await git.done;
   if (signal?.aborted) throw signal.reason;

@@ -5,6 +5,7 @@
 import { Octokit } from 'octokit';
 import { InputError, registerSecret, WorkError } from '../../agent/errors.js';
 import type { Progress } from '../../agent/progress.js';
+import { formatSeconds } from '../../agent/util/format.js';
 import { SCOPES, safeUrl } from './endpoints.js';
 
 /** Where the API lives and who we are. */
@@ -249,7 +250,10 @@ export class GithubClient {
         this.reached = true;
         this.record(response.headers as Record<string, string | undefined>);
         if (wellFormed(response.data, response.status)) return response;
-        problem = `a malformed body (${describeBody(response.data)})`;
+        // octokit hands back an empty text when reading the body fails, as when the timeout cuts it off
+        problem = timeout.aborted
+          ? `no whole answer within ${formatSeconds((this.options.timeoutMs ?? 60_000) / 1000)}`
+          : `a malformed body (${describeBody(response.data)})`;
       } catch (error) {
         this.throwIfAborted();
         cause = error;

@@ -14,7 +14,16 @@ describe('transient faults are survived with identical results', () => {
     await h.close();
   });
 
-  const kinds: FaultKind[] = ['primary', 'primary-429', 'secondary', '5xx', 'reset', 'slow', 'malformed'];
+  const kinds: FaultKind[] = [
+    'primary',
+    'primary-429',
+    'secondary',
+    '5xx',
+    'reset',
+    'slow',
+    'stall-body',
+    'malformed',
+  ];
   for (const kind of kinds) {
     for (const match of ['graphql', 'rest']) {
       it(`${kind} on ${match}`, async () => {
@@ -24,7 +33,13 @@ describe('transient faults are survived with identical results', () => {
           // a slow answer takes twice the client's timeout; the timeout leaves a busy machine's
           // ordinary answers (tens of milliseconds) far inside it: at 200 ms, a loaded run saw
           // bodies cut off in time
-          h.server.inject({ kind, match, times: 2, skip: 1, amount: kind === 'slow' ? 3000 : 1 });
+          h.server.inject({
+            kind,
+            match,
+            times: 2,
+            skip: 1,
+            amount: kind === 'slow' || kind === 'stall-body' ? 3000 : 1,
+          });
           const client = h.client({ timeoutMs: 1500, note: (t) => notes.push(t) });
           await h.sync('acme/service-1', { client });
           expect(h.server.log.filter((e) => e.fault === kind)).toHaveLength(2);
@@ -64,6 +79,21 @@ describe('transient faults are survived with identical results', () => {
       expect(h.server.log.filter((e) => e.fault === '5xx')).toHaveLength(4);
       expect(result.pullRequests.pages).toBe(3); // 110 pull requests, 50 per page
       expect(await dumpGithub(h)).toEqual(clean);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('gives up on answers that keep stopping midway, saying they timed out, not that they were malformed', async () => {
+    const h = await harness(org());
+    try {
+      h.server.inject({ kind: 'stall-body', match: 'graphql', times: 4, amount: 3000 });
+      const error = await h
+        .sync('acme/service-1', { client: h.client({ timeoutMs: 1500 }) })
+        .catch((e: unknown) => e as Error);
+      expect((error as Error).message).toBe(
+        `GitHub answered ${h.server.graphqlUrl} with no whole answer within 1.5 s 4 times in a row`,
+      );
     } finally {
       await h.close();
     }

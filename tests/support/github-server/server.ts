@@ -20,6 +20,8 @@ export type FaultKind =
   | '5xx'
   | 'reset'
   | 'slow'
+  /** The status, headers and a first part of the body, then nothing for `amount` ms (default 300). */
+  | 'stall-body'
   | 'malformed'
   /** GraphQL: the answer plus a FORBIDDEN error on a nested field, as for a token without org access. */
   | 'forbidden-field'
@@ -33,7 +35,7 @@ export interface Fault {
   match?: string;
   times?: number;
   skip?: number;
-  /** slow: delay in ms (default 300). primary: seconds until reset (default 1). */
+  /** slow, stall-body: delay in ms (default 300). primary: seconds until reset (default 1). */
   amount?: number;
   /** drop-field: a dotted path into the body, e.g. "jobs.0.created_at". */
   field?: string;
@@ -172,6 +174,17 @@ export async function startGithubServer(
         return;
       } else if (fault.kind === '5xx') {
         send(502, { message: 'Server Error' });
+        return;
+      } else if (fault.kind === 'stall-body') {
+        entry.status = 200;
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          ...rateHeaders(isGraphql ? 'graphql' : 'core'),
+        });
+        res.write('{"data": {"repository": {');
+        await sleep(fault.amount ?? 300);
+        // a client still waiting then gets a body cut short
+        res.end();
         return;
       } else if (fault.kind === 'malformed') {
         send(200, '{"data": {"repository": {"pullRequests": {"nodes": [{"number": 1, "ti');
