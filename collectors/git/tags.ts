@@ -1,17 +1,25 @@
 // The git facts DORA needs beyond the log: every tag peeled to its commit
 // (tags are read from the local clone, so deployment frequency works without
-// GitHub), and the "This reverts commit X" links in commit messages. Both are
-// replaced wholesale on each run: tags move and get deleted.
+// GitHub), and the "This reverts commit X" links in commit messages. Tags are
+// replaced wholesale on each run: they move and get deleted. The revert links
+// follow from the history alone, so they are read again only when the tip
+// moved: finding them walks every commit message (0.9 s for 80,000 commits,
+// most of an unchanged re-run).
 import type { Db } from '../../agent/store/db.js';
 import { replaceReverts, replaceTags, type TagRow } from '../../agent/store/dora.js';
+import { getState, setState } from '../../agent/store/repositories.js';
 import { gitOrNull } from './repository.js';
 
 const SEP = '\u001f';
+/** The collection step whose cursor is the tip the revert links were read at. */
+const REVERTS_STEP = 'reverts';
+const REVERTS_VERSION = '1';
 
 /** What one run read, for the summary line. */
 export interface TagCollectResult {
   tags: number;
-  reverts: number;
+  /** Revert links read; null when the tip had not moved and the stored ones were kept. */
+  reverts: number | null;
 }
 
 /** Reads the tags and revert links of the clone at `root` into `db` for repository `repoId`. */
@@ -28,22 +36,28 @@ export async function collectTags(
       'refs/tags',
     ])) ?? '',
   );
-  const reverts = tip
-    ? parseReverts(
-        (await gitOrNull(root, [
-          'log',
-          '--no-color',
-          '--grep=This reverts commit',
-          `--format=%H${SEP}%B%x1e`,
-          tip,
-        ])) ?? '',
-      )
-    : [];
+  const state = tip ? await getState(db, 'git', root, REVERTS_STEP) : null;
+  const unchanged = tip !== null && state?.cursor === tip && state.configHash === REVERTS_VERSION;
+  const reverts = unchanged
+    ? null
+    : tip
+      ? parseReverts(
+          (await gitOrNull(root, [
+            'log',
+            '--no-color',
+            '--grep=This reverts commit',
+            `--format=%H${SEP}%B%x1e`,
+            tip,
+          ])) ?? '',
+        )
+      : [];
   await db.transaction(async (tx) => {
     await replaceTags(tx, repoId, tags);
+    if (reverts === null) return;
     await replaceReverts(tx, repoId, reverts);
+    if (tip) await setState(tx, 'git', root, REVERTS_STEP, { cursor: tip, configHash: REVERTS_VERSION });
   });
-  return { tags: tags.length, reverts: reverts.length };
+  return { tags: tags.length, reverts: reverts?.length ?? null };
 }
 
 /** Parses `for-each-ref` lines: annotated tags are peeled to their commit; tags of trees or blobs are dropped. */

@@ -150,11 +150,11 @@ describe('dx-audit merge', () => {
         'SELECT count(*) AS n FROM git_commits WHERE run_id NOT IN (SELECT id FROM collection_runs)',
       );
       expect(dangling!.n).toBe(0);
-      // each shard's cursors arrived: 3 repositories × (git log, git tip, PRs, runs, DORA)
+      // each shard's cursors arrived: 3 repositories × (git log, git tip, reverts, PRs, runs, DORA)
       const state = await db.get<{ n: number }>(
         "SELECT count(*) AS n FROM collection_state WHERE source IN ('git', 'github')",
       );
-      expect(state!.n).toBe(15);
+      expect(state!.n).toBe(18);
     } finally {
       await db.close();
     }
