@@ -28,11 +28,16 @@ export interface GitResult extends GitEnd {
 }
 
 export interface GitStream {
+  /** git's output as a stream (runGit reads it whole; a streaming reader takes chunks()). */
   stdout: Readable;
+  /**
+   * git's output, chunk by chunk. A reader that stops early (an error, or a
+   * consumer that returns) stops git; git that has written everything is left
+   * to exit by itself, with its own status.
+   */
+  chunks(): AsyncGenerator<Buffer>;
   /** Settles once git has exited and its streams are closed; never rejects. */
   done: Promise<GitEnd>;
-  /** Stops git if it is still running (a reader that stops early calls it). */
-  stop(): void;
 }
 
 /** Starts git with its stdout as a stream. */
@@ -70,10 +75,16 @@ export function startGit(args: readonly string[], options: GitOptions): GitStrea
   }
   return {
     stdout,
-    done,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill();
+    async *chunks() {
+      let readAll = false;
+      try {
+        for await (const chunk of stdout as AsyncIterable<Buffer>) yield chunk;
+        readAll = true;
+      } finally {
+        if (!readAll && child.exitCode === null && child.signalCode === null) child.kill();
+      }
     },
+    done,
   };
 }
 

@@ -1,8 +1,7 @@
 // Line counts of every file at a commit, as git counts them: the numstat of
 // that tree against the empty tree (binary files have no line count).
-import { runGit } from './git-process.js';
 import { decodePath } from './path-bytes.js';
-import { emptyTree, gitFailed } from './repository.js';
+import { emptyTree, gitOutput } from './repository.js';
 
 export interface HeadFile {
   path: string;
@@ -13,7 +12,8 @@ export interface HeadFile {
 /** Lists the files at `tip` with their line counts. */
 export async function headLineCounts(root: string, tip: string, signal?: AbortSignal): Promise<HeadFile[]> {
   const empty = await emptyTree(root);
-  const result = await runGit(
+  const out = await gitOutput(
+    'diff',
     [
       '-c',
       'core.quotepath=off',
@@ -26,12 +26,10 @@ export async function headLineCounts(root: string, tip: string, signal?: AbortSi
       empty,
       tip,
     ],
-    { cwd: root, signal },
+    root,
+    { signal },
   );
-  if (signal?.aborted) throw signal.reason;
-  if (result.exitCode !== 0) throw gitFailed('diff', result.stderr, root);
   const files: HeadFile[] = [];
-  const out = result.stdout;
   for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start)) {
     const tab1 = out.indexOf(9, start);
     const tab2 = tab1 === -1 || tab1 >= end ? -1 : out.indexOf(9, tab1 + 1);

@@ -2,7 +2,7 @@
 // memory stays bounded whatever the size of the history.
 import { startGit } from './git-process.js';
 import { decodePath } from './path-bytes.js';
-import { gitFailed } from './repository.js';
+import { requireSuccess } from './repository.js';
 
 /** One commit as git reports it; merges carry no file changes. */
 export interface GitCommit {
@@ -65,31 +65,21 @@ export async function* streamCommits(root: string, options: LogOptions): AsyncGe
   const git = startGit(logArguments(options), { cwd: root, signal: options.signal });
   let current: GitCommit | null = null;
   let rest: Buffer = Buffer.alloc(0);
-  // stopped only when the reading ends early (an error, or a consumer that stops): git that
-  // has written everything is left to exit by itself, with its own status
-  let readAll = false;
-  try {
-    for await (const chunk of git.stdout as AsyncIterable<Buffer>) {
-      const data: Buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
-      let start = 0;
-      for (let end = data.indexOf(0, start); end !== -1; end = data.indexOf(0, start)) {
-        const token = readToken(data, start, end);
-        start = end + 1;
-        const parsed = parseToken(token, current);
-        if (parsed) {
-          if (current) yield current;
-          current = parsed;
-        }
+  for await (const chunk of git.chunks()) {
+    const data: Buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let end = data.indexOf(0, start); end !== -1; end = data.indexOf(0, start)) {
+      const token = readToken(data, start, end);
+      start = end + 1;
+      const parsed = parseToken(token, current);
+      if (parsed) {
+        if (current) yield current;
+        current = parsed;
       }
-      rest = start < data.length ? data.subarray(start) : Buffer.alloc(0);
     }
-    readAll = true;
-  } finally {
-    if (!readAll) git.stop();
+    rest = start < data.length ? data.subarray(start) : Buffer.alloc(0);
   }
-  const result = await git.done;
-  if (options.signal?.aborted) throw options.signal.reason;
-  if (result.exitCode !== 0) throw gitFailed('log', result.stderr, root);
+  requireSuccess('log', await git.done, root, options.signal);
   if (rest.length > 0) {
     const parsed = parseToken(readToken(rest, 0, rest.length), current);
     if (parsed) {

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { type DxError, InputError, WorkError } from '../../agent/errors.js';
-import { runGit } from './git-process.js';
+import { type GitEnd, type GitOptions, runGit } from './git-process.js';
 
 export interface LocalRepository {
   /** Absolute path of the work tree (or of the git dir for a bare repository). */
@@ -186,6 +186,24 @@ export function knownGitError(stderr: string, root: string): DxError | null {
     );
   }
   return null;
+}
+
+/** Throws the signal's reason when git was stopped by it, or the failure of `git what` when git failed. */
+export function requireSuccess(what: string, end: GitEnd, root: string, signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason;
+  if (end.exitCode !== 0) throw gitFailed(what, end.stderr, root);
+}
+
+/** Runs git in `root` to its end and returns its whole output; throws as requireSuccess does. */
+export async function gitOutput(
+  what: string,
+  args: readonly string[],
+  root: string,
+  options: Omit<GitOptions, 'cwd'> = {},
+): Promise<Buffer> {
+  const result = await runGit(args, { ...options, cwd: root });
+  requireSuccess(what, result, root, options.signal);
+  return result.stdout;
 }
 
 /** A git failure in `root`: a known cause with its fix, else git's own first line. */

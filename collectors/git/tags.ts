@@ -36,21 +36,23 @@ export async function collectTags(
       'refs/tags',
     ])) ?? '',
   );
-  const state = tip ? await getState(db, 'git', root, REVERTS_STEP) : null;
-  const unchanged = tip !== null && state?.cursor === tip && state.configHash === REVERTS_VERSION;
-  const reverts = unchanged
-    ? null
-    : tip
-      ? parseReverts(
-          (await gitOrNull(root, [
-            'log',
-            '--no-color',
-            '--grep=This reverts commit',
-            `--format=%H${SEP}%B%x1e`,
-            tip,
-          ])) ?? '',
-        )
-      : [];
+  // null: the tip has not moved since the links were read, so the stored ones stand
+  let reverts: { sha: string; reverted: string }[] | null = [];
+  if (tip) {
+    const state = await getState(db, 'git', root, REVERTS_STEP);
+    reverts =
+      state?.cursor === tip && state.configHash === REVERTS_VERSION
+        ? null
+        : parseReverts(
+            (await gitOrNull(root, [
+              'log',
+              '--no-color',
+              '--grep=This reverts commit',
+              `--format=%H${SEP}%B%x1e`,
+              tip,
+            ])) ?? '',
+          );
+  }
   await db.transaction(async (tx) => {
     await replaceTags(tx, repoId, tags);
     if (reverts === null) return;

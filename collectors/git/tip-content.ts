@@ -16,10 +16,10 @@ import {
   pathAttributesInput,
   replaceTipContent,
 } from '../../agent/store/tip-content.js';
-import { runGit, startGit } from './git-process.js';
+import { startGit } from './git-process.js';
 import { IndentationCounter } from './indentation.js';
 import { decodePath, encodePath } from './path-bytes.js';
-import { gitFailed } from './repository.js';
+import { gitOutput, requireSuccess } from './repository.js';
 
 /** Bumped when the way figures are computed changes, so the next collection recomputes them. */
 const STEP_VERSION = '2';
@@ -75,11 +75,8 @@ export async function collectTipContent(
 
 /** Regular files at `tip` with their blob ids (`git ls-tree -r -z`). */
 async function listTree(root: string, tip: string, signal?: AbortSignal): Promise<TreeEntry[]> {
-  const result = await runGit(['ls-tree', '-r', '-z', '--full-tree', tip], { cwd: root, signal });
-  if (signal?.aborted) throw signal.reason;
-  if (result.exitCode !== 0) throw gitFailed('ls-tree', result.stderr, root);
+  const out = await gitOutput('ls-tree', ['ls-tree', '-r', '-z', '--full-tree', tip], root, { signal });
   const entries: TreeEntry[] = [];
-  const out = result.stdout;
   for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start)) {
     const tab = out.indexOf(9, start);
     if (tab === -1 || tab >= end) continue;
@@ -104,61 +101,51 @@ async function readProfiles(
   let remaining = -1; // bytes of the current body still to read; -1 = reading a header
   let trailer = false; // the newline after a body
   let counter: IndentationCounter | null = null;
-  // stopped only when the reading ends early (an error, or a consumer that stops): git that
-  // has written everything is left to exit by itself, with its own status
-  let readAll = false;
-  try {
-    for await (const chunk of git.stdout as AsyncIterable<Buffer>) {
-      let at = 0;
-      while (at < chunk.length) {
-        if (trailer) {
-          at += 1;
-          trailer = false;
-          continue;
+  for await (const chunk of git.chunks()) {
+    let at = 0;
+    while (at < chunk.length) {
+      if (trailer) {
+        at += 1;
+        trailer = false;
+        continue;
+      }
+      if (remaining < 0) {
+        const newline = chunk.indexOf(10, at);
+        if (newline === -1) {
+          header = Buffer.concat([header, chunk.subarray(at)]);
+          break;
         }
-        if (remaining < 0) {
-          const newline = chunk.indexOf(10, at);
-          if (newline === -1) {
-            header = Buffer.concat([header, chunk.subarray(at)]);
-            break;
-          }
-          // headers are ASCII; only one split across two chunks needs a copy
-          const line =
-            header.length > 0
-              ? Buffer.concat([header, chunk.subarray(at, newline)]).toString('latin1')
-              : chunk.toString('latin1', at, newline);
-          header = EMPTY;
-          at = newline + 1;
-          const [id, type, size] = line.split(' ');
-          if (type === 'missing' || size === undefined) continue;
-          oid = id ?? '';
-          remaining = Number(size);
-          counter = type === 'blob' ? new IndentationCounter() : null;
-          if (remaining === 0) {
-            if (counter) profiles.push({ oid, ...counter.finish() });
-            remaining = -1;
-            trailer = true;
-          }
-          continue;
-        }
-        const end = Math.min(chunk.length, at + remaining);
-        counter?.push(chunk, at, end);
-        remaining -= end - at;
-        at = end;
+        // headers are ASCII; only one split across two chunks needs a copy
+        const line =
+          header.length > 0
+            ? Buffer.concat([header, chunk.subarray(at, newline)]).toString('latin1')
+            : chunk.toString('latin1', at, newline);
+        header = EMPTY;
+        at = newline + 1;
+        const [id, type, size] = line.split(' ');
+        if (type === 'missing' || size === undefined) continue;
+        oid = id ?? '';
+        remaining = Number(size);
+        counter = type === 'blob' ? new IndentationCounter() : null;
         if (remaining === 0) {
           if (counter) profiles.push({ oid, ...counter.finish() });
           remaining = -1;
           trailer = true;
         }
+        continue;
+      }
+      const end = Math.min(chunk.length, at + remaining);
+      counter?.push(chunk, at, end);
+      remaining -= end - at;
+      at = end;
+      if (remaining === 0) {
+        if (counter) profiles.push({ oid, ...counter.finish() });
+        remaining = -1;
+        trailer = true;
       }
     }
-    readAll = true;
-  } finally {
-    if (!readAll) git.stop();
   }
-  const result = await git.done;
-  if (signal?.aborted) throw signal.reason;
-  if (result.exitCode !== 0) throw gitFailed('cat-file', result.stderr, root);
+  requireSuccess('cat-file', await git.done, root, signal);
   return profiles;
 }
 
@@ -176,18 +163,18 @@ async function readAttributes(
   const index = join(tmpdir(), `dx-audit-index-${process.pid}-${Date.now()}`);
   const env = { GIT_INDEX_FILE: index };
   try {
-    const read = await runGit(['read-tree', tip], { cwd: root, env, signal });
-    if (read.exitCode !== 0) throw gitFailed('read-tree', read.stderr, root);
-    const result = await runGit(['check-attr', '--cached', '-z', '--stdin', ...Object.keys(ATTRIBUTES)], {
-      cwd: root,
-      env,
-      input: Buffer.concat(paths.flatMap((p) => [encodePath(p), Buffer.from([0])])),
-      signal,
-    });
-    if (signal?.aborted) throw signal.reason;
-    if (result.exitCode !== 0) throw gitFailed('check-attr', result.stderr, root);
+    await gitOutput('read-tree', ['read-tree', tip], root, { env, signal });
+    const out = await gitOutput(
+      'check-attr',
+      ['check-attr', '--cached', '-z', '--stdin', ...Object.keys(ATTRIBUTES)],
+      root,
+      {
+        env,
+        input: Buffer.concat(paths.flatMap((p) => [encodePath(p), Buffer.from([0])])),
+        signal,
+      },
+    );
     const byPath = new Map<string, PathAttributes>();
-    const out = result.stdout;
     const fields: string[] = [];
     for (let start = 0, end = out.indexOf(0); end !== -1; start = end + 1, end = out.indexOf(0, start))
       fields.push(decodePath(out, start, end));
